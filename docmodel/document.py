@@ -1,0 +1,151 @@
+"""The survey-report document model: the one contract every stage fills and every
+exporter reads. JSON Schemas in ``schemas/`` are generated from these classes.
+
+Coordinates are PDF points with pdfplumber's convention: origin top-left,
+``top``/``bottom`` measured down from the top of the page. Page numbers are 1-based
+physical page indices (not the number printed on the slide).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_NAME = "survey-report"
+# SchemaVer MODEL-REVISION-ADDITION: bump ADDITION for new optional fields, REVISION
+# for changes that may fail old data, MODEL for breaking changes. Old files stay in
+# schemas/survey-report/.
+SCHEMA_VERSION = "1-0-0"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BBox(Model):
+    """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @classmethod
+    def of(cls, obj: dict) -> "BBox":
+        return cls(x0=obj["x0"], top=obj["top"], x1=obj["x1"], bottom=obj["bottom"])
+
+
+class Source(Model):
+    file: str = Field(description="File name of the ingested PDF (no directories).")
+    sha256: str
+    size_bytes: int
+    page_count: int
+
+
+class DocumentInfo(Model):
+    title: str | None = Field(None, description="From the PDF metadata when it has one.")
+    producer: str | None = None
+    creator: str | None = None
+
+
+class Page(Model):
+    number: int = Field(description="1-based physical page index.")
+    width: float
+    height: float
+    section: str | None = Field(None, description='Section label printed at the top, e.g. "2. 文献調査".')
+    heading: str | None = Field(None, description="Slide heading (title) if the slide has one.")
+    printed_page_number: int | None = Field(None, description="Page number printed on the slide.")
+
+
+BlockType = Literal["heading", "paragraph", "bullet", "note", "caption", "callout"]
+
+
+class Block(Model):
+    """One logical text block of a page body, in reading order."""
+
+    page: int
+    type: BlockType
+    marker: str | None = Field(None, description="Bullet glyph as printed (normalised), for bullets.")
+    level: int = Field(0, description="Nesting level of a bullet (0 = top).")
+    text: str = Field(description="Normalised text: radicals unified, wraps joined, '\\n' between logical lines.")
+    raw_text: str = Field(description="Text as printed (code points untouched), wraps kept as '\\n'.")
+    bbox: BBox
+
+
+class Cell(Model):
+    """A table cell with HTML semantics: covered positions are omitted from rows."""
+
+    row: int = Field(description="0-based grid row of the cell's top-left position.")
+    col: int = Field(description="0-based grid column of the cell's top-left position.")
+    rowspan: int = 1
+    colspan: int = 1
+    text: str
+    raw_text: str
+    bbox: BBox
+
+
+class Table(Model):
+    """One ruled table as printed on one page."""
+
+    id: str = Field(description='Stable id within the document, e.g. "p9-t0".')
+    page: int
+    bbox: BBox
+    caption: str | None = None
+    caption_id: str | None = Field(None, description='Caption number, e.g. "表2-1"; null when uncaptioned.')
+    part: int | None = Field(None, description="（1）→1 for a table printed over several slides.")
+    heading: str | None = Field(None, description="Sub-heading printed between caption and table.")
+    n_rows: int
+    n_cols: int
+    header_rows: int
+    notes: list[str] = Field(default_factory=list, description="※ legend lines printed with the table.")
+    note_position: Literal["above", "below"] | None = None
+    callouts: list[Block] = Field(default_factory=list, description="Text boxes drawn over the table, not cell text.")
+    rows: list[list[Cell]]
+
+
+class TablePartRef(Model):
+    table_id: str
+    page: int
+    part: int | None
+
+
+class LogicalTable(Model):
+    """A table printed over several slides (same caption id, parts （1）（2）…) joined."""
+
+    caption_id: str
+    caption: str
+    parts: list[TablePartRef]
+    header_rows: int
+    n_cols: int
+    rows: list[list[Cell]] = Field(description="Header rows once, then the body rows of every part in order.")
+
+
+class PipelineInfo(Model):
+    version: str
+    nlp: bool = Field(description="Whether the GiNZA segmentation stage ran.")
+
+
+class SurveyReport(Model):
+    """The whole ingested report."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    document: DocumentInfo
+    pipeline: PipelineInfo
+    pages: list[Page]
+    blocks: list[Block]
+    tables: list[Table]
+    logical_tables: list[LogicalTable] = Field(default_factory=list)
+    qa_grids: list[dict] = Field(default_factory=list, description="Filled by the Q&A grid stage.")
+
+
+class IngestError(Model):
+    """Written as <stem>.error.json when a file cannot be ingested."""
+
+    schema_version: str = SCHEMA_VERSION
+    file: str
+    sha256: str | None
+    reason: str
+    stage: str
+    pipeline_version: str

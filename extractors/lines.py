@@ -1,0 +1,112 @@
+"""Visual text lines: chars grouped into runs that share a baseline.
+
+Office exports write text box by text box and line by line, so the content-stream order
+of ``page.chars`` is already the reading order inside a text box; we cut a line where the
+baseline moves or the pen jumps far ahead (another text box at the same height).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from extractors.normalize import normalize_chars
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    # Same line while baselines differ by less than this share of the font size.
+    baseline_tolerance: float = 0.35
+    # A forward jump wider than this many font sizes starts a new line (another box).
+    max_gap: float = 2.0
+    # A backward step of more than this many points starts a new line.
+    backstep_tolerance: float = 1.0
+    # A gap wider than this share of the font size, with no space char, prints a space.
+    space_gap: float = 0.3
+
+
+@dataclass
+class TextLine:
+    """One visual line of text with the attributes layout decisions need."""
+
+    chars: list[dict] = field(repr=False)
+    raw_text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
+    color: tuple | None
+
+    @property
+    def text(self) -> str:
+        """Normalised characters (radicals unified, private-use glyphs mapped)."""
+        return normalize_chars(self.raw_text)
+
+    @property
+    def bold(self) -> bool:
+        return "bold" in self.fontname.lower()
+
+    @property
+    def bbox(self) -> dict:
+        return {"x0": self.x0, "top": self.top, "x1": self.x1, "bottom": self.bottom}
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def _color(char: dict) -> tuple | None:
+    color = char.get("non_stroking_color")
+    if color is None:
+        return None
+    return tuple(round(float(v), 3) for v in color) if isinstance(color, (list, tuple)) else (round(float(color), 3),)
+
+
+def _continues(prev: dict, char: dict, settings: LineSettings) -> bool:
+    size = max(prev["size"], char["size"], 1.0)
+    if abs(char["bottom"] - prev["bottom"]) > settings.baseline_tolerance * size:
+        return False
+    if char["x0"] < prev["x1"] - settings.backstep_tolerance:
+        return False
+    return char["x0"] - prev["x1"] <= settings.max_gap * size
+
+
+def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
+    parts: list[str] = []
+    prev = None
+    for char in chars:
+        if prev is not None and char["text"] != " " and prev["text"] != " ":
+            if char["x0"] - prev["x1"] > settings.space_gap * char["size"]:
+                parts.append(" ")
+        parts.append(char["text"])
+        prev = char
+    fonts = Counter(c["fontname"] for c in chars if c["text"].strip())
+    visible = [c for c in chars if c["text"].strip()] or chars
+    return TextLine(
+        chars=chars,
+        raw_text="".join(parts).strip(),
+        x0=min(c["x0"] for c in visible),
+        x1=max(c["x1"] for c in visible),
+        top=min(c["top"] for c in visible),
+        bottom=max(c["bottom"] for c in visible),
+        size=median(c["size"] for c in visible),
+        fontname=fonts.most_common(1)[0][0] if fonts else chars[0]["fontname"],
+        color=_color(visible[0]),
+    )
+
+
+def group_lines(chars: list[dict], settings: LineSettings = LineSettings()) -> list[TextLine]:
+    """Group chars (in content-stream order) into visual lines."""
+    runs: list[list[dict]] = []
+    for char in chars:
+        if not char.get("upright", True):
+            continue
+        if runs and _continues(runs[-1][-1], char, settings):
+            runs[-1].append(char)
+        else:
+            runs.append([char])
+    lines = [_make_line(run, settings) for run in runs]
+    return [line for line in lines if line.raw_text]

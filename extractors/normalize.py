@@ -1,0 +1,106 @@
+"""Character normalisation for text exported from office suites.
+
+Blanket NFKC is wrong for these reports: it turns ① into 1 and full-width forms into
+ASCII, and leaves most CJK Radicals Supplement code points (⻑ U+2ED1) unmapped. We map
+exactly the radical blocks (table generated from Unicode's EquivalentUnifiedIdeograph
+data by tools/gen_radical_table.py) and the private-use bullet glyphs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+# Symbol-font (Wingdings/Symbol) glyphs that office exports leave in the Private Use
+# Area, mapped to the Unicode character they draw.
+PRIVATE_USE_GLYPHS = {
+    "\uf0d8": "➢",  # Wingdings arrowhead bullet
+    "\uf0a7": "▪",  # Wingdings small square
+    "\uf0b7": "•",  # Symbol bullet
+    "\uf06c": "●",
+    "\uf06e": "■",
+    "\uf075": "◆",
+    "\uf076": "❖",
+    "\uf0fc": "✓",
+    "\uf0a8": "◦",
+    "\uf09f": "•",
+    "\uf0e8": "➔",
+}
+# A private-use glyph we have no mapping for still draws *some* bullet.
+UNKNOWN_PRIVATE_USE = "•"
+
+# Characters that open a bullet item when they start a line.
+BULLET_MARKERS = frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－-‐−–—※＊*") | frozenset(PRIVATE_USE_GLYPHS)
+# Markers that only count as bullets when followed by a space (they also start words).
+MARKERS_NEEDING_SPACE = frozenset("-*※")
+
+
+@cache
+def radical_table() -> dict[int, str]:
+    data = json.loads(files("extractors").joinpath("data/radicals.json").read_text(encoding="utf-8"))
+    return {ord(k): v for k, v in data.items()}
+
+
+def is_private_use(ch: str) -> bool:
+    return 0xE000 <= ord(ch) <= 0xF8FF
+
+
+def is_radical(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x2E80 <= cp <= 0x2EF3 or 0x2F00 <= cp <= 0x2FD5
+
+
+def unify_radicals(text: str) -> str:
+    """⼤ (U+2F24) → 大, ⻑ (U+2ED1) → 長, leaving every other character alone."""
+    return text.translate(radical_table())
+
+
+def map_private_use(text: str) -> str:
+    if not any(is_private_use(c) for c in text):
+        return text
+    return "".join(PRIVATE_USE_GLYPHS.get(c, UNKNOWN_PRIVATE_USE) if is_private_use(c) else c for c in text)
+
+
+def normalize_chars(text: str) -> str:
+    """Normalise a printed string's code points without touching its layout."""
+    return map_private_use(unify_radicals(text))
+
+
+def normalize_marker(marker: str) -> str:
+    return normalize_chars(marker)
+
+
+_LATIN_END = re.compile(r"[A-Za-z0-9\u00C0-\u024F,.;:!?)\]%&'\"]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9\u00C0-\u024F(\[&'\"]")
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether a hard wrap between ``left`` and ``right`` stood for a space.
+
+    Japanese has no inter-word spaces, so a wrap between two Japanese characters joins
+    with nothing; a wrap between two Latin words was a space.
+    """
+    left, right = left.rstrip(), right.lstrip()
+    return bool(left and right and _LATIN_END.search(left) and _LATIN_START.match(right))
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """Join visual lines that are one logical line (a hard wrap inside a paragraph)."""
+    out = ""
+    for line in lines:
+        if not out:
+            out = line.strip()
+        elif needs_space(out, line):
+            out = out.rstrip() + " " + line.strip()
+        else:
+            out = out.rstrip() + line.strip()
+    return out
+
+
+def collapse_spaces(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
