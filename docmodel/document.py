@@ -10,30 +10,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from docmodel.base import BBox, Model  # noqa: F401  (BBox re-exported)
+from docmodel.qa import QAGrid
 
 SCHEMA_NAME = "survey-report"
 # SchemaVer MODEL-REVISION-ADDITION: bump ADDITION for new optional fields, REVISION
 # for changes that may fail old data, MODEL for breaking changes. Old files stay in
 # schemas/survey-report/.
 SCHEMA_VERSION = "1-0-0"
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class BBox(Model):
-    """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom)."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-    @classmethod
-    def of(cls, obj: dict) -> "BBox":
-        return cls(x0=obj["x0"], top=obj["top"], x1=obj["x1"], bottom=obj["bottom"])
 
 
 class Source(Model):
@@ -137,7 +123,7 @@ class SurveyReport(Model):
     blocks: list[Block]
     tables: list[Table]
     logical_tables: list[LogicalTable] = Field(default_factory=list)
-    qa_grids: list[dict] = Field(default_factory=list, description="Filled by the Q&A grid stage.")
+    qa_grids: list[QAGrid] = Field(default_factory=list, description="Filled by the Q&A grid stage.")
 
 
 class IngestError(Model):

@@ -14,14 +14,19 @@ from statistics import median
 from extractors.normalize import normalize_chars
 
 
+# A char smaller than this share of its line's size may be a superscript/subscript.
+SCRIPT_SIZE_RATIO = 0.9
+
+
 @dataclass(frozen=True)
 class LineSettings:
     # Same line while baselines differ by less than this share of the font size.
     baseline_tolerance: float = 0.35
     # A forward jump wider than this many font sizes starts a new line (another box).
     max_gap: float = 2.0
-    # A backward step of more than this many points starts a new line.
-    backstep_tolerance: float = 1.0
+    # A backward step of more than this many font sizes starts a new line. Proportional
+    # CJK punctuation (。、「」) is drawn overlapping its neighbour by up to ~0.25 em.
+    backstep_tolerance: float = 0.5
     # A gap wider than this share of the font size, with no space char, prints a space.
     space_gap: float = 0.3
 
@@ -65,11 +70,23 @@ def _color(char: dict) -> tuple | None:
     return tuple(round(float(v), 3) for v in color) if isinstance(color, (list, tuple)) else (round(float(color), 3),)
 
 
-def _continues(prev: dict, char: dict, settings: LineSettings) -> bool:
-    size = max(prev["size"], char["size"], 1.0)
-    if abs(char["bottom"] - prev["bottom"]) > settings.baseline_tolerance * size:
+def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
+    size = max(ref["size"], char["size"], 1.0)
+    if abs(char["bottom"] - ref["bottom"]) <= settings.baseline_tolerance * size:
+        return True
+    # A superscript/subscript (note number) is smaller and sits inside the line's box.
+    small = char["size"] < SCRIPT_SIZE_RATIO * ref["size"]
+    return small and char["top"] >= ref["top"] - 0.5 * char["size"] and char["bottom"] <= ref["bottom"] + 0.5 * char["size"]
+
+
+def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
+    prev = run[-1]
+    # Compare baselines with the run's largest char so a superscript does not drag it.
+    ref = max(run[-8:], key=lambda c: c["size"])
+    if not _same_baseline(ref, char, settings):
         return False
-    if char["x0"] < prev["x1"] - settings.backstep_tolerance:
+    size = max(prev["size"], char["size"], 1.0)
+    if char["x0"] < prev["x1"] - settings.backstep_tolerance * size:
         return False
     return char["x0"] - prev["x1"] <= settings.max_gap * size
 
@@ -104,7 +121,7 @@ def group_lines(chars: list[dict], settings: LineSettings = LineSettings()) -> l
     for char in chars:
         if not char.get("upright", True):
             continue
-        if runs and _continues(runs[-1][-1], char, settings):
+        if runs and _continues(runs[-1], char, settings):
             runs[-1].append(char)
         else:
             runs.append([char])

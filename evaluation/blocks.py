@@ -1,0 +1,167 @@
+"""Score narrative blocks and page furniture against the corpus truth YAML.
+
+    python -m evaluation.blocks tests/corpus
+
+Per file: the share of truth blocks (text slides) found on their page with exactly the
+right text (after NFKC, whitespace runs collapsed to one space), the share of those with
+the right type (and marker, for bullets), furniture accuracy (section, heading, printed
+page number), and leaks: Kangxi/Supplement radicals or private-use code points in any
+normalised output field.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+import yaml
+
+from extractors.normalize import normalize_marker
+from extractors.page import PageExtraction, extract_page
+
+
+def normalize_for_compare(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def leaked_chars(text: str | None) -> list[str]:
+    """Code points that must never reach a normalised field."""
+    if not text:
+        return []
+    return [
+        c
+        for c in text
+        if 0x2F00 <= ord(c) <= 0x2FD5 or 0x2E80 <= ord(c) <= 0x2EF3 or 0xE000 <= ord(c) <= 0xF8FF
+    ]
+
+
+@dataclass
+class BlockScore:
+    file: str
+    truth_blocks: int = 0
+    exact: int = 0
+    type_ok: int = 0
+    marker_checked: int = 0
+    marker_ok: int = 0
+    output_blocks: int = 0
+    furniture_checked: int = 0
+    furniture_ok: int = 0
+    leaks: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def exact_share(self) -> float:
+        return self.exact / self.truth_blocks if self.truth_blocks else 1.0
+
+    @property
+    def type_accuracy(self) -> float:
+        return self.type_ok / self.exact if self.exact else 1.0
+
+    @property
+    def marker_accuracy(self) -> float:
+        return self.marker_ok / self.marker_checked if self.marker_checked else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.exact / self.output_blocks if self.output_blocks else 1.0
+
+    @property
+    def furniture_accuracy(self) -> float:
+        return self.furniture_ok / self.furniture_checked if self.furniture_checked else 1.0
+
+
+def extract_pages(pdf_path: Path) -> list[PageExtraction]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return [extract_page(page, i + 1) for i, page in enumerate(pdf.pages)]
+
+
+def find_leaks(pages: list[PageExtraction]) -> list[str]:
+    leaks = []
+    for extraction in pages:
+        fields = [("section", extraction.page.section), ("heading", extraction.page.heading)]
+        for block in extraction.blocks:
+            fields += [("text", block.text), ("marker", block.marker)]
+        for name, value in fields:
+            bad = leaked_chars(value)
+            if bad:
+                leaks.append(f"p{extraction.page.number} {name}: {' '.join(f'U+{ord(c):04X}' for c in bad)}")
+    return leaks
+
+
+def _check(score: BlockScore, got, want, label: str) -> None:
+    score.furniture_checked += 1
+    if got == want:
+        score.furniture_ok += 1
+    else:
+        score.misses.append(f"{label}: got {got!r} want {want!r}")
+
+
+def score_pages(name: str, pages: list[PageExtraction], truth: dict) -> BlockScore:
+    score = BlockScore(file=name, leaks=find_leaks(pages))
+    for number, slide in enumerate(truth["slides"], start=1):
+        extraction = pages[number - 1] if number <= len(pages) else None
+        page = extraction.page if extraction else None
+        _check(score, normalize_for_compare(page.section if page else None), normalize_for_compare(slide.get("section")), f"p{number} section")
+        _check(score, page.printed_page_number if page else None, slide.get("page_number"), f"p{number} page_number")
+        if slide["kind"] != "text":
+            continue
+        _check(score, normalize_for_compare(page.heading if page else None), normalize_for_compare(slide.get("heading")), f"p{number} heading")
+        blocks = list(extraction.blocks) if extraction else []
+        score.output_blocks += len(blocks)
+        unused = [(normalize_for_compare(b.text), b) for b in blocks]
+        for want in slide["blocks"]:
+            score.truth_blocks += 1
+            text = normalize_for_compare(want["text"])
+            hit = next((k for k, (t, _) in enumerate(unused) if t == text), None)
+            if hit is None:
+                score.misses.append(f"p{number} {want['type']}: {text[:60]!r}")
+                continue
+            block = unused.pop(hit)[1]
+            score.exact += 1
+            score.type_ok += block.type == want["type"]
+            if want.get("marker") is not None:
+                score.marker_checked += 1
+                expected = normalize_for_compare(normalize_marker(want["marker"]))
+                score.marker_ok += normalize_for_compare(block.marker) == expected
+    return score
+
+
+def score_file(pdf_path: Path, truth_path: Path) -> BlockScore:
+    started = time.perf_counter()
+    pages = extract_pages(pdf_path)
+    elapsed = time.perf_counter() - started
+    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
+    score = score_pages(pdf_path.name, pages, truth)
+    score.seconds = elapsed
+    return score
+
+
+def main(argv: list[str]) -> int:
+    corpus = Path(argv[0]) if argv else Path("tests/corpus")
+    verbose = "-v" in argv
+    for pdf_path in sorted(corpus.glob("*.pdf")):
+        truth_path = pdf_path.with_suffix(".yaml")
+        if not truth_path.exists():
+            continue
+        s = score_file(pdf_path, truth_path)
+        print(
+            f"{s.file:24} exact {s.exact_share:.3f} ({s.exact}/{s.truth_blocks})  type {s.type_accuracy:.3f}  "
+            f"marker {s.marker_accuracy:.3f}  precision {s.precision:.3f}  furniture {s.furniture_accuracy:.3f}  "
+            f"leaks {len(s.leaks)}  {s.seconds:.1f}s"
+        )
+        if verbose:
+            for line in s.misses + s.leaks:
+                print("    ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,257 @@
+"""Score Q&A grids against the corpus truth (``slides[*].kind == "qa_grid"``).
+
+Truth lists a grid slide by slide; we join it the way a reader would (and the way
+``extractors.qa_grid`` does): parts by caption id, a question printed again after a
+slide break continues (its items appended; an unmarked first item finishes the item
+the break cut). Comparison is after NFKC and whitespace collapse, bullet markers
+stripped; a space next to a Japanese character is layout, not content, and is dropped.
+
+    python -m evaluation.qa tests/corpus
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from docmodel.document import Table
+from docmodel.qa import QAGrid
+from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
+
+_SPACES = re.compile(r"\s+")
+# A space with a non-ASCII (Japanese) character on either side.
+_LAYOUT_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
+
+
+def norm_text(text: str) -> str:
+    """One logical line for comparison: NFKC, whitespace collapsed, layout spaces dropped."""
+    text = unicodedata.normalize("NFKC", normalize_chars(text or ""))
+    return _LAYOUT_SPACE.sub("", _SPACES.sub(" ", text).strip())
+
+
+def norm_lines(text: str) -> str:
+    return "\n".join(line for line in (norm_text(part) for part in (text or "").split("\n")) if line)
+
+
+def strip_marker(item: str) -> str:
+    """An item as printed → its text without the leading bullet glyph."""
+    text = normalize_chars(item or "").lstrip()
+    if text[:1] in BULLET_MARKERS and (text[:1] not in MARKERS_NEEDING_SPACE or text[1:2] in (" ", "\u3000")):
+        text = text[1:]
+    return text
+
+
+def norm_items(items: list[str] | None) -> list[str] | None:
+    return None if items is None else [norm_text(strip_marker(item)) for item in items]
+
+
+def _marked(item: str) -> bool:
+    return strip_marker(item) != normalize_chars(item).lstrip()
+
+
+# ---------------------------------------------------------------------------
+# Truth
+
+
+@dataclass
+class TruthGrid:
+    caption_id: str | None
+    respondents: list[str]
+    questions: dict[int, dict] = field(default_factory=dict)  # number → {text, answers{name: items|None}}
+
+
+def truth_grids(truth: dict) -> list[TruthGrid]:
+    """The truth's qa_grid slides joined into logical grids, in print order."""
+    grids: list[TruthGrid] = []
+    by_id: dict[str, TruthGrid] = {}
+    for slide in truth.get("slides", []):
+        if slide.get("kind") != "qa_grid":
+            continue
+        cid = slide.get("caption_id")
+        grid = by_id.get(cid) if cid is not None else None
+        if grid is None:
+            grid = TruthGrid(cid, list(slide["respondents"]))
+            grids.append(grid)
+            if cid is not None:
+                by_id[cid] = grid
+        for q in slide.get("questions", []):
+            number = q["number"]
+            answers = {name: (None if items is None else list(items)) for name, items in q["answers"].items()}
+            if number not in grid.questions:
+                grid.questions[number] = {"text": q["text"], "answers": answers}
+                continue
+            joined = grid.questions[number]["answers"]
+            for name, items in answers.items():
+                before = joined.get(name)
+                if items is None:
+                    joined.setdefault(name, None)
+                    continue
+                if before is None:
+                    joined[name] = items
+                    continue
+                items = list(items)
+                if items and before and not _marked(items[0]):
+                    before[-1] = before[-1] + items.pop(0)
+                before += items
+    return grids
+
+
+# ---------------------------------------------------------------------------
+# Scores
+
+
+@dataclass
+class QAScore:
+    grids_expected: int = 0
+    grids_found: int = 0
+    cells: int = 0
+    cells_right: int = 0
+    questions: int = 0
+    questions_right: int = 0
+    respondents_in_order: int = 0  # grids whose respondents equal the truth's, in order
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def answer_cell_accuracy(self) -> float:
+        return self.cells_right / self.cells if self.cells else 1.0
+
+    @property
+    def question_text_accuracy(self) -> float:
+        return self.questions_right / self.questions if self.questions else 1.0
+
+    @property
+    def respondents_all_in_order(self) -> bool:
+        return self.respondents_in_order == self.grids_expected
+
+
+def _predicted_items(answer) -> list[str] | None:
+    return None if answer.items is None else [item.text for item in answer.items]
+
+
+def score_grids(predicted: list[QAGrid], truth: dict) -> QAScore:
+    expected = truth_grids(truth)
+    score = QAScore(grids_expected=len(expected), grids_found=len(predicted))
+    by_id = {grid.caption_id: grid for grid in predicted if grid.caption_id is not None}
+    for index, want in enumerate(expected):
+        got = by_id.get(want.caption_id) if want.caption_id is not None else None
+        if got is None and want.caption_id is None and index < len(predicted):
+            got = predicted[index]
+        if got is not None and got.respondents == want.respondents:
+            score.respondents_in_order += 1
+        elif got is not None:
+            score.misses.append(f"{want.caption_id}: respondents {got.respondents} != {want.respondents}")
+        questions = {q.number: q for q in got.questions} if got is not None else {}
+        for number, wq in want.questions.items():
+            score.questions += 1
+            score.cells += len(wq["answers"])
+            gq = questions.get(number)
+            if gq is None:
+                score.misses.append(f"{want.caption_id} Q{number}: missing")
+                continue
+            if norm_lines(gq.text) == norm_lines(wq["text"]):
+                score.questions_right += 1
+            else:
+                score.misses.append(f"{want.caption_id} Q{number} text: {gq.text!r} != {wq['text']!r}")
+            answers = {a.respondent: a for a in gq.answers}
+            for name, items in wq["answers"].items():
+                ga = answers.get(name)
+                got_items = norm_items(_predicted_items(ga)) if ga is not None else ["<missing>"]
+                if got_items == norm_items(items):
+                    score.cells_right += 1
+                else:
+                    score.misses.append(f"{want.caption_id} Q{number} {name}: {got_items!r} != {norm_items(items)!r}")
+    return score
+
+
+# ---------------------------------------------------------------------------
+# Truth as printed tables (what a perfect table stage would hand over)
+
+
+def truth_tables(truth: dict) -> list[Table]:
+    """The truth's qa_grid slides as the printed tables they are: header row, one row per question."""
+    from docmodel.document import BBox, Cell
+
+    tables: list[Table] = []
+    for index, slide in enumerate(truth.get("slides", [])):
+        if slide.get("kind") != "qa_grid":
+            continue
+        page = index + 1
+        n_cols = 1 + len(slide["respondents"])
+
+        def cell(row: int, col: int, text: str) -> Cell:
+            box = BBox(x0=10.0 + 100 * col, top=10.0 + 50 * row, x1=110.0 + 100 * col, bottom=60.0 + 50 * row)
+            return Cell(row=row, col=col, text=text, raw_text=text, bbox=box)
+
+        rows = [[cell(0, 0, slide.get("question_header") or "")]
+                + [cell(0, c + 1, name) for c, name in enumerate(slide["respondents"])]]
+        for q in slide.get("questions", []):
+            r = len(rows)
+            row = [cell(r, 0, f"{q['label']}\n{q['text']}")]
+            no_answer = q.get("no_answer_text") or {}
+            for c, name in enumerate(slide["respondents"]):
+                items = q["answers"].get(name)
+                row.append(cell(r, c + 1, no_answer.get(name, "回答なし") if items is None else "\n".join(items)))
+            rows.append(row)
+        tables.append(Table(
+            id=f"p{page}-t0", page=page, bbox=BBox(x0=10, top=10, x1=110 + 100 * n_cols, bottom=60 + 50 * len(rows)),
+            caption=slide.get("caption"), caption_id=slide.get("caption_id"), part=slide.get("part"),
+            n_rows=len(rows), n_cols=n_cols, header_rows=1, rows=rows,
+        ))
+    return tables
+
+
+# ---------------------------------------------------------------------------
+# Running the extractors over a PDF
+
+
+def pdf_tables(path: Path) -> list[Table]:
+    """Every printed table of a PDF, from the table stage."""
+    import pdfplumber
+
+    from extractors.lines import group_lines
+    from extractors.tables import extract_tables
+
+    tables: list[Table] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            tables += extract_tables(page, group_lines(page.chars), number).tables
+    return tables
+
+
+def score_pdf(pdf_path: Path, truth_path: Path) -> tuple[QAScore, float]:
+    from extractors.qa_grid import extract_qa_grids
+
+    start = time.perf_counter()
+    grids = extract_qa_grids(pdf_tables(pdf_path))
+    elapsed = time.perf_counter() - start
+    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
+    return score_grids(grids, truth), elapsed
+
+
+def main(argv: list[str]) -> int:
+    corpus = Path(argv[0]) if argv else Path("tests/corpus")
+    verbose = "-v" in argv
+    print(f"{'file':<16} {'grids':>7} {'cells':>13} {'questions':>11} {'respondents':>11} {'sec':>6}")
+    for truth_path in sorted(corpus.glob("*.yaml")):
+        pdf_path = truth_path.with_suffix(".pdf")
+        if not pdf_path.exists():
+            continue
+        score, elapsed = score_pdf(pdf_path, truth_path)
+        print(f"{truth_path.stem:<16} {score.grids_found:>3}/{score.grids_expected:<3} "
+              f"{score.answer_cell_accuracy:>6.3f} ({score.cells_right}/{score.cells}) "
+              f"{score.question_text_accuracy:>5.3f} ({score.questions_right}/{score.questions}) "
+              f"{'ok' if score.respondents_all_in_order else 'WRONG':>5} {elapsed:>6.1f}")
+        if verbose:
+            for miss in score.misses:
+                print("   ", miss[:300])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

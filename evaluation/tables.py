@@ -1,0 +1,252 @@
+"""Table scores against the truth YAML: TEDS, TEDS-Struct and exact cells.
+
+TEDS follows PubTabNet (Zhong et al. 2020): tree edit distance between the HTML
+trees (table → tr → td, td labelled with rowspan/colspan), renaming a td to a td of
+the same spans costs the normalised Levenshtein distance of their contents, anything
+else 1; TEDS = 1 - distance / max(node counts). Contents are compared after NFKC
+with whitespace removed; TEDS-Struct ignores contents. A cell is exactly right when
+the cell at the same grid position has the same spans and the same text (NFKC,
+whitespace runs → one space).
+
+    python -m evaluation.tables tests/corpus      # per-file table and means
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pdfplumber
+from apted import APTED, Config
+
+from evaluation.truth import TruthCell, TruthTable, load_truth, truth_tables
+from extractors.lines import group_lines
+from extractors.normalize import normalize_chars
+from extractors.tables import extract_tables
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance, bit-parallel (Hyyrö 2001): fast on the long texts of answer grids."""
+    if a == b:
+        return 0
+    if len(a) > len(b):
+        a, b = b, a
+    if not a:
+        return len(b)
+    m = len(a)
+    full = (1 << m) - 1
+    high = 1 << (m - 1)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(a):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    pv, mv, score = full, 0, m
+    for ch in b:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = ((((eq & pv) + pv) & full) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & full
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | 1) & full
+        mh = (mh << 1) & full
+        pv = (mh | ~(xv | ph)) & full
+        mv = ph & xv
+    return score
+
+
+def teds_content(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", normalize_chars(text)))
+
+
+def cell_content(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", normalize_chars(text))).strip()
+
+
+class _Node:
+    __slots__ = ("tag", "rowspan", "colspan", "content", "children")
+
+    def __init__(self, tag: str, rowspan: int = 1, colspan: int = 1, content: str = "", children=None):
+        self.tag, self.rowspan, self.colspan, self.content = tag, rowspan, colspan, content
+        self.children = children or []
+
+
+class _TedsConfig(Config):
+    def __init__(self, structure_only: bool):
+        self.structure_only = structure_only
+
+    def rename(self, a: _Node, b: _Node) -> float:
+        if a.tag != b.tag or a.rowspan != b.rowspan or a.colspan != b.colspan:
+            return 1.0
+        if a.tag != "td" or self.structure_only:
+            return 0.0
+        return _content_cost(a.content, b.content)
+
+    def children(self, node: _Node):
+        return node.children
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_cost(a: str, b: str) -> float:
+    if a == b:
+        return 0.0
+    return levenshtein(a, b) / max(len(a), len(b))
+
+
+def _tree(rows: list[list[TruthCell]]) -> tuple[_Node, int]:
+    trs = [
+        _Node("tr", children=[_Node("td", c.rowspan, c.colspan, teds_content(c.text)) for c in row])
+        for row in rows
+    ]
+    root = _Node("table", children=trs)
+    return root, 1 + len(trs) + sum(len(tr.children) for tr in trs)
+
+
+def teds(pred: list[list[TruthCell]], truth: list[list[TruthCell]], structure_only: bool = False) -> float:
+    a, size_a = _tree(pred)
+    b, size_b = _tree(truth)
+    distance = APTED(a, b, _TedsConfig(structure_only)).compute_edit_distance()
+    return max(0.0, 1.0 - distance / max(size_a, size_b))
+
+
+def _positions(rows: list[list[TruthCell]]) -> dict[tuple[int, int], TruthCell]:
+    """Grid position (row, col) of each cell's top-left corner, HTML layout rules."""
+    covered: set[tuple[int, int]] = set()
+    out: dict[tuple[int, int], TruthCell] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in covered:
+                c += 1
+            out[(r, c)] = cell
+            covered.update((r + i, c + j) for i in range(cell.rowspan) for j in range(cell.colspan))
+            c += cell.colspan
+    return out
+
+
+def cells_right(pred: list[list[TruthCell]], truth: list[list[TruthCell]]) -> tuple[int, int]:
+    """(cells exactly right, truth cells)."""
+    got = _positions(pred)
+    right = 0
+    want = _positions(truth)
+    for pos, cell in want.items():
+        other = got.get(pos)
+        if other and other.rowspan == cell.rowspan and other.colspan == cell.colspan \
+                and cell_content(other.text) == cell_content(cell.text):
+            right += 1
+    return right, len(want)
+
+
+@dataclass
+class TableScore:
+    page: int
+    caption: str | None
+    teds: float
+    teds_struct: float
+    cells_right: int
+    cells: int
+    header_ok: bool
+    caption_ok: bool
+
+
+def _as_rows(table) -> list[list[TruthCell]]:
+    return [[TruthCell(c.text, c.rowspan, c.colspan) for c in row] for row in table.rows]
+
+
+def extract_pdf_tables(pdf_path: str | Path) -> list:
+    tables = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            lines = group_lines(page.chars)
+            tables += extract_tables(page, lines, number).tables
+            page.flush_cache()
+    return tables
+
+
+def _norm(text: str | None) -> str | None:
+    return None if text is None else teds_content(text)
+
+
+def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
+    """Scores of one PDF: each truth table matched to the best-scoring table of its page."""
+    started = time.perf_counter()
+    predicted = extract_pdf_tables(pdf_path)
+    seconds = time.perf_counter() - started
+    truths: list[TruthTable] = truth_tables(load_truth(truth_path))
+    by_page: dict[int, list] = {}
+    for table in predicted:
+        by_page.setdefault(table.page, []).append(table)
+    scores: list[TableScore] = []
+    matched_ids: set[str] = set()
+    for truth in truths:
+        best, best_score = None, -1.0
+        for table in by_page.get(truth.page, []):
+            if table.id in matched_ids:
+                continue
+            score = teds(_as_rows(table), truth.rows)
+            if score > best_score:
+                best, best_score = table, score
+        if best is None:
+            scores.append(TableScore(truth.page, truth.caption, 0.0, 0.0, 0, len(_positions(truth.rows)), False, False))
+            continue
+        matched_ids.add(best.id)
+        right, total = cells_right(_as_rows(best), truth.rows)
+        scores.append(TableScore(
+            truth.page, truth.caption, best_score, teds(_as_rows(best), truth.rows, structure_only=True),
+            right, total, best.header_rows == truth.header_rows,
+            (_norm(best.caption), best.caption_id, best.part) == (_norm(truth.caption), truth.caption_id, truth.part),
+        ))
+    n = max(len(scores), 1)
+    return {
+        "file": Path(pdf_path).name,
+        "tables": len(truths),
+        "extra_tables": len(predicted) - len(matched_ids),
+        "teds": sum(s.teds for s in scores) / n,
+        "teds_struct": sum(s.teds_struct for s in scores) / n,
+        "cells_exact": sum(s.cells_right for s in scores) / max(sum(s.cells for s in scores), 1),
+        "header_rows_ok": sum(s.header_ok for s in scores) / n,
+        "caption_ok": sum(s.caption_ok for s in scores) / n,
+        "seconds": seconds,
+        "per_table": scores,
+    }
+
+
+def score_corpus(corpus: str | Path) -> list[dict]:
+    """Scores of every PDF in a folder that has a truth YAML beside it."""
+    return [score_tables(pdf, pdf.with_suffix(".yaml")) for pdf in sorted(Path(corpus).glob("*.pdf"))
+            if pdf.with_suffix(".yaml").exists()]
+
+
+def mean_report(results: list[dict]) -> dict:
+    keys = ("teds", "teds_struct", "cells_exact", "header_rows_ok", "caption_ok")
+    n = max(len(results), 1)
+    return {k: sum(r[k] for r in results) / n for k in keys}
+
+
+def main(argv: list[str]) -> None:
+    corpus = argv[0] if argv else "tests/corpus"
+    verbose = "-v" in argv
+    results = score_corpus(corpus)
+    print(f"{'file':24} {'tables':>6} {'extra':>5} {'TEDS':>7} {'struct':>7} {'cells':>7} {'header':>7} {'caption':>7} {'sec':>6}")
+    for r in results:
+        print(f"{r['file']:24} {r['tables']:6d} {r['extra_tables']:5d} {r['teds']:7.4f} {r['teds_struct']:7.4f} "
+              f"{r['cells_exact']:7.4f} {r['header_rows_ok']:7.3f} {r['caption_ok']:7.3f} {r['seconds']:6.2f}")
+        if verbose:
+            for s in r["per_table"]:
+                if s.teds < 0.999 or s.cells_right < s.cells or not s.header_ok or not s.caption_ok:
+                    print(f"    p{s.page:<3} TEDS {s.teds:.4f} struct {s.teds_struct:.4f} cells {s.cells_right}/{s.cells} "
+                          f"header {'ok' if s.header_ok else 'BAD'} caption {'ok' if s.caption_ok else 'BAD'} {s.caption}")
+    mean = mean_report(results)
+    print(f"{'mean':24} {'':6} {'':5} {mean['teds']:7.4f} {mean['teds_struct']:7.4f} {mean['cells_exact']:7.4f} "
+          f"{mean['header_rows_ok']:7.3f} {mean['caption_ok']:7.3f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Exporters: read the document model (``docmodel``), never the PDF."""

@@ -1,0 +1,133 @@
+"""Q&A grids → one flat table per report: ``<stem>.qa.parquet`` and ``<stem>.qa.csv``.
+
+One row per answer item, plus one row per answer the respondent did not give (the cell
+printed 回答なし / 該当なし / ―), so every question × respondent appears at least once.
+The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact; in the
+CSV the ``references`` list is written as ``3;10``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from docmodel.document import SurveyReport
+from docmodel.qa import QAGrid
+
+# Column → pyarrow type; the order is the column order of both files.
+QA_SCHEMA = pa.schema([
+    ("report", pa.string()),
+    ("grid", pa.string()),
+    ("grid_title", pa.string()),
+    ("respondent_group", pa.string()),
+    ("question_number", pa.int64()),
+    ("question_label", pa.string()),
+    ("question_text", pa.string()),
+    ("respondent", pa.string()),
+    ("respondent_index", pa.int64()),
+    ("item_index", pa.int64()),
+    ("item_text", pa.string()),
+    ("item_marker", pa.string()),
+    ("item_level", pa.int64()),
+    ("no_answer", pa.bool_()),
+    ("no_answer_text", pa.string()),
+    ("references", pa.list_(pa.int64())),
+    ("page", pa.int64()),
+])
+QA_COLUMNS = QA_SCHEMA.names
+
+
+def grid_rows(grid: QAGrid, report: str) -> list[dict]:
+    """Flat rows of one grid: an answer's items in order, or one row for a no-answer."""
+    rows = []
+    for question in grid.questions:
+        base = {
+            "report": report,
+            "grid": grid.caption_id,
+            "grid_title": grid.title,
+            "respondent_group": grid.respondent_group,
+            "question_number": question.number,
+            "question_label": question.label,
+            "question_text": question.text,
+        }
+        for answer in question.answers:
+            who = {
+                **base,
+                "respondent": answer.respondent,
+                "respondent_index": grid.respondents.index(answer.respondent) + 1,
+            }
+            first_page = answer.sources[0].page if answer.sources else None
+            if answer.items is None:
+                rows.append({
+                    **who, "item_index": None, "item_text": None, "item_marker": None, "item_level": None,
+                    "no_answer": True, "no_answer_text": answer.no_answer_text,
+                    "references": [ref.number for ref in answer.references], "page": first_page,
+                })
+                continue
+            for index, item in enumerate(answer.items, start=1):
+                rows.append({
+                    **who, "item_index": index, "item_text": item.text, "item_marker": item.marker,
+                    "item_level": item.level, "no_answer": False, "no_answer_text": None,
+                    "references": list(item.references), "page": item.page or first_page,
+                })
+    return rows
+
+
+def qa_rows(report: SurveyReport) -> pd.DataFrame:
+    """The report's Q&A grids as one DataFrame, one row per answer item or no-answer."""
+    name = report.source.file
+    rows = [row for grid in report.qa_grids for row in grid_rows(grid, name)]
+    return _frame(rows)
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    table = pa.Table.from_pylist(rows, schema=QA_SCHEMA)
+    return table.to_pandas(types_mapper=_nullable)
+
+
+def _nullable(arrow_type: pa.DataType):
+    """Nullable pandas dtypes, so an int column with a no-answer row stays integer."""
+    if arrow_type == pa.int64():
+        return pd.Int64Dtype()
+    if arrow_type == pa.bool_():
+        return pd.BooleanDtype()
+    if arrow_type == pa.string():
+        return pd.StringDtype()
+    return None
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write via a temp file in the same directory, then rename over the target."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as written to CSV: the references list as ``3;10``."""
+    out = frame.copy()
+    out["references"] = [";".join(str(n) for n in refs) if refs is not None else "" for refs in frame["references"]]
+    return out
+
+
+def write_qa_tables(report: SurveyReport, out_dir: Path | str, stem: str) -> tuple[Path, Path]:
+    """Write ``<stem>.qa.parquet`` and ``<stem>.qa.csv`` into out_dir; returns their paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frame = qa_rows(report)
+    parquet_path = out_dir / f"{stem}.qa.parquet"
+    csv_path = out_dir / f"{stem}.qa.csv"
+    table = pa.Table.from_pandas(frame, schema=QA_SCHEMA, preserve_index=False)
+    _atomic_write(parquet_path, lambda tmp: pq.write_table(table, tmp))
+    _atomic_write(csv_path, lambda tmp: csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return parquet_path, csv_path

@@ -1,0 +1,60 @@
+"""Per-page extractions → the whole ``SurveyReport`` (pure: no I/O, no Prefect).
+
+Document-level stages run here because they need every page at once: tables printed
+over several slides are joined, and Q&A grid parts are recognised and joined.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from docmodel.document import DocumentInfo, LogicalTable, PipelineInfo, Source, SurveyReport, Table
+from docmodel.qa import QAGrid
+from extractors.page import PageExtraction
+
+
+def build_qa_grids(tables: list[Table]) -> list[QAGrid]:
+    """Every Q&A grid among the printed tables (the one entry point to the grid stage)."""
+    from extractors.qa_grid import extract_qa_grids
+
+    return extract_qa_grids(tables)
+
+
+def build_logical_tables(tables: list[Table]) -> list[LogicalTable]:
+    """Captioned tables printed over several slides, joined (the table-join stage)."""
+    try:
+        from extractors.table_join import join_logical_tables
+    except ModuleNotFoundError as exc:
+        # The join stage is being written alongside; only its absence is tolerated,
+        # an error inside it still surfaces.
+        if exc.name != "extractors.table_join":
+            raise
+        return []
+    return list(join_logical_tables(tables))
+
+
+def assemble_report(
+    source: Source,
+    info: DocumentInfo,
+    page_extractions: Sequence[PageExtraction],
+    *,
+    pipeline_version: str,
+    nlp: bool,
+) -> SurveyReport:
+    """The report of one PDF from its pages, in page order."""
+    extractions = sorted(page_extractions, key=lambda e: e.page.number)
+    tables = [table for e in extractions for table in e.tables]
+    qa_grids = build_qa_grids(tables)
+    # A Q&A grid slide is also a printed table; it is reported once, as a grid.
+    grid_table_ids = {table_id for grid in qa_grids for table_id in grid.table_ids}
+    logical_tables = build_logical_tables([t for t in tables if t.id not in grid_table_ids])
+    return SurveyReport(
+        source=source,
+        document=info,
+        pipeline=PipelineInfo(version=pipeline_version, nlp=nlp),
+        pages=[e.page for e in extractions],
+        blocks=[block for e in extractions for block in e.blocks],
+        tables=tables,
+        logical_tables=logical_tables,
+        qa_grids=qa_grids,
+    )

@@ -1,0 +1,349 @@
+"""Body text blocks: visual lines grouped into typed, logical blocks in reading order.
+
+A block starts where the layout says so: a bullet glyph at the line start, a change of
+type style (a heading is larger, bolder or coloured; a note is smaller or opens with ※),
+a vertical gap wider than the line pitch, or a line that leaves the block's column.
+Inside a block, hard wraps are joined (``join_wrapped_lines``); a line that stops short
+of the column's right edge although the next word would have fit ends a logical line
+("\\n" in ``text``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from docmodel.document import BBox, Block
+from extractors.lines import TextLine
+from extractors.normalize import (
+    BULLET_MARKERS,
+    MARKERS_NEEDING_SPACE,
+    collapse_spaces,
+    is_private_use,
+    join_wrapped_lines,
+    normalize_chars,
+    normalize_marker,
+)
+
+# Circled and parenthesised numbers (①, ⑴, ❶ …) enumerate list items like a bullet.
+ENUMERATOR_MARKERS = frozenset(
+    chr(cp) for lo, hi in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2776, 0x277F), (0x2780, 0x2793)) for cp in range(lo, hi + 1)
+)
+# A figure/table caption: "表2-1 …", "図3", "第１-１-２図 …", "Figure 2".
+CAPTION = re.compile(
+    r"^(?:付?表|図)\s*[0-9０-９]|^第\s*[0-9０-９]+(?:\s*[-－‐−ー]\s*[0-9０-９]+)*\s*[図表]|^(?:Fig(?:ure)?\.?|Table)\s*[0-9]"
+)
+# A line starting with these is a note (legend, remark), kept whole.
+NOTE_OPENERS = frozenset("※＊*")
+# Brackets that cannot end a line (they move to the next) and punctuation that cannot
+# start one (it pulls the previous char down): both ride with the first char of a line.
+_OPENING = frozenset("（(「『【〔［[｛{〈《“‘")
+_CLOSING = frozenset("）)」』】〕］]｝}〉》”’、。，．,.・：:；;！!？?ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+
+
+@dataclass(frozen=True)
+class BlockSettings:
+    # A vertical gap (bottom to top) wider than this share of the font size ends a block;
+    # wrapped lines in these decks sit ~0.2 em apart, separate items ~0.65 em.
+    paragraph_gap: float = 0.45
+    # Type this many times the body size or larger is a heading...
+    heading_size_ratio: float = 1.04
+    # ...and this many times or smaller is a note.
+    note_size_ratio: float = 0.9
+    # A marker glyph followed by a gap of at least this share of the font size is a
+    # bullet even when the marker could also be text (・ ①).
+    marker_gap: float = 0.25
+    # A line ending this much (in font sizes) plus the next line's first word before the
+    # column's right edge was broken on purpose: a new logical line.
+    hard_break_slack: float = 1.0
+    # On a page whose wrapped lines sit further apart, a block ends at a gap this many
+    # times the usual wrap gap.
+    wrap_gap_margin: float = 1.3
+    # ...measured over at least this many forced wraps (the longest line of a short
+    # list looks "full" too).
+    min_wrap_samples: int = 3
+    # Bullet markers within this share of the font size share a nesting level.
+    level_tolerance: float = 0.5
+
+
+@dataclass(frozen=True)
+class Style:
+    size: float
+    bold: bool
+    color: tuple | None
+
+
+@dataclass
+class _Draft:
+    """A block being assembled."""
+
+    kind: str
+    marker: str | None
+    marker_x0: float
+    lines: list[TextLine] = field(default_factory=list)
+    # Raw text of each line with the marker cut off the first.
+    texts: list[str] = field(default_factory=list)
+
+
+def style_of(line: TextLine) -> Style:
+    return Style(round(line.size, 1), line.bold, line.color)
+
+
+def body_style(lines: list[TextLine]) -> Style | None:
+    """The style most characters are set in: the reference for headings and notes."""
+    counts = Counter()
+    for line in lines:
+        counts[style_of(line)] += len(line.raw_text)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> tuple[str | None, str]:
+    """Cut a leading bullet glyph off a line: (marker as printed, rest of the raw text).
+
+    Private-use glyphs are always markers; ・ ● ① and friends only when a gap or a space
+    follows (・ also joins words, ① also opens a heading such as "①その他").
+    """
+    chars = [c for c in line.chars if c["text"].strip()]
+    if len(chars) < 2:
+        return None, line.raw_text
+    first, second = chars[0], chars[1]
+    glyph = first["text"]
+    if not (glyph in BULLET_MARKERS or glyph in ENUMERATOR_MARKERS or is_private_use(glyph)):
+        return None, line.raw_text
+    if glyph in NOTE_OPENERS:
+        return None, line.raw_text
+    gap = second["x0"] - first["x1"]
+    spaced = line.raw_text[1:2].isspace()
+    if not is_private_use(glyph):
+        if gap < settings.marker_gap * first["size"] and not spaced:
+            return None, line.raw_text
+        if glyph in MARKERS_NEEDING_SPACE and not spaced:
+            return None, line.raw_text
+    return glyph, line.raw_text[1:].lstrip()
+
+
+def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
+    if line.size >= settings.heading_size_ratio * body.size:
+        return "heading"
+    if line.bold and not body.bold:
+        return "heading"
+    if line.raw_text[:1] in NOTE_OPENERS or line.size <= settings.note_size_ratio * body.size:
+        return "note"
+    if line.color != body.color and line.size >= body.size and _is_coloured(line.color):
+        return "heading"
+    return "paragraph"
+
+
+def _is_coloured(color: tuple | None) -> bool:
+    """Not black/grey: a coloured run of body-size text reads as a heading."""
+    if not color:
+        return False
+    if len(color) == 3:
+        return max(color) - min(color) > 0.1
+    if len(color) == 4:
+        return max(color[:3]) > 0.1
+    return False
+
+
+def _first_unit_width(line: TextLine) -> float:
+    """Width of what a wrap could not split off the start of ``line``: a Latin word, or
+    one CJK char with any brackets before it and any closing punctuation after it."""
+    chars = [c for c in line.chars if c["text"].strip()]
+    if not chars:
+        return 0.0
+    i = 0
+    while i < len(chars) - 1 and chars[i]["text"] in _OPENING:
+        i += 1
+    if _is_latin(chars[i]["text"]):
+        while i + 1 < len(chars) and _touches(chars[i], chars[i + 1]) and _is_latin(chars[i + 1]["text"]):
+            i += 1
+        # Engines differ on breaking between a Latin word and the kana after it: count
+        # the kana too, so that doubt never invents a hard break.
+        if i + 1 < len(chars) and _touches(chars[i], chars[i + 1]):
+            i += 1
+    while i + 1 < len(chars) and chars[i + 1]["text"] in _CLOSING:
+        i += 1
+    return chars[i]["x1"] - chars[0]["x0"]
+
+
+def _touches(left: dict, right: dict) -> bool:
+    return right["x0"] - left["x1"] < 0.2 * left["size"]
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "-'&.,") or unicodedata.category(ch).startswith("L") and ord(ch) < 0x0250
+
+
+def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
+    prev = draft.lines[-1]
+    # Wrapped lines of a bullet or a ※ note are set like a paragraph.
+    if role != draft.kind and not (draft.kind in ("bullet", "note") and role == "paragraph"):
+        return True
+    if abs(line.size - prev.size) > 0.5:
+        return True
+    if line.top < prev.top:  # moved up: another text box
+        return True
+    if line.top - prev.bottom > gap_limit * max(line.size, prev.size):
+        return True
+    first = draft.lines[0]
+    if line.x1 < first.x0 or line.x0 > max(ln.x1 for ln in draft.lines):  # another column
+        return True
+    indent = settings.marker_gap * line.size
+    # A bullet's wrapped lines hang under its text; a line back at the marker is new.
+    if draft.kind == "bullet" and line.x0 < draft.marker_x0 + indent:
+        if len(draft.lines) > 1 and draft.lines[1].x0 > line.x0 + indent:
+            return True
+    # A first-line indent after wrapped lines opens the next paragraph.
+    if draft.kind == "paragraph" and len(draft.lines) > 1 and line.x0 > prev.x0 + 2 * indent:
+        return True
+    return False
+
+
+def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings: BlockSettings) -> bool:
+    """Whether ``line`` stopped only because ``following``'s first word did not fit."""
+    return right - line.x1 <= _first_unit_width(following) + settings.hard_break_slack * line.size
+
+
+def _column_rights(lines: list[TextLine]) -> list[float]:
+    """Right edge of the text box each line sits in: the furthest any same-size line
+    starting near it and overlapping it horizontally reaches."""
+    rights = []
+    for line in lines:
+        reach = [
+            other.x1
+            for other in lines
+            if abs(other.size - line.size) <= 0.5
+            and other.x0 < line.x1
+            and other.x1 > line.x0
+            and abs(other.x0 - line.x0) <= 2 * line.size
+        ]
+        rights.append(max([line.x1, *reach]))
+    return rights
+
+
+def _gap_limit(lines: list[TextLine], rights: list[float], settings: BlockSettings) -> float:
+    """The block-ending gap (in font sizes) for this page. Slides set wrapped lines
+    ~0.2 em apart; books may use 0.6 em or more. Measure the gap after forced wraps
+    and allow a little more than the usual one."""
+    ratios = []
+    for k in range(len(lines) - 1):
+        a, b = lines[k], lines[k + 1]
+        gap = b.top - a.bottom
+        if abs(a.size - b.size) <= 0.5 and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
+            ratios.append(gap / a.size)
+    if len(ratios) < settings.min_wrap_samples:
+        return settings.paragraph_gap
+    return max(settings.paragraph_gap, settings.wrap_gap_margin * median(ratios))
+
+
+def _join(draft: _Draft, column_right: float, settings: BlockSettings) -> str:
+    """The block's normalised text: wraps joined, hard breaks kept as "\\n"."""
+    logical: list[list[str]] = [[]]
+    for k, (line, raw) in enumerate(zip(draft.lines, draft.texts)):
+        if k and not _is_forced_wrap(draft.lines[k - 1], column_right, line, settings):
+            logical.append([])
+        logical[-1].append(collapse_spaces(normalize_chars(raw)))
+    return "\n".join(join_wrapped_lines(part) for part in logical if part)
+
+
+def _levels(drafts: list[_Draft], settings: BlockSettings) -> dict[int, int]:
+    """Nesting level of each bullet.
+
+    By indent first: the rank of the marker's x among the page's marker stops. At one
+    indent, a run of bullets that switches glyph (➢ item, then ・ items under it) nests
+    the new glyph one level below the glyph that opened the run, as outliners do.
+    """
+    bullets = [d for d in drafts if d.kind == "bullet"]
+    if not bullets:
+        return {}
+    tolerance = settings.level_tolerance * median(d.lines[0].size for d in bullets)
+    stops: list[float] = []
+    for x in sorted(d.marker_x0 for d in bullets):
+        if not stops or x - stops[-1] > tolerance:
+            stops.append(x)
+    out: dict[int, int] = {}
+    # Per marker stop in the current run of bullets: the level of its first bullet and
+    # the glyphs seen there, outermost first.
+    base: dict[int, int] = {}
+    glyphs: dict[int, list[str]] = {}
+    last: tuple[int, int] | None = None  # (stop, level) of the previous bullet
+    for k, d in enumerate(drafts):
+        if d.kind != "bullet":
+            base, glyphs, last = {}, {}, None
+            continue
+        stop = max(i for i, x in enumerate(stops) if x <= d.marker_x0 + tolerance)
+        for deeper in [s for s in base if s > stop]:
+            del base[deeper], glyphs[deeper]
+        if stop not in base:
+            base[stop] = last[1] + 1 if last and stop > last[0] else stop
+            glyphs[stop] = []
+        if d.marker not in glyphs[stop]:
+            glyphs[stop].append(d.marker)
+        out[k] = base[stop] + glyphs[stop].index(d.marker)
+        last = (stop, out[k])
+    return out
+
+
+def _is_caption(draft: _Draft) -> bool:
+    """A short heading or paragraph that opens with a figure/table number (a sentence
+    that merely starts "表3-1に示す…" ends with 。 and is not one)."""
+    if draft.kind not in ("heading", "paragraph") or len(draft.lines) > 2:
+        return False
+    text = normalize_chars(" ".join(draft.texts)).strip()
+    return bool(CAPTION.match(text)) and not text.endswith("。")
+
+
+def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings()) -> list[Block]:
+    """Group body ``lines`` (in reading order, furniture and tables removed) into blocks."""
+    body = body_style(lines)
+    if body is None:
+        return []
+    rights = _column_rights(lines)
+    gap_limit = _gap_limit(lines, rights, settings)
+    drafts: list[_Draft] = []
+    draft_rights: list[float] = []
+    for line, right in zip(lines, rights):
+        role = _role(line, body, settings)
+        marker, rest = (None, line.raw_text)
+        if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_OPENERS:
+            marker, rest = split_marker(line, settings)
+        if marker is not None:
+            drafts.append(_Draft("bullet", marker, line.x0, [line], [rest]))
+        elif drafts and not _starts_new_block(drafts[-1], line, role, gap_limit, settings):
+            drafts[-1].lines.append(line)
+            drafts[-1].texts.append(rest)
+            draft_rights[-1] = max(draft_rights[-1], right)
+            continue
+        else:
+            drafts.append(_Draft(role, None, line.x0, [line], [rest]))
+        draft_rights.append(right)
+
+    for draft in drafts:
+        if _is_caption(draft):
+            draft.kind = "caption"
+    levels = _levels(drafts, settings)
+    blocks = []
+    for k, draft in enumerate(drafts):
+        column_right = draft_rights[k]
+        x0 = min(ln.x0 for ln in draft.lines)
+        blocks.append(
+            Block(
+                page=page_number,
+                type=draft.kind,
+                marker=normalize_marker(draft.marker) if draft.marker else None,
+                level=levels.get(k, 0),
+                text=_join(draft, column_right, settings),
+                raw_text="\n".join(ln.raw_text for ln in draft.lines),
+                bbox=BBox(
+                    x0=x0,
+                    top=min(ln.top for ln in draft.lines),
+                    x1=max(ln.x1 for ln in draft.lines),
+                    bottom=max(ln.bottom for ln in draft.lines),
+                ),
+            )
+        )
+    return blocks
+

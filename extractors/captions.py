@@ -1,0 +1,41 @@
+"""Table captions: 「表2-1（1） …」 → id 表2-1, part 1.
+
+A table printed over several slides repeats its caption with a part number in
+brackets; the id is what joins the parts, so digits and dashes are normalised
+(「表２－１」 and 「表2-1」 are one table) while the caption keeps its printed form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# 表 / 付表 followed by a number, optionally dash-separated sub-numbers.
+_CAPTION_ID = re.compile(r"^\s*(付表|表)\s*([0-9０-９]+(?:\s*[-－‐‑–—−ー]\s*[0-9０-９]+)*)")
+# A part number right after the id: （1） (1) （１）.
+_PART = re.compile(r"^\s*[（(]\s*([0-9０-９]+)\s*[）)]")
+_DASHES = re.compile(r"\s*[-－‐‑–—−ー]\s*")
+
+
+@dataclass(frozen=True)
+class Caption:
+    caption: str
+    caption_id: str | None
+    part: int | None
+
+
+def looks_like_caption(text: str) -> bool:
+    """Whether a line opens with a table number (表…/付表…)."""
+    return bool(_CAPTION_ID.match(text))
+
+
+def parse_caption(text: str) -> Caption:
+    caption = text.strip()
+    match = _CAPTION_ID.match(caption)
+    if not match:
+        return Caption(caption, None, None)
+    number = _DASHES.sub("-", unicodedata.normalize("NFKC", match.group(2)))
+    part_match = _PART.match(caption[match.end():])
+    part = int(unicodedata.normalize("NFKC", part_match.group(1))) if part_match else None
+    return Caption(caption, match.group(1) + number, part)

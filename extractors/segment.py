@@ -1,0 +1,198 @@
+"""GiNZA segmentation of text units: sentences, tokens, entities, bunsetu phrases.
+
+One ``ja_ginza`` model per process (loaded on first use, from the installed package).
+All units of a document go through ``nlp.pipe`` together, with only the components the
+requested fields need; identical texts are analysed once. Texts over SudachiPy's input
+limit are cut (``segment_chunks``) and the pieces stitched back with unit offsets.
+Offsets and coverage rules are documented in ``docmodel.nlp``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from docmodel.nlp import Segmentation
+from extractors.segment_chunks import ChunkSettings, split_for_sudachi
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from docmodel.document import SurveyReport
+
+MODEL = "ja_ginza"
+# What each field needs. ja_ginza has no senter: sentence boundaries come from the
+# parser, which bunsetu recognition needs too; the morphologizer sets UPOS in context.
+WORD_PIPES = ("tok2vec", "parser", "ner", "morphologizer")
+PHRASE_PIPES = (*WORD_PIPES, "bunsetu_recognizer")
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    # Texts per nlp.pipe batch (units are mostly short lines and cells).
+    batch_size: int = 256
+    chunks: ChunkSettings = ChunkSettings()
+
+
+@cache
+def load_nlp(model: str = MODEL) -> Language:
+    """The GiNZA pipeline, loaded once per process from the installed model package."""
+    import spacy  # deferred: importing spaCy costs a second that --no-nlp runs skip
+
+    return spacy.load(model)
+
+
+def _disabled(nlp: Language, wanted: Sequence[str]) -> list[str]:
+    return [name for name in nlp.pipe_names if name not in wanted]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass
+class _Piece:
+    """What one model call over one piece of a unit found, in unit offsets."""
+
+    sentence_starts: list[int]
+    tokens: list[dict]
+    entities: list[dict]
+    phrases: list[dict] | None
+
+
+def _read_doc(doc: Doc, text: str, offset: int, phrases: bool) -> _Piece:
+    starts, tokens = [], []
+    for sent in doc.sents:
+        first = next((t for t in sent if not t.text.isspace()), None)
+        if first is not None:  # a whitespace-only "sentence" joins the one before it
+            starts.append(first.idx + offset)
+    for t in doc:
+        if t.text.isspace():
+            continue
+        reading = t.morph.get("Reading")
+        start = t.idx + offset
+        tokens.append({"surface": t.text, "lemma": t.lemma_, "pos": t.pos_, "tag": t.tag_,
+                       "reading": reading[0] if reading else None, "start": start, "end": start + len(t.text)})
+    entities = []
+    for ent in doc.ents:
+        start, end = _strip(text, ent.start_char + offset, ent.end_char + offset)
+        if start < end:
+            entities.append({"text": text[start:end], "label": ent.label_, "start": start, "end": end})
+    found = None
+    if phrases:
+        import ginza
+
+        found = []
+        for bunsetu, phrase in zip(ginza.bunsetu_spans(doc), ginza.bunsetu_phrase_spans(doc)):
+            start, end = _strip(text, phrase.start_char + offset, phrase.end_char + offset)
+            b_start, b_end = _strip(text, bunsetu.start_char + offset, bunsetu.end_char + offset)
+            if start < end:
+                found.append({"text": text[start:end], "label": phrase.label_, "start": start, "end": end,
+                              "bunsetu_start": b_start, "bunsetu_end": b_end})
+    return _Piece(starts, tokens, entities, found)
+
+
+def _stitch(text: str, pieces: list[_Piece], phrases: bool) -> Segmentation:
+    """One unit's segmentation from its pieces: sentences tile the text (docmodel.nlp)."""
+    # The first sentence takes the unit's leading whitespace: it starts at 0.
+    starts = [0, *sorted({s for p in pieces for s in p.sentence_starts})[1:]]
+    ends = [*starts[1:], len(text)]
+    tokens = [t for p in pieces for t in p.tokens]
+    sentences, i = [], 0
+    for start, end in zip(starts, ends):
+        j = i
+        while j < len(tokens) and tokens[j]["start"] < end:
+            j += 1
+        sentences.append({"text": text[start:end], "start": start, "end": end, "tokens": tokens[i:j]})
+        i = j
+    return Segmentation.model_validate({
+        "sentences": sentences,
+        "entities": [e for p in pieces for e in p.entities],
+        "phrases": [ph for p in pieces for ph in p.phrases] if phrases else None,
+    })
+
+
+def _empty(text: str, phrases: bool) -> Segmentation:
+    sentences = [{"text": text, "start": 0, "end": len(text), "tokens": []}] if text else []
+    return Segmentation.model_validate({"sentences": sentences, "phrases": [] if phrases else None})
+
+
+def _run(nlp: Language, texts: list[str], phrases: bool, n_process: int,
+         settings: SegmentSettings) -> list[Segmentation]:
+    """Segment distinct, non-blank texts that all want the same fields."""
+    jobs = [(k, start, end) for k, text in enumerate(texts)
+            for start, end in split_for_sudachi(text, settings.chunks)]
+    docs = nlp.pipe((texts[k][start:end] for k, start, end in jobs),
+                    disable=_disabled(nlp, PHRASE_PIPES if phrases else WORD_PIPES),
+                    batch_size=settings.batch_size, n_process=n_process)
+    pieces: list[list[_Piece]] = [[] for _ in texts]
+    for (k, start, _), doc in zip(jobs, docs):
+        pieces[k].append(_read_doc(doc, texts[k], start, phrases))
+    return [_stitch(text, found, phrases) for text, found in zip(texts, pieces)]
+
+
+def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = False, nlp: Language | None = None,
+                  batch_size: int | None = None, n_process: int = 1,
+                  settings: SegmentSettings = SegmentSettings()) -> list[Segmentation]:
+    """Segment each text; ``phrases`` (one flag, or one per text) adds bunsetu phrases.
+
+    Empty and whitespace-only texts skip the model. Identical (text, phrases) pairs are
+    analysed once and share one ``Segmentation`` object: treat results as read-only.
+    """
+    flags = [phrases] * len(texts) if isinstance(phrases, bool) else [bool(f) for f in phrases]
+    if len(flags) != len(texts):
+        raise ValueError(f"phrases has {len(flags)} flags for {len(texts)} texts")
+    if batch_size is not None:
+        settings = SegmentSettings(batch_size=batch_size, chunks=settings.chunks)
+    results: dict[tuple[str, bool], Segmentation] = {}
+    for flag in (False, True):
+        todo = list(dict.fromkeys(t for t, f in zip(texts, flags) if f == flag and t.strip()))
+        if todo:
+            done = _run(nlp or load_nlp(), todo, flag, n_process, settings)
+            results.update(((t, flag), s) for t, s in zip(todo, done))
+    return [results[t, f] if (t, f) in results else _empty(t, f) for t, f in zip(texts, flags)]
+
+
+def segment_units(units: Iterable[object], *, phrases: bool | Sequence[bool] = False, **options) -> list[object]:
+    """Fill ``unit.nlp`` in place for objects with ``text`` and ``nlp``; returns the units."""
+    units = list(units)
+    found = segment_texts([u.text for u in units], phrases=phrases, **options)
+    for unit, segmentation in zip(units, found):
+        unit.nlp = segmentation
+    return units
+
+
+def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
+    """Every text unit of a report that can hold a segmentation, with its phrases flag.
+
+    Blocks, table callouts and cells (printed and logical tables), then Q&A question
+    texts and answer items (the items get phrases). A unit type without an ``nlp``
+    field is passed over.
+    """
+    units: list[tuple[object, bool]] = [(b, False) for b in report.blocks]
+    for table in report.tables:
+        units += [(b, False) for b in table.callouts]
+        units += [(c, False) for row in table.rows for c in row]
+    for table in report.logical_tables:
+        units += [(c, False) for row in table.rows for c in row]
+    for grid in report.qa_grids:
+        for question in grid.questions:
+            units.append((question, False))
+            for answer in question.answers:
+                units += [(item, True) for item in answer.items or []]
+    units = [(u, f) for u, f in units if hasattr(u, "nlp")]
+    return [u for u, _ in units], [f for _, f in units]
+
+
+def segment_report(report: SurveyReport, **options) -> SurveyReport:
+    """Segment every text unit of ``report`` in place (one batched model run); returns it."""
+    units, flags = report_units(report)
+    segment_units(units, phrases=flags, **options)
+    return report

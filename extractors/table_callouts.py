@@ -1,0 +1,81 @@
+"""Call-out boxes: summary text drawn over a table, not part of any cell.
+
+Reports put a coloured text box on top of a table ("…している例が多い"). Its lines
+are in another style than the table's text and the box straddles the table's rules
+(it sits across rows or columns), which a cell's own text never does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from extractors.lines import TextLine
+from extractors.normalize import join_wrapped_lines
+from extractors.table_grid import Grid
+
+
+@dataclass(frozen=True)
+class CalloutSettings:
+    # Lines of one box are at most this many line heights apart vertically.
+    max_line_gap: float = 1.0
+    # A box crosses a rule when the rule lies this far (points) inside the box's extent.
+    straddle_margin: float = 1.0
+
+
+@dataclass
+class Callout:
+    lines: list[TextLine]
+
+    @property
+    def raw_text(self) -> str:
+        return "\n".join(line.raw_text for line in self.lines)
+
+    @property
+    def text(self) -> str:
+        return join_wrapped_lines([line.text for line in self.lines])
+
+    @property
+    def bbox(self) -> dict:
+        return {
+            "x0": min(line.x0 for line in self.lines), "top": min(line.top for line in self.lines),
+            "x1": max(line.x1 for line in self.lines), "bottom": max(line.bottom for line in self.lines),
+        }
+
+
+def _style(line: TextLine) -> tuple:
+    return (line.color, round(line.size, 1), line.bold)
+
+
+def _crosses_rule(box: dict, grid: Grid, margin: float) -> bool:
+    for seg in grid.horizontals:
+        if box["top"] + margin < seg.pos < box["bottom"] - margin and seg.start < box["x1"] and seg.end > box["x0"]:
+            return True
+    for seg in grid.verticals:
+        if box["x0"] + margin < seg.pos < box["x1"] - margin and seg.start < box["bottom"] and seg.end > box["top"]:
+            return True
+    return False
+
+
+def find_callouts(table_lines: list[TextLine], grid: Grid, settings: CalloutSettings = CalloutSettings()) -> list[Callout]:
+    """Boxes of off-style lines inside the table that straddle its rules."""
+    weight = Counter()
+    for line in table_lines:
+        weight[_style(line)] += len(line.chars)
+    if not weight:
+        return []
+    body_colors = {style[0] for style, _ in weight.most_common() if style[0] == weight.most_common(1)[0][0][0]}
+    # Cell text may be bold or bigger (headers); a call-out is in another colour.
+    candidates = [line for line in table_lines if line.color not in body_colors]
+    boxes: list[list[TextLine]] = []
+    for line in candidates:  # content-stream order: a box's lines come together
+        if boxes:
+            last = boxes[-1][-1]
+            near = line.top - last.bottom <= settings.max_line_gap * line.size
+            overlaps = line.x0 < last.x1 and line.x1 > last.x0
+            if _style(line) == _style(last) and near and overlaps and line.top >= last.top:
+                boxes[-1].append(line)
+                continue
+        boxes.append([line])
+    callouts = [Callout(box) for box in boxes]
+    return [c for c in callouts if _crosses_rule(c.bbox, grid, settings.straddle_margin)]

@@ -1,0 +1,218 @@
+"""Ruled grids: ruling segments → table grids with merged cells recovered.
+
+Office exports draw a table as one stroked segment per cell border (or per run of
+borders), sometimes under filled rects for the header. A merged cell is a grid
+position whose inner border is simply not drawn, so spans come from which borders
+exist, not from the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    # Segments thinner than this (points) are rulings, whatever object drew them.
+    max_rule_width: float = 2.5
+    # Ruling positions closer than this are one grid line (border widths vary 0.75–1pt).
+    snap_tolerance: float = 2.0
+    # A horizontal and a vertical segment this close count as touching.
+    join_tolerance: float = 2.5
+    # A border is drawn between two positions when segments cover this share of it.
+    min_border_cover: float = 0.6
+    # Filled rects at least this share of the page are page backgrounds, not cells.
+    background_share: float = 0.5
+    # Smallest grid that counts as a table.
+    min_rows: int = 1
+    min_cols: int = 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An axis-aligned ruling: ``pos`` is y for a horizontal one, x for a vertical one."""
+
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def bbox(self) -> dict:
+        return {"x0": self.x0, "top": self.top, "x1": self.x1, "bottom": self.bottom}
+
+
+@dataclass
+class Grid:
+    xs: list[float]  # column borders, left to right
+    ys: list[float]  # row borders, top to bottom
+    cells: list[GridCell]
+    horizontals: list[Segment] = field(repr=False)
+    verticals: list[Segment] = field(repr=False)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    @property
+    def bbox(self) -> dict:
+        return {"x0": self.xs[0], "top": self.ys[0], "x1": self.xs[-1], "bottom": self.ys[-1]}
+
+
+def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical rulings from lines, thin rects and filled cell rects."""
+    horizontals: list[Segment] = []
+    verticals: list[Segment] = []
+    page_area = float(page.width) * float(page.height)
+    for line in page.lines:
+        if abs(line["top"] - line["bottom"]) <= settings.max_rule_width:
+            horizontals.append(Segment((line["top"] + line["bottom"]) / 2, line["x0"], line["x1"]))
+        elif abs(line["x0"] - line["x1"]) <= settings.max_rule_width:
+            verticals.append(Segment((line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]))
+    for rect in page.rects:
+        width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
+        if height <= settings.max_rule_width and width > settings.max_rule_width:
+            horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
+        elif width <= settings.max_rule_width and height > settings.max_rule_width:
+            verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
+        elif rect.get("fill") and width * height < settings.background_share * page_area and not _is_white(rect):
+            # A filled cell (header fill) bounds its cell even where no line is drawn.
+            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"]), Segment(rect["bottom"], rect["x0"], rect["x1"])]
+            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"]), Segment(rect["x1"], rect["top"], rect["bottom"])]
+    return horizontals, verticals
+
+
+def _is_white(rect: dict) -> bool:
+    color = rect.get("non_stroking_color")
+    if color is None:
+        return False
+    values = color if isinstance(color, (list, tuple)) else (color,)
+    if len(values) == 4:  # CMYK: white is no ink
+        return all(float(v) <= 0.02 for v in values)
+    return all(float(v) >= 0.98 for v in values)
+
+
+def _touches(h: Segment, v: Segment, tol: float) -> bool:
+    return h.start - tol <= v.pos <= h.end + tol and v.start - tol <= h.pos <= v.end + tol
+
+
+def _components(horizontals: list[Segment], verticals: list[Segment], tol: float) -> list[tuple[list[int], list[int]]]:
+    """Connected sets of touching segments (indices into horizontals, verticals)."""
+    parent = list(range(len(horizontals) + len(verticals)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    offset = len(horizontals)
+    for hi, h in enumerate(horizontals):
+        for vi, v in enumerate(verticals):
+            if _touches(h, v, tol):
+                parent[find(hi)] = find(offset + vi)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for hi in range(len(horizontals)):
+        groups.setdefault(find(hi), ([], []))[0].append(hi)
+    for vi in range(len(verticals)):
+        groups.setdefault(find(offset + vi), ([], []))[1].append(vi)
+    return list(groups.values())
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    """Positions within ``tol`` of each other collapse to their mean."""
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= tol:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [sum(c) / len(c) for c in clusters]
+
+
+def _covered(segments: list[Segment], pos: float, start: float, end: float, settings: GridSettings) -> bool:
+    """Whether segments at ``pos`` cover at least ``min_border_cover`` of [start, end]."""
+    length = end - start
+    if length <= 0:
+        return True
+    pieces = sorted(
+        (max(s.start, start), min(s.end, end))
+        for s in segments
+        if abs(s.pos - pos) <= settings.snap_tolerance and s.end > start and s.start < end
+    )
+    covered, reach = 0.0, start
+    for lo, hi in pieces:
+        lo = max(lo, reach)
+        if hi > lo:
+            covered += hi - lo
+            reach = hi
+    return covered >= settings.min_border_cover * length
+
+
+def recover_spans(xs: list[float], ys: list[float], horizontals: list[Segment], verticals: list[Segment],
+                  settings: GridSettings = GridSettings()) -> list[GridCell]:
+    """Cells of the grid ``xs`` × ``ys``: positions with no border drawn between them merge."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            here = r * n_cols + c
+            if c + 1 < n_cols and not _covered(verticals, xs[c + 1], ys[r], ys[r + 1], settings):
+                parent[find(here)] = find(here + 1)
+            if r + 1 < n_rows and not _covered(horizontals, ys[r + 1], xs[c], xs[c + 1], settings):
+                parent[find(here)] = find(here + n_cols)
+    extents: dict[int, list[int]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            ext = extents.setdefault(find(r * n_cols + c), [r, c, r, c])
+            ext[0], ext[1] = min(ext[0], r), min(ext[1], c)
+            ext[2], ext[3] = max(ext[2], r), max(ext[3], c)
+    cells: list[GridCell] = []
+    taken: set[tuple[int, int]] = set()
+    for r0, c0, r1, c1 in sorted(extents.values()):
+        if (r0, c0) in taken:  # an irregular merge already claimed by a bigger rectangle
+            continue
+        taken.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+    return cells
+
+
+def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
+    """Every ruled grid on the page, top to bottom."""
+    horizontals, verticals = ruling_segments(page, settings)
+    grids: list[Grid] = []
+    for h_ids, v_ids in _components(horizontals, verticals, settings.join_tolerance):
+        hs = [horizontals[i] for i in h_ids]
+        vs = [verticals[i] for i in v_ids]
+        if len(hs) < settings.min_rows + 1 or len(vs) < settings.min_cols + 1:
+            continue
+        xs = _cluster([v.pos for v in vs], settings.snap_tolerance)
+        ys = _cluster([h.pos for h in hs], settings.snap_tolerance)
+        if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
+            continue
+        cells = recover_spans(xs, ys, hs, vs, settings)
+        grids.append(Grid(xs, ys, cells, hs, vs))
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids

@@ -1,0 +1,184 @@
+"""Cell text: a cell's chars → logical lines.
+
+A text run can cross a cell border (office exports write neighbouring cells as one
+run when they share a baseline), so chars are assigned to cells by geometry and
+re-grouped. Inside a cell a visual line ends either because the next word did not
+fit (a wrap: join it) or because the author broke the line (keep "\n"). We tell them
+apart by measuring: a wrap leaves less room than the next line's first unbreakable
+unit needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractors.lines import LineSettings, TextLine, group_lines
+from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+
+
+@dataclass(frozen=True)
+class CellTextSettings:
+    # An authored break leaves room for the next line's first unit plus this share of
+    # the font size (a wrap leaves less: the unit did not fit).
+    fit_margin: float = 0.02
+    # A line whose centre is this close to the cell's centre, and that is indented, is centred.
+    centre_tolerance: float = 1.5
+    # Lines whose baselines differ by less than this share of the font size are one line.
+    same_line: float = 0.35
+
+
+# Characters a line may not start with (kinsoku): they travel with the char before them.
+NO_LINE_START = frozenset("、。，．,.)）]］｝」』】〕〉》”’:;：；!?！？%％ー々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･")
+# Characters a line may not end with: they travel with the char after them (※ sticks to its number).
+FULLWIDTH_STOPS = frozenset("、。，．")
+NO_LINE_END = frozenset("(（[［｛「『【〔〈《“‘※")
+
+
+def _is_latin(ch: str) -> bool:
+    return (ch.isascii() and (ch.isalnum() or ch in "-_/@#&+=.'\"*")) or "\u00c0" <= ch <= "\u024f" or "\uff10" <= ch <= "\uff5a"
+
+
+def can_break(left: str, right: str) -> bool:
+    """Whether a line breaker may wrap between two adjacent characters.
+
+    Kinsoku pairs never split; a Latin word sticks to whatever follows it up to a
+    space (「2,300名）」, 「Finlandの」), and a Japanese full stop or comma sticks
+    to a Latin word after it (「る。EUREKA」): observed office line breaking.
+    """
+    if right.isspace():
+        return False  # the space hangs at the line end; the break comes after it
+    if left.isspace():
+        return True
+    if right in NO_LINE_START or left in NO_LINE_END:
+        return False
+    if _is_latin(left):
+        return False
+    if left in FULLWIDTH_STOPS and _is_latin(right):
+        return False
+    return True
+
+
+def first_unit_width(line: TextLine) -> float:
+    """Width of the text a line breaker could not have split off the line's start."""
+    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
+    if not chars:
+        return 0.0
+    end = 0
+    while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
+        if chars[end + 1]["x0"] - chars[end]["x1"] > 0.3 * chars[end]["size"]:
+            break  # a printed gap is a space
+        end += 1
+    return chars[end]["x1"] - chars[0]["x0"]
+
+
+def _space_before(prev: TextLine, line: TextLine) -> float:
+    """Room a space between the two lines takes (a trailing or leading space char)."""
+    if (prev.chars and prev.chars[-1]["text"].isspace()) or (line.chars and line.chars[0]["text"].isspace()):
+        return 0.25 * line.size
+    return 0.0
+
+
+def starts_bullet(text: str) -> bool:
+    stripped = text.lstrip()
+    if not stripped or stripped[0] not in BULLET_MARKERS:
+        return False
+    return stripped[0] not in MARKERS_NEEDING_SPACE or stripped[1:2] in (" ", "\u3000")
+
+
+def chars_in_box(chars: list[dict], box: dict) -> list[dict]:
+    """Chars whose centre lies in the box, in content-stream order."""
+    x0, top, x1, bottom = box["x0"], box["top"], box["x1"], box["bottom"]
+    return [
+        c for c in chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+    ]
+
+
+def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings()) -> list[TextLine]:
+    """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here)."""
+    runs = sorted(group_lines(chars), key=lambda line: (round(line.bottom, 1), line.x0))
+    merged: list[list[dict]] = []
+    last_bottom = None
+    for run in runs:
+        if merged and last_bottom is not None and abs(run.bottom - last_bottom) < settings.same_line * run.size:
+            merged[-1].extend(run.chars)
+        else:
+            merged.append(list(run.chars))
+            last_bottom = run.bottom
+    if len(merged) == len(runs):
+        return runs
+    out = []
+    for group in merged:
+        group.sort(key=lambda c: c["x0"])
+        out += group_lines(group, _ONE_LINE)
+    return out
+
+
+# group_lines settings that never cut an x-sorted, one-baseline group on pen jumps.
+_ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
+
+
+def _only_marker(group: list[TextLine]) -> bool:
+    """A bullet marker printed alone on its line: what follows is its item."""
+    return len(group) == 1 and len(group[0].raw_text.strip()) == 1 and starts_bullet(group[0].raw_text + " ")
+
+
+def _is_bracket_heading(group: list[TextLine]) -> bool:
+    """A logical line that is one 【…】 label ends there."""
+    text = "".join(line.raw_text for line in group).strip()
+    return len(group) == 1 and text.startswith("【") and text.endswith("】")
+
+
+def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
+                        settings: CellTextSettings = CellTextSettings()) -> list[list[TextLine]]:
+    """Group a cell's visual lines into logical lines (each a list of wrapped visual lines)."""
+    left, right = box["x0"] + padding, box["x1"] - padding
+    width = right - left
+    centre = (box["x0"] + box["x1"]) / 2
+    groups: list[list[TextLine]] = []
+    for line in lines:
+        if not groups:
+            groups.append([line])
+            continue
+        prev = groups[-1][-1]
+        centred = prev.x0 - left > settings.centre_tolerance and abs((prev.x0 + prev.x1) / 2 - centre) <= settings.centre_tolerance
+        room = width - (prev.x1 - prev.x0) if centred else right - prev.x1
+        need = first_unit_width(line) + _space_before(prev, line)
+        authored = need <= room - settings.fit_margin * line.size
+        if _only_marker(groups[-1]):
+            groups[-1].append(line)
+        elif authored or starts_bullet(line.raw_text) or _is_bracket_heading(groups[-1]):
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    return groups
+
+
+def join_wraps(group: list[TextLine], normalised: bool) -> str:
+    """One logical line from its wrapped visual lines; a space printed at the wrap is kept."""
+    out = ""
+    prev = None
+    for line in group:
+        text = line.text if normalised else line.raw_text
+        if prev is None:
+            out = text
+        elif _space_before(prev, line) or needs_space(out, text):
+            out = out.rstrip() + " " + text.strip()
+        else:
+            out = out.rstrip() + text.strip()
+        prev = line
+    return out
+
+
+def cell_text(lines: list[TextLine], box: dict, padding: float,
+              settings: CellTextSettings = CellTextSettings()) -> tuple[str, str]:
+    """(text, raw_text) of one cell from its visual lines: wraps joined, "\n" between logical lines."""
+    groups = split_logical_lines(lines, box, padding, settings)
+    raw = "\n".join(join_wraps(group, normalised=False) for group in groups)
+    return normalize_chars(raw), raw
+
+
+def estimate_padding(cell_lines: list[tuple[dict, list[TextLine]]], default: float = 2.0) -> float:
+    """The table's inner cell margin: the smallest left offset of text in any cell."""
+    offsets = [line.x0 - box["x0"] for box, lines in cell_lines for line in lines if line.x0 >= box["x0"]]
+    return max(0.0, min(offsets)) if offsets else default

@@ -1,0 +1,276 @@
+"""Ruled tables of one page: grid, cell text, header rows, caption, notes, call-outs.
+
+Steps, each in its own module: ruled grids with merged cells (``table_grid``),
+call-out boxes drawn over the table (``table_callouts``), cell text with wraps
+re-joined (``table_text``), the caption and its number (``captions``). This module
+puts them together and finds what is printed around a table (caption, sub-heading,
+※ legends).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from docmodel.document import BBox, Block, Cell, Table
+from extractors.captions import looks_like_caption, parse_caption
+from extractors.lines import TextLine
+from extractors.normalize import join_wrapped_lines
+from extractors.table_callouts import CalloutSettings, find_callouts
+from extractors.table_grid import Grid, GridCell, GridSettings, find_grids
+from extractors.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    grid: GridSettings = field(default_factory=GridSettings)
+    text: CellTextSettings = field(default_factory=CellTextSettings)
+    callouts: CalloutSettings = field(default_factory=CalloutSettings)
+    # A line belongs to the table when this share of its height lies inside the table box.
+    inside_share: float = 0.5
+    # Text printed with a table (caption, legends) lies within this many line heights of it.
+    max_gap_lines: float = 3.0
+    # A caption without a number is centred on the table within this share of its width.
+    caption_centre_share: float = 0.1
+    # At most this many leading rows can be a header.
+    max_header_rows: int = 3
+
+
+@dataclass
+class TablesOnPage:
+    tables: list[Table]
+    consumed_lines: set[int]  # indices into `lines` used by tables
+
+
+_NOTE_MARK = re.compile(r"^\s*[※＊*]")
+_PAGE_NUMBER = re.compile(r"^\s*[-－]?\s*[0-9０-９]+\s*[-－]?\s*$")
+
+
+def _inside(line: TextLine, box: dict, share: float) -> bool:
+    height = max(line.bottom - line.top, 0.1)
+    overlap_y = min(line.bottom, box["bottom"]) - max(line.top, box["top"])
+    overlap_x = min(line.x1, box["x1"]) - max(line.x0, box["x0"])
+    return overlap_y >= share * height and overlap_x > 0
+
+
+def _char_key(char: dict) -> tuple:
+    return (round(char["x0"], 2), round(char["top"], 2), char["text"])
+
+
+def _is_filled(box: dict, fills: list[dict]) -> bool:
+    cx, cy = (box["x0"] + box["x1"]) / 2, (box["top"] + box["bottom"]) / 2
+    return any(r["x0"] <= cx <= r["x1"] and r["top"] <= cy <= r["bottom"] for r in fills)
+
+
+def _filled_rects(page, grid: Grid) -> list[dict]:
+    """Non-white filled rects inside the table (header fill)."""
+    box = grid.bbox
+    out = []
+    for rect in page.rects:
+        if not rect.get("fill") or rect["x1"] - rect["x0"] > 1.01 * (box["x1"] - box["x0"]):
+            continue
+        color = rect.get("non_stroking_color")
+        values = color if isinstance(color, (list, tuple)) else (color,) if color is not None else ()
+        white = values and (all(float(v) <= 0.02 for v in values) if len(values) == 4 else all(float(v) >= 0.98 for v in values))
+        if not white and rect["top"] >= box["top"] - 2 and rect["bottom"] <= box["bottom"] + 2:
+            out.append(rect)
+    return out
+
+
+@dataclass
+class _CellDraft:
+    cell: GridCell
+    lines: list[TextLine]
+    filled: bool
+    text: str = ""
+    raw_text: str = ""
+
+    @property
+    def bold(self) -> bool:
+        chars = [c for line in self.lines for c in line.chars if c["text"].strip()]
+        return bool(chars) and sum("bold" in c["fontname"].lower() for c in chars) >= 0.8 * len(chars)
+
+    def centred(self, padding: float, tol: float) -> bool:
+        box = self.cell
+        centre = (box.x0 + box.x1) / 2
+        return bool(self.lines) and all(
+            line.x0 - box.x0 > padding + tol and abs((line.x0 + line.x1) / 2 - centre) <= tol for line in self.lines
+        )
+
+
+def _header_rows(drafts: list[_CellDraft], n_rows: int, padding: float, settings: TableSettings) -> int:
+    """Leading rows set apart from the body by fill, bold type or centring."""
+    by_row: dict[int, list[_CellDraft]] = {}
+    for d in drafts:
+        by_row.setdefault(d.cell.row, []).append(d)
+
+    def signature(row: int) -> tuple[bool, bool, bool]:
+        cells = [d for d in by_row.get(row, []) if d.lines]
+        if not cells:
+            return (False, False, False)
+        return (
+            all(d.filled for d in cells),
+            all(d.bold for d in cells),
+            all(d.centred(padding, settings.text.centre_tolerance) for d in cells),
+        )
+
+    body = signature(n_rows - 1)
+    count = 0
+    for row in range(min(settings.max_header_rows, n_rows - 1)):
+        sig = signature(row)
+        if any(s and not b for s, b in zip(sig, body)):
+            count = row + 1
+        else:
+            break
+    # A header cell spanning rows takes the rows it covers into the header.
+    for d in drafts:
+        if d.cell.row < count:
+            count = max(count, d.cell.row + d.cell.rowspan)
+    return count if count < n_rows else 0
+
+
+def _above_below(lines: list[TextLine], candidates: list[int], box: dict) -> tuple[list[int], list[int]]:
+    above = sorted((i for i in candidates if lines[i].bottom <= box["top"] + 1), key=lambda i: lines[i].top)
+    below = sorted((i for i in candidates if lines[i].top >= box["bottom"] - 1), key=lambda i: lines[i].top)
+    return above, below
+
+
+def _stack(lines: list[TextLine], ordered: list[int], start: float, max_gap_lines: float, upward: bool) -> list[int]:
+    """Lines forming one contiguous stack from ``start`` (a table edge) outwards."""
+    out: list[int] = []
+    edge = start
+    for i in (reversed(ordered) if upward else ordered):
+        line = lines[i]
+        gap = edge - line.bottom if upward else line.top - edge
+        if gap > max_gap_lines * line.size:
+            break
+        out.append(i)
+        edge = line.top if upward else line.bottom
+    return out[::-1] if upward else out
+
+
+def _collect_notes(lines: list[TextLine], ids: list[int]) -> list[str]:
+    """※ legend lines; a line without a mark continues the note above it."""
+    notes: list[str] = []
+    for i in ids:
+        text = lines[i].text
+        if notes and not _NOTE_MARK.match(text):
+            notes[-1] = join_wrapped_lines([notes[-1], text])
+        else:
+            notes.append(text)
+    return notes
+
+
+def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size: float,
+                  settings: TableSettings) -> dict:
+    above, below = _above_below(lines, free, box)
+    # Restrict to lines horizontally overlapping the table.
+    above = [i for i in above if lines[i].x1 > box["x0"] and lines[i].x0 < box["x1"]]
+    below = [i for i in below if lines[i].x1 > box["x0"] and lines[i].x0 < box["x1"]]
+    out = {"caption": None, "heading": [], "notes": [], "note_position": None, "used": []}
+
+    # Caption: the nearest numbered caption line above, else a centred title-like line.
+    caption_at = None
+    for i in reversed(above):
+        if looks_like_caption(lines[i].text):
+            caption_at = i
+            break
+    if caption_at is None:
+        centre = (box["x0"] + box["x1"]) / 2
+        width = box["x1"] - box["x0"]
+        for i in reversed(above):
+            line = lines[i]
+            if _NOTE_MARK.match(line.raw_text):
+                continue
+            if abs((line.x0 + line.x1) / 2 - centre) <= settings.caption_centre_share * width and line.size > table_size:
+                caption_at = i
+                break
+    if caption_at is not None:
+        out["caption"] = caption_at
+        out["used"].append(caption_at)
+        between = [i for i in above if lines[i].top >= lines[caption_at].bottom - 1 and i != caption_at]
+        heading, notes = [], []
+        for i in between:
+            if notes or _NOTE_MARK.match(lines[i].raw_text):
+                notes.append(i)
+            else:
+                heading.append(i)
+        out["heading"] = heading
+        out["used"] += heading + notes
+        if notes:
+            out["notes"] = _collect_notes(lines, notes)
+            out["note_position"] = "above"
+
+    # Legends printed under the table: a stack starting right below it.
+    stack = [i for i in _stack(lines, below, box["bottom"], settings.max_gap_lines, upward=False)]
+    stack = [i for i in stack if not _PAGE_NUMBER.match(lines[i].raw_text)]
+    if stack and (_NOTE_MARK.match(lines[stack[0]].raw_text) or lines[stack[0]].size <= table_size + 0.5):
+        stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + 0.5]
+        out["used"] += stack
+        if not out["notes"]:
+            out["notes"] = _collect_notes(lines, stack)
+            out["note_position"] = "below"
+        else:
+            out["notes"] += _collect_notes(lines, stack)
+    return out
+
+
+def _callout_block(callout, page_number: int) -> Block:
+    return Block(page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox))
+
+
+def extract_tables(page, lines: list[TextLine], page_number: int,
+                   settings: TableSettings = TableSettings()) -> TablesOnPage:
+    grids = find_grids(page, settings.grid)
+    if not grids:
+        return TablesOnPage([], set())
+    chars = [c for c in page.chars if c.get("upright", True)]
+    consumed: set[int] = set()
+    tables: list[Table] = []
+    inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
+    for index, grid in enumerate(grids):
+        box = grid.bbox
+        table_lines = [lines[i] for i in inside_ids[index]]
+        consumed.update(inside_ids[index])
+        callouts = find_callouts(table_lines, grid, settings.callouts)
+        callout_keys = {_char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
+        table_chars = [c for c in chars_in_box(chars, box) if _char_key(c) not in callout_keys]
+        fills = _filled_rects(page, grid)
+        drafts = []
+        for gc in grid.cells:
+            cell_lines = cell_visual_lines(chars_in_box(table_chars, gc.bbox), settings.text)
+            drafts.append(_CellDraft(gc, cell_lines, _is_filled(gc.bbox, fills)))
+        padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
+        for d in drafts:
+            d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)
+        body_sizes = sorted(line.size for d in drafts for line in d.lines)
+        table_size = body_sizes[len(body_sizes) // 2] if body_sizes else 0.0
+
+        taken = set(consumed)
+        for other in inside_ids:
+            taken.update(other)
+        free = [i for i in range(len(lines)) if i not in taken]
+        around = _surroundings(lines, free, box, table_size, settings)
+        consumed.update(around["used"])
+        caption = parse_caption(lines[around["caption"]].text) if around["caption"] is not None else None
+        heading = join_wrapped_lines([lines[i].text for i in around["heading"]]) or None
+
+        rows: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
+        for d in drafts:
+            gc = d.cell
+            rows[gc.row].append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
+                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)))
+        for row in rows:
+            row.sort(key=lambda c: c.col)
+        tables.append(Table(
+            id=f"p{page_number}-t{index}", page=page_number, bbox=BBox.of(box),
+            caption=caption.caption if caption else None,
+            caption_id=caption.caption_id if caption else None,
+            part=caption.part if caption else None,
+            heading=heading, n_rows=grid.n_rows, n_cols=grid.n_cols,
+            header_rows=_header_rows(drafts, grid.n_rows, padding, settings),
+            notes=around["notes"], note_position=around["note_position"],
+            callouts=[_callout_block(c, page_number) for c in callouts],
+            rows=rows,
+        ))
+    return TablesOnPage(tables, consumed)

@@ -1,0 +1,152 @@
+"""The pipeline's steps as Prefect tasks: each calls one extractor stage, nothing more.
+
+Retries are for transient trouble only (an I/O hiccup while reading or writing); an
+``IngestFailure`` or a bug gives the same answer every time, so it is never retried.
+Tasks take and return in-memory objects (an open PDF, pydantic models): they run in the
+flow's process, and ``NO_CACHE`` keeps Prefect from hashing those inputs.
+"""
+
+from __future__ import annotations
+
+import errno
+from contextvars import ContextVar
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Protocol
+
+import pdfplumber
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from docmodel.document import DocumentInfo, Source, SurveyReport
+from docmodel.schema import SchemaError, validate
+from extractors.assemble import assemble_report
+from extractors.errors import IngestFailure, one_line
+from extractors.page import PageExtraction, extract_page
+from extractors.source import SourceLimits, document_info, open_source
+from flows import outputs
+
+PACKAGE = "survey-ingest"
+# Transient: worth a second try. Errors that will not change on retry are left out.
+PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
+PERMANENT_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.ENAMETOOLONG}
+RETRIES = 2
+RETRY_DELAY_SECONDS = 1.0
+
+
+def pipeline_version() -> str:
+    """The installed package version (pyproject's ``version``)."""
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+def is_transient(exc: BaseException | None) -> bool:
+    if isinstance(exc, IngestFailure) or not isinstance(exc, (OSError, TimeoutError)):
+        return False
+    return not isinstance(exc, PERMANENT_OS_ERRORS) and getattr(exc, "errno", None) not in PERMANENT_ERRNOS
+
+
+def retry_transient(task, task_run, state) -> bool:
+    """Prefect ``retry_condition_fn``: retry only when the failure may go away."""
+    return is_transient(state.result(raise_on_failure=False))
+
+
+class ProgressHook(Protocol):
+    """What a terminal front end wants to hear about (see ``flows.cli``)."""
+
+    def file_started(self, file: str, pages: int) -> None: ...
+    def page_done(self, file: str, page: int) -> None: ...
+    def file_done(self, outcome) -> None: ...
+
+
+# Set by a front end around a flow call; tasks run in the caller's context.
+PROGRESS: ContextVar[ProgressHook | None] = ContextVar("ingest_progress", default=None)
+
+
+@dataclass
+class OpenedSource:
+    pdf: pdfplumber.PDF
+    source: Source
+    info: DocumentInfo
+
+
+_step = dict(cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=RETRY_DELAY_SECONDS,
+             retry_condition_fn=retry_transient, persist_result=False)
+
+
+@task(name="open", **_step)
+def open_pdf(path: Path, limits: SourceLimits = SourceLimits()) -> OpenedSource:
+    pdf, source = open_source(path, limits)
+    try:
+        info = document_info(pdf)
+    except Exception:
+        pdf.close()
+        raise
+    return OpenedSource(pdf=pdf, source=source, info=info)
+
+
+@task(name="pages", **_step)
+def extract_pages(opened: OpenedSource) -> list[PageExtraction]:
+    """Every page, in one task: a task per page would cost more than most pages take."""
+    hook = PROGRESS.get()
+    file = opened.source.file
+    if hook:
+        hook.file_started(file, opened.source.page_count)
+    extractions = []
+    for number, page in enumerate(opened.pdf.pages, start=1):
+        try:
+            extractions.append(extract_page(page, number))
+        except (IngestFailure, OSError):
+            raise
+        except Exception as exc:  # a page pdfminer or a stage cannot read: name it
+            raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
+        finally:
+            page.close()  # drop the page's parsed layout; the extraction keeps what we need
+        if hook:
+            hook.page_done(file, number)
+    return extractions
+
+
+@task(name="assemble", **_step)
+def assemble(opened: OpenedSource, pages: list[PageExtraction], pipeline: str) -> SurveyReport:
+    # pipeline.nlp says whether segmentation ran: false until the nlp task has.
+    return assemble_report(opened.source, opened.info, pages, pipeline_version=pipeline, nlp=False)
+
+
+@task(name="nlp", **_step)
+def segment(report: SurveyReport) -> SurveyReport:
+    """GiNZA segmentation stage (``--no-nlp`` skips it)."""
+    try:
+        from extractors.segment import segment_report
+    except ModuleNotFoundError as exc:
+        # The stage is being written alongside; until it lands the report says nlp=false.
+        if exc.name != "extractors.segment":
+            raise
+        get_run_logger().warning("NLP stage not available (extractors.segment missing); skipped")
+        return report
+    report = segment_report(report)
+    return report.model_copy(update={"pipeline": report.pipeline.model_copy(update={"nlp": True})})
+
+
+@task(name="validate", **_step)
+def validate_report(report: SurveyReport) -> dict:
+    """The report as JSON data, checked against the committed schema it names."""
+    data = report.model_dump(mode="json")
+    try:
+        validate(data)
+    except SchemaError as exc:
+        raise IngestFailure("validate", str(exc)) from exc
+    return data
+
+
+@task(name="write", **_step)
+def write_report(out_dir: Path, stem: str, data: dict) -> Path:
+    return outputs.write_report(out_dir, stem, data)
+
+
+@task(name="write-error", **_step)
+def write_error(out_dir: Path, stem: str, record) -> Path:
+    return outputs.write_error(out_dir, stem, record)

@@ -1,0 +1,165 @@
+from pathlib import Path
+
+import pytest
+
+from evaluation.blocks import leaked_chars, normalize_for_compare, score_file
+from extractors.blocks import build_blocks, split_marker
+from extractors.lines import group_lines
+
+CORPUS = Path(__file__).parent / "corpus"
+CORPUS_PDFS = sorted(CORPUS.glob("*.pdf"))
+
+BLACK = (0.0, 0.0, 0.0)
+BLUE = (0.122, 0.22, 0.392)
+
+
+def chars_of(text: str, x0: float, top: float, size: float = 14.0, font: str = "Sans-Regular",
+             color: tuple = BLACK, gap_after_first: float = 0.0) -> list[dict]:
+    """Chars as pdfplumber reports them: CJK full width, ASCII half width."""
+    out, x = [], x0
+    for k, ch in enumerate(text):
+        width = size * (0.5 if ch.isascii() else 1.0)
+        out.append({"text": ch, "x0": x, "x1": x + width, "top": top, "bottom": top + size, "size": size,
+                    "fontname": font, "upright": True, "non_stroking_color": color})
+        x += width + (gap_after_first if k == 0 else 0.0)
+    return out
+
+
+def lines_of(*specs) -> list:
+    chars = []
+    for spec in specs:
+        chars += chars_of(*spec[:3], **(spec[3] if len(spec) > 3 else {}))
+    return group_lines(chars)
+
+
+# --- the corpus floors -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=CORPUS_PDFS, ids=lambda p: p.name)
+def corpus_score(request):
+    return score_file(request.param, request.param.with_suffix(".yaml"))
+
+
+def test_corpus_has_the_five_reports():
+    assert len(CORPUS_PDFS) == 5
+
+
+def test_narrative_blocks_exactly_right(corpus_score):
+    assert corpus_score.truth_blocks >= 200
+    assert corpus_score.exact_share >= 0.97, corpus_score.misses[:10]
+
+
+def test_block_types_markers_and_furniture(corpus_score):
+    assert corpus_score.type_accuracy >= 0.97
+    assert corpus_score.marker_accuracy >= 0.97
+    assert corpus_score.furniture_accuracy >= 0.97, corpus_score.misses[:10]
+    assert corpus_score.precision >= 0.95
+
+
+def test_no_radical_or_private_use_leaks(corpus_score):
+    assert corpus_score.leaks == []
+
+
+# --- the scorer ----------------------------------------------------------------------
+
+
+def test_compare_normalisation_folds_radicals_and_whitespace():
+    assert normalize_for_compare("意⾒と ⼤学\n  等") == "意見と 大学 等"
+
+
+def test_leak_check_flags_radicals_and_private_use_only():
+    assert leaked_chars("⼤学\uf0d8⻑") == ["⼤", "\uf0d8", "⻑"]
+    assert leaked_chars("大学➢長①Ａ") == []
+
+
+# --- markers -------------------------------------------------------------------------
+
+
+def test_private_use_glyph_is_a_marker_even_without_a_gap():
+    (line,) = lines_of(("\uf0d8研究開発", 30, 80))
+    assert split_marker(line) == ("\uf0d8", "研究開発")
+
+
+def test_nakaguro_is_a_marker_only_when_set_apart():
+    bullet, joined = lines_of(("・平成27年度", 30, 80, {"gap_after_first": 7.0}), ("・イノベーション", 30, 120))
+    assert split_marker(bullet) == ("・", "平成27年度")
+    assert split_marker(joined) == (None, "・イノベーション")
+
+
+def test_circled_number_item_becomes_marker_not_text():
+    (line,) = lines_of(("①文献調査", 30, 80, {"gap_after_first": 7.0}))
+    assert split_marker(line) == ("①", "文献調査")
+
+
+def test_blocks_from_bullets_paragraph_heading_and_note():
+    lines = lines_of(
+        ("＜調査内容＞", 31.6, 60, {"size": 15.0, "font": "Sans-Bold", "color": BLUE}),
+        ("\uf0d8国際共同研究の推進に関する調査を実施す", 31.6, 84),
+        ("る。", 43.6, 100.8),  # hanging continuation, 0.2 em below
+        ("●研究機関", 31.6, 124, {"gap_after_first": 7.0}),
+        ("国外の研究機関に対して調査する。", 31.6, 147),
+        ("※敬称略", 31.6, 170, {"size": 11.0}),
+    )
+    blocks = build_blocks(lines, page_number=4)
+    assert [(b.type, b.marker, b.text) for b in blocks] == [
+        ("heading", None, "＜調査内容＞"),
+        ("bullet", "➢", "国際共同研究の推進に関する調査を実施する。"),
+        ("bullet", "●", "研究機関"),
+        ("paragraph", None, "国外の研究機関に対して調査する。"),
+        ("note", None, "※敬称略"),
+    ]
+    assert blocks[1].raw_text == "\uf0d8国際共同研究の推進に関する調査を実施す\nる。"
+    assert all(b.page == 4 for b in blocks)
+    assert blocks[1].bbox.top == pytest.approx(84) and blocks[1].bbox.bottom == pytest.approx(114.8)
+
+
+def test_coloured_body_size_line_is_a_heading():
+    lines = lines_of(("（１）文献調査", 31.6, 60, {"color": BLUE}), ("国内外の研究機関を調べる。", 31.6, 84))
+    assert [b.type for b in build_blocks(lines, 1)] == ["heading", "paragraph"]
+
+
+def test_radicals_unified_in_text_kept_in_raw_text():
+    (block,) = build_blocks(lines_of(("意⾒と⼤学", 30, 80)), 1)
+    assert block.text == "意見と大学"
+    assert block.raw_text == "意⾒と⼤学"
+
+
+def test_latin_wrap_joins_with_one_space_japanese_with_none():
+    lines = lines_of(
+        ("国際研究センター MIT Center for", 31.6, 80),
+        ("International Studies は研究を支", 31.6, 96.8),
+        ("援する。", 31.6, 113.6),
+    )
+    # The first line stops because "International" did not fit: a wrap, not a break.
+    (block,) = build_blocks(lines, 1)
+    assert block.text == "国際研究センター MIT Center for International Studies は研究を支援する。"
+
+
+def test_short_line_followed_by_more_of_the_block_is_a_new_logical_line():
+    lines = lines_of(
+        ("\uf0d8本調査は文献調査とヒアリング調査からなる調査である", 31.6, 80),
+        ("その結果。", 43.6, 96.8),  # ends far short of the edge
+        ("次の行の文章がここに続いていきます。", 43.6, 113.6),
+    )
+    (block,) = build_blocks(lines, 1)
+    assert block.text == "本調査は文献調査とヒアリング調査からなる調査であるその結果。\n次の行の文章がここに続いていきます。"
+
+
+def test_gap_between_lines_separates_paragraphs():
+    lines = lines_of(("池谷 知彦 特任役員", 31.6, 80), ("金 範埈 教授", 31.6, 103.1))
+    assert [b.text for b in build_blocks(lines, 1)] == ["池谷 知彦 特任役員", "金 範埈 教授"]
+
+
+def test_bullet_levels_by_indent_and_by_glyph_change():
+    lines = lines_of(
+        ("\uf0d8議題", 31.6, 80),
+        ("・調査概要", 31.6, 103, {"gap_after_first": 7.0}),
+        ("－詳細", 60.0, 126, {"gap_after_first": 7.0}),
+        ("\uf0d8委員意見", 31.6, 149),
+    )
+    blocks = build_blocks(lines, 1)
+    assert [(b.marker, b.level) for b in blocks] == [("➢", 0), ("・", 1), ("－", 2), ("➢", 0)]
+
+
+def test_empty_page_gives_no_blocks():
+    assert build_blocks([], 1) == []

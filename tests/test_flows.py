@@ -1,0 +1,162 @@
+"""The Prefect flows end to end: good PDFs become schema-valid JSON, bad ones leave an
+error record with a one-line reason, and the batch goes on."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+
+import pytest
+from conftest import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
+
+from docmodel.schema import validate
+from extractors.errors import IngestFailure
+from flows import tasks
+from flows.ingest import ERROR, OK, ingest_batch, ingest_report, summary_markdown
+from flows.tasks import is_transient, pipeline_version
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_source_report_ingests_to_valid_json(tmp_path):
+    outcome = ingest_report(SOURCE_REPORT, tmp_path, nlp=False)
+    assert outcome.status == OK, outcome.reason
+    doc = _load(tmp_path / "source-report.json")
+    validate(doc)
+    assert doc["source"] == {
+        "file": "source-report.pdf",
+        "sha256": hashlib.sha256(SOURCE_REPORT.read_bytes()).hexdigest(),
+        "size_bytes": SOURCE_REPORT.stat().st_size,
+        "page_count": 44,
+    }
+    assert doc["pipeline"] == {"version": pipeline_version(), "nlp": False}
+    assert [p["number"] for p in doc["pages"]] == list(range(1, 45))
+    assert (outcome.pages, outcome.tables, outcome.qa_grids) == (44, len(doc["tables"]), len(doc["qa_grids"]))
+    assert len(doc["qa_grids"]) == 3  # 付表1–3 of the corpus truth
+    assert doc["tables"] and doc["blocks"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source-report.json"]  # no temp files left
+
+
+def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tiny_pdf):
+    out = tmp_path / "out"
+    out.mkdir()
+    # An earlier run's good output of a file that is now broken is kept, and a stale
+    # error record of a file that now ingests is removed.
+    (out / "encrypted.json").write_text("earlier good output\n")
+    (out / "tiny.error.json").write_text("{}\n")
+    paths = [bad_inputs[name] for name in sorted(BAD_INPUTS)] + [tiny_pdf] + REAL_PDFS
+    outcomes = ingest_batch(paths, out, nlp=False)
+
+    assert [o.file for o in outcomes] == [p.name for p in paths]
+    by_file = {o.file: o for o in outcomes}
+    for name, expected in BAD_INPUTS.items():
+        outcome = by_file[name]
+        assert outcome.status == ERROR and outcome.stage == "open"
+        assert expected in outcome.reason and "\n" not in outcome.reason
+        record = _load(out / name.replace(".pdf", ".error.json"))
+        validate(record)
+        assert record == {
+            "schema_version": record["schema_version"], "file": name,
+            "sha256": hashlib.sha256(bad_inputs[name].read_bytes()).hexdigest(),
+            "reason": outcome.reason, "stage": "open", "pipeline_version": pipeline_version(),
+        }
+    for path in [tiny_pdf, *REAL_PDFS]:
+        assert by_file[path.name].status == OK, by_file[path.name].reason
+        doc = _load(out / f"{path.stem}.json")
+        validate(doc)
+        assert doc["source"]["page_count"] == by_file[path.name].pages > 0
+    assert (out / "encrypted.json").read_text() == "earlier good output\n"
+    assert not (out / "tiny.error.json").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    ingest_batch([tiny_pdf, bad_inputs["empty.pdf"]], tmp_path, nlp=False)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-batch-files", "ingest-batch-summary"])),
+            sort="CREATED_DESC", limit=2,
+        )
+    kinds = {a.key: a for a in artifacts}
+    rows = kinds["ingest-batch-files"].data
+    rows = json.loads(rows) if isinstance(rows, str) else rows
+    assert [(r["file"], r["status"], r["pages"]) for r in rows] == [("tiny.pdf", OK, 1), ("empty.pdf", ERROR, None)]
+    assert rows[1]["error"] == "open: empty file (0 bytes)"
+    assert "1 of 2 files ingested" in kinds["ingest-batch-summary"].data
+    assert "`empty.pdf` (open): empty file (0 bytes)" in kinds["ingest-batch-summary"].data
+
+
+def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
+    calls = []
+    real = tasks.extract_page
+
+    def flaky(page, number):
+        calls.append(number)
+        if len(calls) == 1:
+            raise OSError(errno.EIO, "I/O error")
+        return real(page, number)
+
+    monkeypatch.setattr(tasks, "extract_page", flaky)
+    monkeypatch.setattr(tasks.extract_pages, "retry_delay_seconds", [0])
+    outcome = ingest_report(tiny_pdf, tmp_path, nlp=False)
+    assert outcome.status == OK and calls == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "error, reason",
+    [
+        (IngestFailure("pages", "page 1: unreadable"), "page 1: unreadable"),
+        (KeyError("x"), "page 1: KeyError: 'x'"),
+    ],
+)
+def test_permanent_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, reason):
+    calls = []
+
+    def broken(page, number):
+        calls.append(number)
+        raise error
+
+    monkeypatch.setattr(tasks, "extract_page", broken)
+    outcome = ingest_report(tiny_pdf, tmp_path, nlp=False)
+    assert calls == [1]
+    assert (outcome.status, outcome.stage, outcome.reason) == (ERROR, "pages", reason)
+    assert _load(tmp_path / "tiny.error.json")["reason"] == reason
+
+
+def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
+    out = tmp_path / "out"
+    outcome = ingest_report(tiny_pdf, out, nlp=False, stem="../escaped")
+    # An explicit stem is still made safe.
+    assert outcome.status == OK
+    assert [p.name for p in out.iterdir()] == ["escaped.json"]
+    assert not (tmp_path / "escaped.json").exists()
+
+
+def test_is_transient():
+    assert is_transient(OSError(errno.EIO, "I/O error"))
+    assert is_transient(TimeoutError())
+    assert not is_transient(FileNotFoundError(errno.ENOENT, "gone"))
+    assert not is_transient(OSError(errno.ENOSPC, "disk full"))
+    assert not is_transient(IngestFailure("open", "empty file"))
+    assert not is_transient(ValueError("bug"))
+    assert not is_transient(None)
+
+
+def test_summary_markdown_names_failures():
+    from flows.ingest import FileOutcome
+
+    text = summary_markdown(
+        [FileOutcome("a.pdf", OK, "a.json", pages=3, tables=2, qa_grids=1),
+         FileOutcome("b.pdf", ERROR, "b.error.json", stage="open", reason="empty file (0 bytes)")],
+        seconds=2.0,
+    )
+    assert "1 of 2 files ingested in 2.0 s; 3 pages, 2 tables, 1 Q&A grids." in text
+    assert "- `b.pdf` (open): empty file (0 bytes)" in text

@@ -1,0 +1,83 @@
+"""Flat Q&A export: one row per answer item or no-answer, Parquet + BOM'd CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from docmodel.document import DocumentInfo, PipelineInfo, Source, SurveyReport
+from evaluation.qa import truth_tables
+from exporters.qa_table import QA_COLUMNS, qa_rows, write_qa_tables
+from extractors.qa_grid import extract_qa_grids
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def report_with_grids(stem: str) -> SurveyReport:
+    truth = yaml.safe_load((CORPUS / f"{stem}.yaml").read_text(encoding="utf-8"))
+    return SurveyReport(
+        source=Source(file=f"{stem}.pdf", sha256="0" * 64, size_bytes=1, page_count=len(truth["slides"])),
+        document=DocumentInfo(), pipeline=PipelineInfo(version="test", nlp=False),
+        pages=[], blocks=[], tables=[], qa_grids=extract_qa_grids(truth_tables(truth)),
+    )
+
+
+def expected_rows(report: SurveyReport) -> tuple[int, int]:
+    items = sum(len(a.items) for g in report.qa_grids for q in g.questions for a in q.answers if a.items is not None)
+    nulls = sum(a.items is None for g in report.qa_grids for q in g.questions for a in q.answers)
+    return items, nulls
+
+
+@pytest.mark.parametrize("stem", ["source-report", "variant-2"])
+def test_row_count_is_items_plus_no_answers(stem):
+    report = report_with_grids(stem)
+    frame = qa_rows(report)
+    items, nulls = expected_rows(report)
+    assert nulls > 0 and items > 100
+    assert len(frame) == items + nulls
+    assert int(frame["no_answer"].sum()) == nulls
+    assert list(frame.columns) == QA_COLUMNS
+    assert frame.loc[frame["no_answer"], "item_text"].isna().all()
+    assert frame.loc[frame["no_answer"], "no_answer_text"].notna().all()
+
+
+def test_parquet_and_csv_round_trip(tmp_path):
+    report = report_with_grids("source-report")
+    parquet_path, csv_path = write_qa_tables(report, tmp_path / "out", "source-report")
+    assert parquet_path.name == "source-report.qa.parquet" and csv_path.name == "source-report.qa.csv"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [csv_path.name, parquet_path.name]  # no temp files left
+    items, nulls = expected_rows(report)
+
+    parquet = pd.read_parquet(parquet_path)
+    assert len(parquet) == items + nulls
+    assert list(parquet.columns) == QA_COLUMNS
+
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    csv = pd.read_csv(csv_path, encoding="utf-8-sig", keep_default_na=False)
+    assert len(csv) == items + nulls
+    assert list(csv.columns) == QA_COLUMNS
+    assert set(csv["respondent_group"]) == {"研究機関・大学等（管理部門）", "研究機関・大学等（研究者）", "研究機関・大学等（FA）"}
+    first = csv.iloc[0]
+    assert first["question_label"] == "質問1" and first["item_text"].startswith("回答は2017")
+    assert "\n有の場合" in first["question_text"]
+
+    # References: a list in Parquet, "3" / "1;2" in the CSV, on the same rows.
+    with_refs = parquet[parquet["references"].map(len) > 0]
+    assert len(with_refs) >= 10
+    row = with_refs.iloc[0]
+    assert csv.loc[with_refs.index[0], "references"] == ";".join(str(n) for n in row["references"])
+    assert all(str(n) in row["item_text"] or "質問" in row["item_text"] for n in row["references"])
+
+
+def test_overwrites_atomically(tmp_path):
+    report = report_with_grids("variant-1")
+    write_qa_tables(report, tmp_path, "r")
+    empty = report.model_copy(update={"qa_grids": []})
+    parquet_path, csv_path = write_qa_tables(empty, tmp_path, "r")
+    assert len(pd.read_parquet(parquet_path)) == 0
+    assert pd.read_csv(csv_path, encoding="utf-8-sig").columns.tolist() == QA_COLUMNS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.qa.csv", "r.qa.parquet"]
