@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from docmodel.base import BBox, Model  # noqa: F401  (BBox re-exported)
+from docmodel.nlp import Segmentation
 from docmodel.qa import QAGrid
 
 SCHEMA_NAME = "survey-report"
@@ -57,6 +58,7 @@ class Block(Model):
     text: str = Field(description="Normalised text: radicals unified, wraps joined, '\\n' between logical lines.")
     raw_text: str = Field(description="Text as printed (code points untouched), wraps kept as '\\n'.")
     bbox: BBox
+    nlp: Segmentation | None = Field(None, description="GiNZA segmentation of text; null until the NLP stage ran.")
 
 
 class Cell(Model):
@@ -69,6 +71,7 @@ class Cell(Model):
     text: str
     raw_text: str
     bbox: BBox
+    nlp: Segmentation | None = Field(None, description="GiNZA segmentation of text; null until the NLP stage ran.")
 
 
 class Table(Model):

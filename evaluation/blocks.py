@@ -1,6 +1,6 @@
 """Score narrative blocks and page furniture against the corpus truth YAML.
 
-    python -m evaluation.blocks tests/corpus
+    python -m evaluation.blocks tests/corpus        # -v lists every miss
 
 Per file: the share of truth blocks (text slides) found on their page with exactly the
 right text (after NFKC, whitespace runs collapsed to one space), the share of those with
@@ -145,7 +145,8 @@ def score_file(pdf_path: Path, truth_path: Path) -> BlockScore:
 
 
 def main(argv: list[str]) -> int:
-    corpus = Path(argv[0]) if argv else Path("tests/corpus")
+    paths = [a for a in argv if not a.startswith("-")]
+    corpus = Path(paths[0]) if paths else Path("tests/corpus")
     verbose = "-v" in argv
     for pdf_path in sorted(corpus.glob("*.pdf")):
         truth_path = pdf_path.with_suffix(".yaml")

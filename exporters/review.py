@@ -18,6 +18,7 @@ import html
 import io
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,7 +238,7 @@ figcaption { font-weight: bold; margin-bottom: 4px; }
 .meta { font-weight: normal; font-size: 11px; color: #777; }
 .table-scroll { overflow-x: auto; }
 table.extracted-table { border-collapse: collapse; font-size: 11px; }
-table.extracted-table th, table.extracted-table td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; }
+table.extracted-table th, table.extracted-table td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; min-width: 4.5em; }
 table.extracted-table th { background: #e8eef7; }
 ul.notes, .callouts { font-size: 11px; color: #555; }
 .qa-grid-header { margin: 8px 0; padding: 4px 8px; background: #fdf3e1; }
@@ -247,9 +248,10 @@ article.qa-question h4 { margin: 0 0 6px; font-size: 13px; }
 .qa-answers { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 6px; }
 .qa-answer { background: #fafafa; border: 1px solid #e3e3e3; padding: 4px 6px; font-size: 12px; }
 .qa-answer h5 { margin: 0 0 2px; font-size: 12px; }
-ul.qa-items { margin: 0; padding-left: 1em; } ul.qa-items li.level-1 { margin-left: 1em; }
+ul.qa-items { margin: 0; padding-left: 0; list-style: none; } ul.qa-items li.level-1 { margin-left: 1em; }
 .no-answer { color: #999; font-style: italic; margin: 0; }
 .qa-continued { font-size: 12px; color: #555; }
+details.grid-part summary { cursor: pointer; font-size: 12px; color: #555; margin: 6px 0; }
 """.replace("FONTS", CJK_FONT_STACK)
 
 
@@ -268,8 +270,12 @@ def _page_section(number: int, image_uri: str, view: tuple, report: SurveyReport
     content = [f'<h2>Page {number}</h2><div class="furniture">{" · ".join(furniture) or "no furniture found"}</div>']
     if blocks:
         content.append('<ol class="blocks">' + "".join(block_html(i, b) for i, b in enumerate(blocks, start=1)) + "</ol>")
-    content += [table_html(table) for table in tables]
+    # A Q&A grid part is read as question cards; its printed table stays one click away.
+    grid_parts = {table_id for grid in report.qa_grids for table_id in grid.table_ids}
+    content += [table_html(table) for table in tables if table.id not in grid_parts]
     content.append(qa_cards_for_page(report.qa_grids, number))
+    content += [f'<details class="grid-part"><summary>printed grid part {_esc(table.id)}</summary>'
+                f'{table_html(table)}</details>' for table in tables if table.id in grid_parts]
     return (f'<section class="page" id="page-{number}" data-page="{number}">'
             f'<div class="page-view" style="aspect-ratio:{width:.2f}/{height:.2f}">'
             f'<img class="page-image" data-page="{number}" alt="page {number}" src="{image_uri}">'
@@ -298,8 +304,9 @@ def check_pdf(report: SurveyReport, pdf_path: Path) -> None:
         raise ReviewError(f"{pdf_path} is not the PDF this report was made from (sha256 differs)")
 
 
-def review_html(report: SurveyReport | dict, pdf_path: str | Path, settings: ReviewSettings = ReviewSettings()) -> str:
-    """The review page as a string."""
+def review_html(report: SurveyReport | dict, pdf_path: str | Path, settings: ReviewSettings = ReviewSettings(),
+                pages: Iterable[int] | None = None) -> str:
+    """The review page as a string; ``pages`` (1-based) limits it to some pages."""
     import pdfplumber
 
     report = _as_report(report)
@@ -311,15 +318,19 @@ def review_html(report: SurveyReport | dict, pdf_path: str | Path, settings: Rev
     tables_by_page: dict[int, list[Table]] = {}
     for table in report.tables:
         tables_by_page.setdefault(table.page, []).append(table)
-    sections = []
+    wanted = set(pages) if pages is not None else None
+    sections, numbers = [], []
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
+            if wanted is not None and number not in wanted:
+                continue
+            numbers.append(number)
             uri = page_image_uri(page, settings)
             sections.append(_page_section(number, uri, tuple(float(v) for v in page.bbox), report,
                                           blocks_by_page.get(number, []), tables_by_page.get(number, [])))
             page.flush_cache()
     title = f"Review — {report.source.file}"
-    nav = " ".join(f'<a href="#page-{n}">{n}</a>' for n in range(1, len(sections) + 1))
+    nav = " ".join(f'<a href="#page-{n}">{n}</a>' for n in numbers)
     summary = (f"{report.source.page_count} pages · {len(report.blocks)} blocks · {len(report.tables)} tables · "
                f"{len(report.qa_grids)} Q&amp;A grids · schema {_esc(report.schema_version)} · "
                f"pipeline {_esc(report.pipeline.version)}{' + NLP' if report.pipeline.nlp else ''}")
@@ -338,12 +349,12 @@ def review_path(report: SurveyReport, out_dir: Path) -> Path:
 
 
 def write_review(report: SurveyReport | dict, pdf_path: str | Path, out_dir: str | Path,
-                 settings: ReviewSettings = ReviewSettings()) -> Path:
+                 settings: ReviewSettings = ReviewSettings(), pages: Iterable[int] | None = None) -> Path:
     """Write ``OUT_DIR/<stem>.review.html`` (atomically) and return its path."""
     report = _as_report(report)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    text = review_html(report, pdf_path, settings)
+    text = review_html(report, pdf_path, settings, pages)
     path = review_path(report, out_dir)
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -357,7 +368,7 @@ def write_review(report: SurveyReport | dict, pdf_path: str | Path, out_dir: str
     return path
 
 
-def review_command(report_json: Path, pdf: Path | None, out: Path) -> Path:
+def review_command(report_json: Path, pdf: Path | None, out: Path, pages: Iterable[int] | None = None) -> Path:
     """``survey-ingest review OUT.json [--pdf PDF] --out DIR``: the PDF defaults to the
     report's source file name beside the JSON."""
     import json
@@ -367,4 +378,4 @@ def review_command(report_json: Path, pdf: Path | None, out: Path) -> Path:
     pdf_path = Path(pdf) if pdf is not None else Path(report_json).parent / report.source.file
     if not pdf_path.is_file():
         raise ReviewError(f"PDF not found at {pdf_path}; pass it with --pdf")
-    return write_review(report, pdf_path, out)
+    return write_review(report, pdf_path, out, pages=pages)

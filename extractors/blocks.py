@@ -174,7 +174,9 @@ def _touches(left: dict, right: dict) -> bool:
 
 
 def _is_latin(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in "-'&.,") or unicodedata.category(ch).startswith("L") and ord(ch) < 0x0250
+    if ch.isascii():
+        return ch.isalnum() or ch in "-'&.,"
+    return ord(ch) < 0x0250 and unicodedata.category(ch).startswith("L")  # accented Latin
 
 
 def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
@@ -288,9 +290,9 @@ def _levels(drafts: list[_Draft], settings: BlockSettings) -> dict[int, int]:
 
 
 def _is_caption(draft: _Draft) -> bool:
-    """A short heading or paragraph that opens with a figure/table number (a sentence
-    that merely starts "表3-1に示す…" ends with 。 and is not one)."""
-    if draft.kind not in ("heading", "paragraph") or len(draft.lines) > 2:
+    """A short line that opens with a figure/table number (a sentence that merely
+    starts "表3-1に示す…" ends with 。 and is not one)."""
+    if draft.kind not in ("heading", "paragraph", "note") or len(draft.lines) > 2:
         return False
     text = normalize_chars(" ".join(draft.texts)).strip()
     return bool(CAPTION.match(text)) and not text.endswith("。")

@@ -111,7 +111,8 @@ def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
         bottom=max(c["bottom"] for c in visible),
         size=median(c["size"] for c in visible),
         fontname=fonts.most_common(1)[0][0] if fonts else chars[0]["fontname"],
-        color=_color(visible[0]),
+        # The colour most chars are set in: a coloured bullet glyph does not colour its line.
+        color=Counter(_color(c) for c in visible).most_common(1)[0][0],
     )
 
 

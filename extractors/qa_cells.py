@@ -132,5 +132,6 @@ def find_references(text: str) -> list[int]:
 
 def join_continued_item(previous: str, continued: str, continued_raw: str | None = None) -> str:
     """One item cut by a slide break: the halves joined as a wrap (a space if the break was one)."""
-    space = (continued_raw or "")[:1] in _INDENT_CHARS or needs_space(previous, continued)
+    cut_at_space = bool(continued_raw) and continued_raw[0] in _INDENT_CHARS
+    space = cut_at_space or needs_space(previous, continued)
     return previous.rstrip() + (" " if space else "") + continued.strip()

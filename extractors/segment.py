@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from docmodel.document import SurveyReport
 
 MODEL = "ja_ginza"
-# What each field needs. ja_ginza has no senter: sentence boundaries come from the
-# parser, which bunsetu recognition needs too; the morphologizer sets UPOS in context.
-WORD_PIPES = ("tok2vec", "parser", "ner", "morphologizer")
-PHRASE_PIPES = (*WORD_PIPES, "bunsetu_recognizer")
+# ja_ginza runs tok2vec, parser, ner, morphologizer, compound_splitter and
+# bunsetu_recognizer. Every field needs the first four: ja_ginza has no senter, so
+# sentence boundaries come from the parser; the morphologizer sets UPOS in context.
+# Bunsetu recognition only serves phrases; the compound splitter (split_mode None in
+# ja_ginza) changes nothing. Components not named here run as the pipeline has them.
+UNNEEDED_FOR_WORDS = ("compound_splitter", "bunsetu_recognizer")
+UNNEEDED_FOR_PHRASES = ("compound_splitter",)
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,10 @@ def load_nlp(model: str = MODEL) -> Language:
     return spacy.load(model)
 
 
-def _disabled(nlp: Language, wanted: Sequence[str]) -> list[str]:
-    return [name for name in nlp.pipe_names if name not in wanted]
+def disabled_pipes(nlp: Language, phrases: bool) -> list[str]:
+    """The components of ``nlp`` that the requested fields do not need."""
+    unneeded = UNNEEDED_FOR_PHRASES if phrases else UNNEEDED_FOR_WORDS
+    return [name for name in nlp.pipe_names if name in unneeded]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -130,12 +135,26 @@ def _run(nlp: Language, texts: list[str], phrases: bool, n_process: int,
     jobs = [(k, start, end) for k, text in enumerate(texts)
             for start, end in split_for_sudachi(text, settings.chunks)]
     docs = nlp.pipe((texts[k][start:end] for k, start, end in jobs),
-                    disable=_disabled(nlp, PHRASE_PIPES if phrases else WORD_PIPES),
+                    disable=disabled_pipes(nlp, phrases),
                     batch_size=settings.batch_size, n_process=n_process)
     pieces: list[list[_Piece]] = [[] for _ in texts]
     for (k, start, _), doc in zip(jobs, docs):
         pieces[k].append(_read_doc(doc, texts[k], start, phrases))
     return [_stitch(text, found, phrases) for text, found in zip(texts, pieces)]
+
+
+def _flags(texts: Sequence[str], phrases: bool | Sequence[bool]) -> list[bool]:
+    flags = [phrases] * len(texts) if isinstance(phrases, bool) else [bool(f) for f in phrases]
+    if len(flags) != len(texts):
+        raise ValueError(f"phrases has {len(flags)} flags for {len(texts)} texts")
+    return flags
+
+
+def model_texts(texts: Sequence[str], phrases: bool | Sequence[bool] = False) -> dict[bool, list[str]]:
+    """The texts the model has to see, per phrases flag: distinct and not blank."""
+    flags = _flags(texts, phrases)
+    return {flag: list(dict.fromkeys(t for t, f in zip(texts, flags) if f == flag and t.strip()))
+            for flag in (False, True)}
 
 
 def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = False, nlp: Language | None = None,
@@ -146,14 +165,11 @@ def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = Fals
     Empty and whitespace-only texts skip the model. Identical (text, phrases) pairs are
     analysed once and share one ``Segmentation`` object: treat results as read-only.
     """
-    flags = [phrases] * len(texts) if isinstance(phrases, bool) else [bool(f) for f in phrases]
-    if len(flags) != len(texts):
-        raise ValueError(f"phrases has {len(flags)} flags for {len(texts)} texts")
+    flags = _flags(texts, phrases)
     if batch_size is not None:
         settings = SegmentSettings(batch_size=batch_size, chunks=settings.chunks)
     results: dict[tuple[str, bool], Segmentation] = {}
-    for flag in (False, True):
-        todo = list(dict.fromkeys(t for t, f in zip(texts, flags) if f == flag and t.strip()))
+    for flag, todo in model_texts(texts, flags).items():
         if todo:
             done = _run(nlp or load_nlp(), todo, flag, n_process, settings)
             results.update(((t, flag), s) for t, s in zip(todo, done))
@@ -169,12 +185,12 @@ def segment_units(units: Iterable[object], *, phrases: bool | Sequence[bool] = F
     return units
 
 
-def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
-    """Every text unit of a report that can hold a segmentation, with its phrases flag.
+def report_units(report: SurveyReport, *, fillable_only: bool = True) -> tuple[list[object], list[bool]]:
+    """Every text unit of a report, with its phrases flag, in document order.
 
     Blocks, table callouts and cells (printed and logical tables), then Q&A question
-    texts and answer items (the items get phrases). A unit type without an ``nlp``
-    field is passed over.
+    texts and answer items (the items get phrases). ``fillable_only`` passes over units
+    whose type has no ``nlp`` field.
     """
     units: list[tuple[object, bool]] = [(b, False) for b in report.blocks]
     for table in report.tables:
@@ -187,7 +203,8 @@ def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
             units.append((question, False))
             for answer in question.answers:
                 units += [(item, True) for item in answer.items or []]
-    units = [(u, f) for u, f in units if hasattr(u, "nlp")]
+    if fillable_only:
+        units = [(u, f) for u, f in units if hasattr(u, "nlp")]
     return [u for u, _ in units], [f for _, f in units]
 
 

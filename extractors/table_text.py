@@ -10,6 +10,7 @@ unit needs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractors.lines import LineSettings, TextLine, group_lines
@@ -129,6 +130,17 @@ def _is_bracket_heading(group: list[TextLine]) -> bool:
     return len(group) == 1 and text.startswith("【") and text.endswith("】")
 
 
+_CLOSED_END = re.compile(r"([）)】］\]。]|※\s*[0-9０-９]+)$")
+_OPENING = "（(【［[※"
+
+
+def _closes_then_opens(prev: str, line: str) -> bool:
+    """A line ending a statement (。, a closing bracket, a ※N reference) followed by one
+    opening a bracket or a ※ remark: authors break there even where the bracket would
+    not have fitted (「…億円）」/「（2019年）」)."""
+    return line.lstrip()[:1] in _OPENING and bool(_CLOSED_END.search(prev.rstrip()))
+
+
 def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
                         settings: CellTextSettings = CellTextSettings()) -> list[list[TextLine]]:
     """Group a cell's visual lines into logical lines (each a list of wrapped visual lines)."""
@@ -147,7 +159,8 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
         authored = need <= room - settings.fit_margin * line.size
         if _only_marker(groups[-1]):
             groups[-1].append(line)
-        elif authored or starts_bullet(line.raw_text) or _is_bracket_heading(groups[-1]):
+        elif authored or starts_bullet(line.raw_text) or _is_bracket_heading(groups[-1]) \
+                or _closes_then_opens(prev.raw_text, line.raw_text):
             groups.append([line])
         else:
             groups[-1].append(line)

@@ -23,21 +23,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-import typer
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+if __name__ == "__main__":  # `python -m flows.inbox`: offline defaults before Prefect reads its settings
+    for _key, _value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+                         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}.items():
+        os.environ.setdefault(_key, _value)
 
-from docmodel.document import SCHEMA_VERSION
-from extractors.errors import IngestFailure, one_line
-from extractors.page import extract_page
-from extractors.source import SourceLimits, sha256_of
-from flows import outputs, tasks
-from flows.ingest import ERROR, OK, FileOutcome, summary_rows
-from flows.locking import InboxBusy, inbox_lock
-from flows.manifest import Entry, Manifest, is_current
-from flows.runners import RUNNER_KINDS, TimeLimitExceeded, make_task_runner, time_limit, workers_share_api
+import typer  # noqa: E402
+from prefect import flow, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+
+from docmodel.document import SCHEMA_VERSION  # noqa: E402
+from extractors.errors import IngestFailure, one_line  # noqa: E402
+from extractors.page import extract_page  # noqa: E402
+from extractors.source import SourceLimits, sha256_of  # noqa: E402
+from flows import outputs, tasks  # noqa: E402
+from flows.ingest import ERROR, OK, FileOutcome, summary_rows  # noqa: E402
+from flows.locking import InboxBusy, inbox_lock  # noqa: E402
+from flows.manifest import Entry, Manifest, is_current  # noqa: E402
+from flows.runners import RUNNER_KINDS, TimeLimitExceeded, make_task_runner, time_limit, workers_share_api  # noqa: E402
 
 FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
@@ -112,13 +117,6 @@ def clean_temp_files(out_dir: Path) -> int:
     return removed
 
 
-def _stem_of(entry: Entry) -> str:
-    for suffix in (outputs.ERROR_SUFFIX, outputs.REPORT_SUFFIX):
-        if entry.output.endswith(suffix):
-            return entry.output[: -len(suffix)]
-    return entry.output
-
-
 def _output_present(out_dir: Path, entry: Entry) -> bool:
     return (out_dir / entry.output).is_file()
 
@@ -135,14 +133,11 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
     known = {entry.file: entry for entry in manifest.entries()}
     # Stems are sticky: a file keeps the stem it got first, and a new file never takes one
     # a different file already has (two names can make one stem: "a?.pdf" and "a_.pdf").
-    taken = {_stem_of(e).casefold(): e.file for e in known.values()}
+    taken = {e.stem.casefold(): e.file for e in known.values()}
     owners: dict[str, str] = {}  # sha256 → inbox file ingesting it in this run
     for file in files:
         entry = known.get(file.name)
-        if entry is not None:
-            stem = _stem_of(entry) if entry.duplicate_of is None else _own_stem(entry, known)
-        else:
-            stem = _new_stem(file.name, taken)
+        stem = entry.stem if entry is not None else _new_stem(file.name, taken)
         taken[stem.casefold()] = file.name
         if _is_unchanged(entry, file, known, out_dir, pipeline, schema_version):
             plan.unchanged.append(entry)
@@ -157,12 +152,6 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
         owners[file.sha256] = file.name
         plan.ingest.append((file, stem))
     return plan
-
-
-def _own_stem(entry: Entry, known: dict[str, Entry]) -> str:
-    # A duplicate's entry points at its owner's output; its own stem is kept reserved
-    # in the stem column we do not have, so derive it the way it was first derived.
-    return outputs.output_stem(entry.file)
 
 
 def _new_stem(name: str, taken: dict[str, str]) -> str:
@@ -227,7 +216,7 @@ def ingest_file(pdf_path: str, out_dir: str, stem: str, sha256: str, nlp: bool, 
         finally:
             opened.pdf.close()
         stage = "assemble"
-        report = tasks.assemble.fn(opened, pages, pipeline, nlp)
+        report = tasks.assemble.fn(opened, pages, pipeline)
         if nlp:
             stage = "nlp"
             report = tasks.segment.fn(report)
@@ -250,9 +239,9 @@ def ingest_file(pdf_path: str, out_dir: str, stem: str, sha256: str, nlp: bool, 
 # -- the flow ---------------------------------------------------------------------
 
 
-def _entry_of(outcome: FileOutcome, file: InboxFile, pipeline: str, permanent: bool = True) -> Entry:
+def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str, permanent: bool = True) -> Entry:
     return Entry(
-        file=file.name, sha256=outcome.sha256 or file.sha256, status=outcome.status,
+        file=file.name, stem=stem, sha256=outcome.sha256 or file.sha256, status=outcome.status,
         output=Path(outcome.output).name, pipeline_version=pipeline, schema_version=SCHEMA_VERSION,
         permanent=permanent, stage=outcome.stage, reason=outcome.reason, pages=outcome.pages,
         tables=outcome.tables, qa_grids=outcome.qa_grids, seconds=outcome.seconds,
@@ -285,19 +274,19 @@ def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nl
                 outcome, permanent = future.result(), True
             except Exception as exc:  # retries ran out on a transient error
                 outcome, permanent = _transient_failure(file, out, stem, exc, pipeline), False
-            manifest.record(_entry_of(outcome, file, pipeline, permanent))
+            manifest.record(_entry_of(outcome, file, stem, pipeline, permanent))
             outcomes.append(outcome)
     return sorted(outcomes, key=lambda o: o.file)
 
 
 def _record_duplicates(plan: Plan, manifest: Manifest, pipeline: str) -> list[str]:
     recorded = []
-    for file, _stem, owner in plan.duplicates:
+    for file, stem, owner in plan.duplicates:
         owner_entry = manifest.get(owner)
         if owner_entry is None or owner_entry.sha256 != file.sha256:
             continue  # the owner's file changed while it was ingested: next run sorts it out
         manifest.record(Entry(
-            file=file.name, sha256=file.sha256, status=owner_entry.status, output=owner_entry.output,
+            file=file.name, stem=stem, sha256=file.sha256, status=owner_entry.status, output=owner_entry.output,
             pipeline_version=pipeline, schema_version=SCHEMA_VERSION, permanent=owner_entry.permanent,
             stage=owner_entry.stage, reason=owner_entry.reason, pages=owner_entry.pages,
             tables=owner_entry.tables, qa_grids=owner_entry.qa_grids, duplicate_of=owner,
@@ -370,16 +359,11 @@ def ingest_inbox(
             files = scan_inbox(Path(inbox))
             with Manifest(out_dir) as manifest:
                 plan = plan_inbox(files, manifest, out_dir, pipeline)
-                # Duplicates of content ingested in an earlier run need no worker.
-                report.duplicates = _record_duplicates(
-                    Plan(duplicates=[d for d in plan.duplicates if manifest.get(d[2]) is not None
-                                     and d[2] not in {f.name for f, _ in plan.ingest}]), manifest, pipeline)
                 if plan.ingest:
                     report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, nlp, limits,
                                                       page_seconds, runner, workers, dask_address)
-                report.duplicates += _record_duplicates(
-                    Plan(duplicates=[d for d in plan.duplicates if d[0].name not in report.duplicates]), manifest,
-                    pipeline)
+                # After their owners: a duplicate's entry copies its owner's.
+                report.duplicates = _record_duplicates(plan, manifest, pipeline)
                 report.unchanged = [entry.file for entry in plan.unchanged]
                 entries = {entry.file: entry for entry in manifest.entries()}
     except InboxBusy:
@@ -476,7 +460,4 @@ inbox_app.command("inbox")(inbox_command)
 inbox_app.command("serve")(serve_command)
 
 if __name__ == "__main__":
-    for key, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                       "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}.items():
-        os.environ.setdefault(key, value)
     inbox_app()

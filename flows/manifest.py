@@ -27,9 +27,10 @@ class Entry:
     """What the manifest knows about one inbox file name."""
 
     file: str  # name in the inbox (no directories)
+    stem: str  # its output stem, kept for good: <stem>.json / <stem>.error.json
     sha256: str
     status: str  # OK or ERROR
-    output: str  # file name in the output folder: <stem>.json or <stem>.error.json
+    output: str  # file name in the output folder (a duplicate's is its owner's output)
     pipeline_version: str
     schema_version: str
     permanent: bool = True  # for errors: False = transient, retry on the next run
@@ -48,6 +49,7 @@ _COLUMNS = [f.name for f in fields(Entry)]
 _CREATE = """
 CREATE TABLE IF NOT EXISTS entries (
     file TEXT PRIMARY KEY,
+    stem TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
     output TEXT NOT NULL,

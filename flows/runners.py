@@ -82,3 +82,29 @@ def time_limit(seconds: float | None, what: str = "work") -> Iterator[None]:
     elapsed = time.monotonic() - started
     if elapsed > seconds:
         raise TimeLimitExceeded(f"{what} took {elapsed:.1f} s, limit is {seconds:g} s")
+
+
+API_URL_ENV = "PREFECT_API_URL"
+
+
+@contextmanager
+def workers_share_api() -> Iterator[None]:
+    """Point task workers started in the body at the API this process talks to.
+
+    Without a configured server Prefect starts a temporary one per process: every
+    process-pool or local Dask worker would start its own (slow, and the flow run would
+    never see their task runs). Workers inherit the environment, so we put the URL there
+    for the body's duration. A configured ``PREFECT_API_URL`` is left as it is.
+    """
+    if os.environ.get(API_URL_ENV):
+        yield
+        return
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        url = str(client.api_url)
+    os.environ[API_URL_ENV] = url
+    try:
+        yield
+    finally:
+        os.environ.pop(API_URL_ENV, None)

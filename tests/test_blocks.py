@@ -163,3 +163,43 @@ def test_bullet_levels_by_indent_and_by_glyph_change():
 
 def test_empty_page_gives_no_blocks():
     assert build_blocks([], 1) == []
+
+
+def test_coloured_bullet_glyph_does_not_make_its_line_a_heading():
+    chars = chars_of("\uf0d8", 31.6, 80, color=BLUE) + chars_of("研究開発の推進", 45.6, 80)
+    chars += chars_of("国内外の研究機関を調べる。", 31.6, 103)
+    (bullet, paragraph) = build_blocks(group_lines(chars), 1)
+    assert (bullet.type, bullet.marker, bullet.text) == ("bullet", "➢", "研究開発の推進")
+    assert paragraph.type == "paragraph"
+
+
+def test_table_or_figure_number_line_is_a_caption_but_a_sentence_is_not():
+    lines = lines_of(
+        ("表3-1 海外ヒアリング対象機関一覧", 200, 42, {"size": 12.0}),
+        ("表3-1に対象機関を示す。", 31.6, 80),
+        ("以上の結果を整理した。", 31.6, 103),
+    )
+    assert [b.type for b in build_blocks(lines, 1)] == ["caption", "paragraph", "paragraph"]
+
+
+# --- visual lines (extractors/lines.py) ------------------------------------------------
+
+
+def test_punctuation_drawn_over_its_neighbour_stays_on_the_line():
+    chars = chars_of("文献調査結果を示す", 43.7, 84.7)
+    chars += chars_of("。各機関", chars[-1]["x1"] - 1.4, 84.7)  # proportional 。 starts 1.4 pt back
+    (line,) = group_lines(chars)
+    assert line.raw_text == "文献調査結果を示す。各機関"
+
+
+def test_superscript_note_number_stays_in_its_line():
+    chars = chars_of("汎用ＡＩ", 120, 95.5, size=10.5)
+    chars += chars_of("3", chars[-1]["x1"], 92.8, size=9.0)
+    chars += chars_of("です。", chars[-1]["x1"], 95.5, size=10.5)
+    (line,) = group_lines(chars)
+    assert line.raw_text == "汎用ＡＩ3です。"
+
+
+def test_next_line_of_a_text_box_is_a_new_line():
+    chars = chars_of("一行目の文章", 30, 80) + chars_of("二行目", 30, 96.8)
+    assert [ln.raw_text for ln in group_lines(chars)] == ["一行目の文章", "二行目"]

@@ -160,3 +160,11 @@ def test_summary_markdown_names_failures():
     )
     assert "1 of 2 files ingested in 2.0 s; 3 pages, 2 tables, 1 Q&A grids." in text
     assert "- `b.pdf` (open): empty file (0 bytes)" in text
+
+
+def test_nlp_stage_runs_and_is_recorded(tmp_path, tiny_pdf):
+    outcome = ingest_report(tiny_pdf, tmp_path, nlp=True)
+    assert outcome.status == OK, outcome.reason
+    doc = _load(tmp_path / "tiny.json")
+    validate(doc)
+    assert doc["pipeline"]["nlp"] is True

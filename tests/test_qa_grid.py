@@ -9,7 +9,7 @@ import yaml
 
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, score_pdf, truth_tables
-from extractors.qa_cells import find_references, parse_items, split_marker, split_question_cell, CellLine
+from extractors.qa_cells import CellLine, cell_lines, find_references, parse_items, split_marker, split_question_cell
 from extractors.qa_grid import extract_qa_grids, recognise_part, split_caption
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -127,8 +127,11 @@ def test_cell_helpers():
     assert find_references("質問３の回答を参照。質問１０の回答も参照。質問3の回答参照") == [3, 10]
     assert find_references("2017戦略レポート参照。") == []
     # Geometry beats glyphs: an indented line is a sub-item whatever its marker.
-    items = parse_items([CellLine("・親", 0.0), CellLine("・子", 6.5), CellLine("（注）", 0.0)])
-    assert [(i.marker, i.level) for i in items] == [("・", 0), ("・", 1), (None, 0)]
+    items = parse_items([CellLine("・親。", 0.0), CellLine("・子。", 6.5), CellLine("（注）補足。", 0.0)])
+    assert [(i.marker, i.level, i.text) for i in items] == [("・", 0, "親。"), ("・", 1, "子。"), (None, 0, "（注）補足。")]
+    # An unmarked line after an unfinished sentence is a wrap the table stage missed.
+    items = parse_items(cell_lines("・研究を支援し促\n進する。\n・次の項目。\n※注記。"))
+    assert [i.text for i in items] == ["研究を支援し促進する。", "次の項目。", "※注記。"]
 
 
 def test_split_caption():

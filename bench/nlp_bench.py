@@ -1,0 +1,108 @@
+"""Time the GiNZA segmentation stage against bare ``nlp.pipe`` on one report's text units.
+
+    .venv/bin/python -m bench.nlp_bench tests/corpus/source-report.pdf [--repeat N] [--n-process N]
+
+Ours: ``segment_texts`` over every unit text (blank units skipped, identical texts
+analysed once, long texts cut, results converted to the document model). Bare:
+``nlp.pipe`` over exactly the texts our stage hands the model (the same distinct, cut
+texts), with the same components enabled, docs consumed and nothing else. The ratio
+is then the cost of our wrapping alone; what deduplication saves is shown apart (units
+vs texts the model saw).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from extractors.segment import (
+    SegmentSettings,
+    disabled_pipes,
+    load_nlp,
+    model_texts,
+    report_units,
+    segment_texts,
+)
+from extractors.segment_chunks import split_for_sudachi
+
+RATIO_GOAL = 1.2
+
+
+def build_report(pdf_path: Path):
+    """The report the pipeline would assemble, without the NLP stage."""
+    from extractors.assemble import assemble_report
+    from extractors.page import extract_page
+    from extractors.source import document_info, open_source
+
+    pdf, source = open_source(pdf_path)
+    try:
+        pages = [extract_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+        return assemble_report(source, document_info(pdf), pages, pipeline_version="bench", nlp=False)
+    finally:
+        pdf.close()
+
+
+def collect_units(report) -> tuple[list[str], list[bool]]:
+    """Text and phrases flag of every text unit of ``report`` (a SurveyReport)."""
+    units, flags = report_units(report, fillable_only=False)
+    return [u.text for u in units], flags
+
+
+def bare_inputs(texts: list[str], flags: list[bool], settings: SegmentSettings) -> dict[bool, list[str]]:
+    return {flag: [text[a:b] for text in todo for a, b in split_for_sudachi(text, settings.chunks)]
+            for flag, todo in model_texts(texts, flags).items()}
+
+
+def run_bare(nlp, inputs: dict[bool, list[str]], settings: SegmentSettings, n_process: int) -> int:
+    tokens = 0
+    for flag, todo in inputs.items():
+        for doc in nlp.pipe(todo, disable=disabled_pipes(nlp, flag), batch_size=settings.batch_size,
+                            n_process=n_process):
+            tokens += sum(1 for t in doc if not t.text.isspace())
+    return tokens
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdf", type=Path)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of (bare, ours); the best of each is kept")
+    parser.add_argument("--n-process", type=int, default=1)
+    args = parser.parse_args(argv)
+    settings = SegmentSettings()
+
+    texts, flags = collect_units(build_report(args.pdf))
+    inputs = bare_inputs(texts, flags, settings)
+    started = time.perf_counter()
+    nlp = load_nlp()
+    print(f"model load: {time.perf_counter() - started:.1f} s; pipeline {nlp.pipe_names}")
+    list(nlp.pipe(texts[:20]))  # warm-up, so neither side pays first-call costs
+
+    bare_best = ours_best = float("inf")
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        bare_tokens = run_bare(nlp, inputs, settings, args.n_process)
+        bare_best = min(bare_best, time.perf_counter() - started)
+        started = time.perf_counter()
+        found = segment_texts(texts, phrases=flags, nlp=nlp, n_process=args.n_process, settings=settings)
+        ours_best = min(ours_best, time.perf_counter() - started)
+
+    ours_tokens = sum(len(s.tokens) for seg in found for s in seg.sentences)
+    model_seen = sum(len(v) for v in inputs.values())
+    print(f"units: {len(texts)} ({sum(flags)} with phrases); characters: {sum(map(len, texts))}")
+    print(f"texts the model saw: {model_seen} (distinct, non-blank, cut under the Sudachi limit)")
+    print(f"tokens: {ours_tokens} in the units ({bare_tokens} in the distinct texts)")
+    for flag, todo in inputs.items():
+        if todo:
+            on = [n for n in nlp.pipe_names if n not in disabled_pipes(nlp, flag)]
+            print(f"components ({'phrases' if flag else 'words'}, {len(todo)} texts): {', '.join(on)}")
+    print(f"bare nlp.pipe (same texts, same components, n_process={args.n_process}): {bare_best:.2f} s")
+    ratio = ours_best / bare_best if bare_best else float("nan")
+    print(f"ours (segment_texts, n_process={args.n_process}): {ours_best:.2f} s, "
+          f"{ours_tokens / ours_best:.0f} tokens/s")
+    print(f"ratio ours/bare: {ratio:.3f} (goal <= {RATIO_GOAL}) {'OK' if ratio <= RATIO_GOAL else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

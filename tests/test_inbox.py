@@ -1,0 +1,228 @@
+"""The inbox flow: each PDF ingested once per content, bad files recorded, names safe.
+
+Real files in tmp_path inboxes, real flow runs; the CLI runs as a real subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from conftest import BAD_INPUTS, SOURCE_REPORT, build_pdf, write_bad_inputs
+
+from docmodel.schema import validate
+from extractors.source import sha256_of
+from flows import tasks
+from flows.inbox import UNCHANGED, inbox_rows, ingest_inbox, plan_inbox, scan_inbox
+from flows.locking import LOCK_NAME
+from flows.manifest import MANIFEST_NAME, Manifest
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+REPO = Path(__file__).resolve().parents[1]
+HOUSEKEEPING = {MANIFEST_NAME, LOCK_NAME}
+
+
+def cut_pdf(path: Path, pages: list[int], source: Path = SOURCE_REPORT) -> Path:
+    """A small real PDF: the given 0-based pages of a corpus PDF."""
+    src = pdfium.PdfDocument(str(source))
+    new = pdfium.PdfDocument.new()
+    new.import_pages(src, pages)
+    new.save(str(path))
+    new.close()
+    src.close()
+    return path
+
+
+def outputs_in(out: Path) -> dict[str, Path]:
+    return {p.name: p for p in out.iterdir() if p.name not in HOUSEKEEPING}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def api_env() -> dict[str, str]:
+    """The environment for a CLI subprocess: the test session's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO)}
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flows.inbox", "inbox", *args]
+
+
+def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(cli(*args), cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def test_second_run_ingests_nothing_and_changed_content_only_that_file(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "a.pdf", [0, 1])
+    cut_pdf(inbox / "b.pdf", [2, 3])
+    inputs_before = {p.name: p.read_bytes() for p in inbox.iterdir()}
+
+    first = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert sorted(o.file for o in first.outcomes) == ["a.pdf", "b.pdf"] and not first.failed
+    assert sorted(outputs_in(out)) == ["a.json", "b.json"]
+    stamps = {name: path.stat().st_mtime_ns for name, path in outputs_in(out).items()}
+
+    second = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert second.outcomes == [] and sorted(second.unchanged) == ["a.pdf", "b.pdf"]
+    assert {name: path.stat().st_mtime_ns for name, path in outputs_in(out).items()} == stamps
+    assert [row["note"] for row in inbox_rows(second, {e.file: e for e in Manifest(out).entries()})] == [UNCHANGED] * 2
+
+    cut_pdf(inbox / "b.pdf", [4, 5])  # new content under the same name
+    third = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert [o.file for o in third.outcomes] == ["b.pdf"] and third.unchanged == ["a.pdf"]
+    assert outputs_in(out)["a.json"].stat().st_mtime_ns == stamps["a.json"]
+    b = load(out / "b.json")
+    assert b["source"]["sha256"] == sha256_of(inbox / "b.pdf")
+    assert [p["number"] for p in b["pages"]] == [1, 2]
+    # Inputs are only read.
+    assert inputs_before["a.pdf"] == (inbox / "a.pdf").read_bytes()
+    assert sorted(p.name for p in inbox.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+def test_identical_content_under_two_names_is_ingested_once(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "report.pdf", [0, 1])
+    (inbox / "report (copy).pdf").write_bytes((inbox / "report.pdf").read_bytes())
+
+    report = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert [o.file for o in report.outcomes] == ["report (copy).pdf"]  # first by name
+    assert report.duplicates == ["report.pdf"]
+    assert sorted(outputs_in(out)) == ["report (copy).json"]
+    with Manifest(out) as manifest:
+        copy, original = manifest.get("report (copy).pdf"), manifest.get("report.pdf")
+    assert copy.sha256 == original.sha256 and original.output == copy.output == "report (copy).json"
+    assert original.duplicate_of == "report (copy).pdf" and copy.duplicate_of is None
+
+    # A third name for the same content, in a later run: recorded, not ingested.
+    (inbox / "again.pdf").write_bytes((inbox / "report.pdf").read_bytes())
+    later = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert later.outcomes == [] and later.duplicates == ["again.pdf"]
+    assert sorted(later.unchanged) == ["report (copy).pdf", "report.pdf"]
+
+
+def test_schema_model_or_revision_change_reingests_all_addition_does_not(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    cut_pdf(inbox / "b.pdf", [1])
+    ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
+    files, pipeline = scan_inbox(inbox), tasks.pipeline_version()
+    with Manifest(out) as manifest:
+        recorded = manifest.get("a.pdf").schema_version
+        model, revision, addition = (int(part) for part in recorded.split("-"))
+        assert plan_inbox(files, manifest, out, pipeline, recorded).ingest == []
+        assert plan_inbox(files, manifest, out, pipeline, f"{model}-{revision}-{addition + 1}").ingest == []
+        for newer in (f"{model}-{revision + 1}-0", f"{model + 1}-0-0"):
+            assert [f.name for f, _stem in plan_inbox(files, manifest, out, pipeline, newer).ingest] == ["a.pdf", "b.pdf"]
+        assert [f.name for f, _stem in plan_inbox(files, manifest, out, pipeline + ".1", recorded).ingest] == [
+            "a.pdf", "b.pdf"]
+    # A deleted output is made again.
+    (out / "a.json").unlink()
+    assert [o.file for o in ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1).outcomes] == [
+        "a.pdf"]
+
+
+def _slow_second_page(path: Path, text_ops: int = 4000) -> Path:
+    """Page 1 an ordinary slide, page 2 tens of thousands of tiny glyphs: pdfminer takes
+    many seconds over it. (Page 1 is what the text-layer check parses at open.)"""
+    ops = b"BT /F1 3 Tf " + b"".join(
+        b"1 0 0 1 %d %d Tm (xxxxxxxxxxxxxxxxxxxx) Tj " % (10 + (i % 20) * 30, 10 + (i // 20) % 260 * 3)
+        for i in range(text_ops)
+    ) + b" ET"
+    heavy = pdfium.PdfDocument(build_pdf(content=ops))
+    doc = pdfium.PdfDocument.new()
+    doc.import_pages(pdfium.PdfDocument(str(SOURCE_REPORT)), [1])
+    doc.import_pages(heavy, [0])
+    doc.save(str(path))
+    return path
+
+
+# Limits of the bad-input run: the good files (2 pages, ~0.5 MB) are inside them.
+MAX_PAGES, MAX_BYTES, PAGE_SECONDS = 4, 1_500_000, 4
+MORE_BAD_INPUTS = {
+    "too-many-pages.pdf": "too many pages",
+    "too-large.pdf": "too large",
+    "slow-page.pdf": "page 2 took",
+    "garbage-body.pdf": "corrupt",
+}
+
+
+def write_more_bad_inputs(folder: Path) -> None:
+    (folder / "too-many-pages.pdf").write_bytes(build_pdf(pages=MAX_PAGES + 1))
+    # A valid PDF padded with a comment line past the byte limit.
+    small = build_pdf()
+    (folder / "too-large.pdf").write_bytes(small[:9] + b"%" + b"x" * MAX_BYTES + b"\n" + small[9:])
+    _slow_second_page(folder / "slow-page.pdf")
+    (folder / "garbage-body.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")
+
+
+def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    write_bad_inputs(inbox)
+    write_more_bad_inputs(inbox)
+    cut_pdf(inbox / "good-1.pdf", [0, 1])
+    cut_pdf(inbox / "good-2.pdf", [9, 10])
+    expected = {**BAD_INPUTS, **MORE_BAD_INPUTS}
+    assert len(expected) >= 10 and sorted(p.name for p in inbox.iterdir()) == sorted([*expected, "good-1.pdf",
+                                                                                       "good-2.pdf"])
+
+    result = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2",
+                     "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
+    assert result.returncode == 1, result.stdout + result.stderr  # partial failure
+    assert "2 ingested, 11 failed" in result.stdout
+
+    names = outputs_in(out)
+    assert sorted(n for n in names if not n.endswith(".error.json")) == ["good-1.json", "good-2.json"]
+    for good in ("good-1.json", "good-2.json"):
+        validate(load(out / good))
+    pipeline = tasks.pipeline_version()
+    with Manifest(out) as manifest:
+        for file, words in expected.items():
+            record = load(out / file.replace(".pdf", ".error.json"))
+            validate(record)
+            assert record["file"] == file and words in record["reason"], record
+            assert record["pipeline_version"] == pipeline and record["stage"]
+            assert record["sha256"] == sha256_of(inbox / file)
+            entry = manifest.get(file)
+            assert entry.status == "error" and entry.permanent and entry.reason == record["reason"]
+        assert len(manifest.entries()) == len(expected) + 2
+
+    # Permanent errors are not retried: the next run has nothing to do and succeeds.
+    again = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1",
+                    "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 ingested, 0 failed, 0 duplicates, 13 unchanged" in again.stdout
+
+
+def test_output_names_cannot_leave_or_hide_in_the_output_folder(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    data = cut_pdf(tmp_path / "one.pdf", [0]).read_bytes()
+    hostile = ["..pdf", "..\x1b[2Jx.pdf", "a\nb.pdf", "a\u202eb.pdf", "a_b.pdf"]
+    for i, name in enumerate(hostile):
+        (inbox / name).write_bytes(data + b"%" + str(i).encode() + b"\n")  # distinct content
+    (inbox / ".partial-upload.pdf").write_bytes(data)  # hidden: not picked up
+
+    report = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
+    assert sorted(o.file for o in report.outcomes) == sorted(hostile) and not report.failed
+    names = sorted(outputs_in(out))
+    assert len(names) == len(hostile)
+    assert all(n.isprintable() and not n.startswith(".") and "/" not in n for n in names), names
+    assert {p.parent for p in out.rglob("*")} == {out}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "one.pdf", "out"]
+    # Three names make the stem "a_b": each got its own output, kept across runs.
+    again = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
+    assert again.outcomes == [] and sorted(outputs_in(out)) == names

@@ -1,0 +1,282 @@
+"""GiNZA segmentation: offsets tile every unit, long units are cut under Sudachi's limit."""
+
+from __future__ import annotations
+
+import unicodedata
+from types import SimpleNamespace
+
+import pdfplumber
+import pytest
+
+from conftest import SOURCE_REPORT
+from docmodel.nlp import Segmentation
+from extractors.lines import group_lines
+from extractors.segment import load_nlp, model_texts, report_units, segment_report, segment_texts, segment_units
+from extractors.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
+
+SUDACHI_MAX_BYTES = 49_149
+BOX = {"x0": 0, "top": 0, "x1": 1, "bottom": 1}
+SAMPLE = "大学における研究開発の状況について調査した。東京大学の山田太郎教授は2024年4月に来日した！  次の文です\n改行後の行"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def sudachi_only():
+    """ja_ginza's own tokenizer (SudachiPy, same dictionary and split mode) with a rule
+    sentencizer instead of the neural components: fast enough for 100 kB units."""
+    import spacy
+
+    light = spacy.load("ja_ginza", exclude=["tok2vec", "parser", "ner", "morphologizer",
+                                            "compound_splitter", "bunsetu_recognizer"])
+    light.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？"]})
+    return light
+
+
+@pytest.fixture(scope="module")
+def corpus_lines() -> list[str]:
+    """Visual lines of every eighth page of the source report (narrative, tables, grids)."""
+    with pdfplumber.open(SOURCE_REPORT) as pdf:
+        return [line.text for page in pdf.pages[::8] for line in group_lines(page.chars)]
+
+
+def assert_tiles(text: str, seg: Segmentation) -> None:
+    """The coverage rules of docmodel.nlp: nothing dropped, nothing counted twice."""
+    if not text:
+        assert seg.sentences == []
+        return
+    assert seg.sentences[0].start == 0 and seg.sentences[-1].end == len(text)
+    assert "".join(text[s.start:s.end] for s in seg.sentences) == text
+    for before, after in zip(seg.sentences, seg.sentences[1:]):
+        assert before.end == after.start
+    for sentence in seg.sentences:
+        assert sentence.text == text[sentence.start:sentence.end] and sentence.start < sentence.end
+        pos = sentence.start
+        for token in sentence.tokens:
+            assert pos <= token.start < token.end <= sentence.end, (token, sentence)
+            assert text[pos:token.start].strip() == "", "a gap between tokens holds more than whitespace"
+            assert token.surface == text[token.start:token.end] and token.surface.strip()
+            pos = token.end
+        assert text[pos:sentence.end].strip() == ""
+    for spans in (seg.entities, seg.phrases or []):
+        end = 0
+        for span in spans:
+            assert end <= span.start < span.end <= len(text)
+            assert span.text == text[span.start:span.end] == span.text.strip()
+            end = span.end
+    for phrase in seg.phrases or []:
+        assert phrase.bunsetu_start <= phrase.start and phrase.end <= phrase.bunsetu_end
+
+
+def block_like(lines: list[str], size: int) -> list[str]:
+    """Consecutive lines joined with newlines, as body blocks and cells store them."""
+    return ["\n".join(lines[i:i + size]) for i in range(0, len(lines), size)]
+
+
+def test_corpus_units_tile_their_text(nlp, corpus_lines):
+    lines = corpus_lines[:120]
+    units = lines + block_like(lines, 6) + ["", "  ", "\u3000\n"]
+    flags = [i % 3 == 0 for i in range(len(units))]
+    found = segment_texts(units, phrases=flags, nlp=nlp)
+    assert len(found) == len(units)
+    for text, flag, seg in zip(units, flags, found):
+        assert_tiles(text, seg)
+        assert (seg.phrases is not None) == flag
+    tokens = sum(len(s.tokens) for seg in found for s in seg.sentences)
+    assert tokens > len(lines) * 2
+    assert any(len(seg.sentences) > 1 for seg in found)
+    assert any(seg.entities for seg in found)
+    assert any(seg.phrases for seg in found)
+    # Every non-whitespace character lies in exactly one token.
+    for text, seg in zip(units, found):
+        covered = "".join(t.surface for s in seg.sentences for t in s.tokens)
+        assert covered == "".join(text.split())
+
+
+def test_sentences_tokens_entities_of_a_known_text(nlp):
+    seg = segment_texts([SAMPLE], nlp=nlp)[0]
+    assert_tiles(SAMPLE, seg)
+    assert seg.sentences[0].text == "大学における研究開発の状況について調査した。"
+    # Whitespace after a sentence end belongs to that sentence.
+    assert seg.sentences[1].text == "東京大学の山田太郎教授は2024年4月に来日した！  "
+    tokens = {t.surface: t for s in seg.sentences for t in s.tokens}
+    assert tokens["研究開発"].reading == "ケンキュウカイハツ" and tokens["研究開発"].pos == "NOUN"
+    assert tokens["おけ"].lemma == "おく" and tokens["研究開発"].tag == "名詞-普通名詞-一般"
+    assert ("山田太郎", 27, 31) in {(e.text, e.start, e.end) for e in seg.entities}
+    assert seg.phrases is None
+
+
+def test_answer_items_get_bunsetu_phrases(nlp):
+    seg = segment_texts([SAMPLE], phrases=True, nlp=nlp)[0]
+    assert_tiles(SAMPLE, seg)
+    by_text = {p.text: p for p in seg.phrases}
+    assert by_text["研究開発"].label == "NP"
+    research = by_text["研究開発"]
+    assert SAMPLE[research.bunsetu_start:research.bunsetu_end] == "研究開発の"
+    assert "山田太郎教授" in by_text
+
+
+def test_leading_whitespace_goes_to_the_first_sentence(nlp):
+    text = "  先頭の空白。 次の文。"
+    seg = segment_texts([text], nlp=nlp)[0]
+    assert [s.text for s in seg.sentences] == ["  先頭の空白。 ", "次の文。"]
+
+
+def test_blank_units_skip_the_model():
+    class NoModel:
+        def pipe(self, *args, **kwargs):
+            raise AssertionError("the model ran on a blank unit")
+
+        pipe_names: list[str] = []
+
+    found = segment_texts(["", "  ", "\n\u3000"], phrases=[False, True, False], nlp=NoModel())
+    assert found[0].sentences == [] and found[0].phrases is None
+    assert [(s.text, s.tokens) for s in found[1].sentences] == [("  ", [])] and found[1].phrases == []
+    assert_tiles("\n\u3000", found[2])
+
+
+def test_identical_texts_are_analysed_once(nlp):
+    texts = ["同じ文です。", "別の文です。", "同じ文です。", "同じ文です。"]
+    assert model_texts(texts) == {False: ["同じ文です。", "別の文です。"], True: []}
+    found = segment_texts(texts, nlp=nlp)
+    assert found[0] is found[2] is found[3] and found[0] is not found[1]
+    # The same text with phrases is another analysis.
+    mixed = segment_texts(texts[:2] + texts[:1], phrases=[False, False, True], nlp=nlp)
+    assert mixed[0].phrases is None and mixed[2].phrases
+
+
+def test_model_is_loaded_once_per_process(nlp):
+    assert load_nlp() is nlp
+
+
+def test_phrase_flags_must_match_the_texts(nlp):
+    with pytest.raises(ValueError, match="flags"):
+        segment_texts(["一つ", "二つ"], phrases=[True], nlp=nlp)
+
+
+def test_segment_units_fills_nlp_in_place(nlp):
+    from docmodel.document import Block
+
+    units = [SimpleNamespace(text="研究を進める。", nlp=None), SimpleNamespace(text="", nlp=None)]
+    returned = segment_units(units, phrases=True, nlp=nlp)
+    assert returned == units
+    assert units[0].nlp.sentences[0].tokens[0].surface == "研究"
+    assert units[0].nlp.phrases and units[1].nlp.sentences == []
+    block = Block(page=1, type="paragraph", text="研究を進める。", raw_text="研究を進める。", bbox=BOX)
+    segment_units([block], nlp=nlp)
+    assert block.nlp.sentences[0].text == "研究を進める。"
+    assert Block.model_validate_json(block.model_dump_json()) == block
+
+
+def tiny_report():
+    from docmodel.document import Block, Cell, DocumentInfo, Page, PipelineInfo, Source, SurveyReport, Table
+    from docmodel.qa import Answer, AnswerItem, QAGrid, Question
+
+    def cell(col, text):
+        return Cell(row=0, col=col, text=text, raw_text=text, bbox=BOX)
+
+    return SurveyReport(
+        source=Source(file="t.pdf", sha256="0" * 64, size_bytes=1, page_count=1),
+        document=DocumentInfo(), pipeline=PipelineInfo(version="test", nlp=False),
+        pages=[Page(number=1, width=10, height=10)],
+        blocks=[Block(page=1, type="paragraph", text="本文の段落です。", raw_text="本文の段落です。", bbox=BOX)],
+        tables=[Table(id="p1-t0", page=1, bbox=BOX, n_rows=1, n_cols=2, header_rows=0,
+                      callouts=[Block(page=1, type="callout", text="吹き出し", raw_text="吹き出し", bbox=BOX)],
+                      rows=[[cell(0, "セルの文"), cell(1, "")]])],
+        qa_grids=[QAGrid(pages=[1], respondents=["機関"], questions=[Question(
+            number=1, label="質問1", text="研究体制について",
+            answers=[Answer(respondent="機関", items=[AnswerItem(text="研究支援者を増やした。")])])])],
+    )
+
+
+def test_report_units_and_segment_report(nlp):
+    report = tiny_report()
+    units, flags = report_units(report, fillable_only=False)
+    assert [u.text for u in units] == ["本文の段落です。", "吹き出し", "セルの文", "", "研究体制について", "研究支援者を増やした。"]
+    assert flags == [False] * 5 + [True]
+    fillable, _ = report_units(report)
+    assert all(hasattr(u, "nlp") for u in fillable) and len(fillable) >= 4
+    assert segment_report(report, nlp=nlp) is report
+    assert report.blocks[0].nlp.sentences[0].text == "本文の段落です。"
+    assert "".join(t.surface for t in report.tables[0].callouts[0].nlp.sentences[0].tokens) == "吹き出し"
+    cells = report.tables[0].rows[0]
+    assert cells[0].nlp.sentences[0].text == "セルの文" and cells[1].nlp.sentences == []
+    for unit in fillable:
+        assert_tiles(unit.text, unit.nlp)
+    item = report.qa_grids[0].questions[0].answers[0].items[0]
+    if hasattr(item, "nlp"):  # once docmodel.qa carries the field
+        assert item.nlp.phrases
+
+
+# --- Sudachi's input limit
+
+
+def long_text(lines: list[str], min_bytes: int) -> str:
+    parts, size = [], 0
+    while size <= min_bytes:
+        for line in lines:
+            parts.append(line)
+            size += len(line.encode("utf-8")) + 1
+    return "\n".join(parts)
+
+
+def test_unit_over_100000_bytes_is_cut_and_stitched(sudachi_only, corpus_lines):
+    text = long_text(corpus_lines, 100_000)
+    assert len(text.encode("utf-8")) > 100_000
+    with pytest.raises(Exception, match="Input is too long"):
+        sudachi_only.make_doc(text)
+    pieces = split_for_sudachi(text)
+    assert len(pieces) >= 3
+    seg = segment_texts([text], nlp=sudachi_only)[0]
+    assert_tiles(text, seg)
+    tokens = [t for s in seg.sentences for t in s.tokens]
+    assert "".join(t.surface for t in tokens) == "".join(text.split())
+    # The tokens of a piece are the tokens Sudachi finds in it alone, shifted.
+    start, end = pieces[1]
+    alone = [(t.idx + start, t.text) for t in sudachi_only.make_doc(text[start:end]) if not t.text.isspace()]
+    assert [(t.start, t.surface) for t in tokens if start <= t.start < end] == alone
+
+
+def test_long_unit_with_the_full_model_keeps_offsets(nlp, corpus_lines):
+    text = long_text(corpus_lines[:40], 5_000)
+    settings = ChunkSettings(max_bytes=1_500)
+    from extractors.segment import SegmentSettings
+
+    assert len(split_for_sudachi(text, settings)) >= 4
+    seg = segment_texts([text], nlp=nlp, settings=SegmentSettings(chunks=settings))[0]
+    assert_tiles(text, seg)
+    # Every cut is a sentence boundary.
+    starts = {s.start for s in seg.sentences}
+    assert all(a in starts for a, _ in split_for_sudachi(text, settings))
+
+
+def test_pieces_end_at_sentence_or_line_ends():
+    text = ("研究開発の状況を調べた。" * 40 + "\n") * 30
+    pieces = split_for_sudachi(text, ChunkSettings(max_bytes=2_000))
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    for start, end in pieces:
+        assert sudachi_bytes(text[start:end]) <= 2_000
+        assert text[end - 1] in "。\n" or end == len(text)
+
+
+def test_text_without_boundaries_is_cut_between_characters():
+    # No sentence end, no newline; combining marks must stay with their base letter.
+    text = "e\u0301" * 5_000 + "漢字" * 10_000
+    pieces = split_for_sudachi(text, ChunkSettings(max_bytes=4_001))
+    assert "".join(text[a:b] for a, b in pieces) == text
+    for start, end in pieces:
+        assert sudachi_bytes(text[start:end]) <= 4_001
+        assert not unicodedata.combining(text[start])
+
+
+def test_characters_that_expand_under_normalisation_count_expanded(sudachi_only):
+    text = "㍿" * 30_000  # 90,000 bytes, 360,000 once Sudachi normalises it to 株式会社
+    pieces = split_for_sudachi(text)
+    assert len(pieces) >= 9
+    for start, end in pieces:
+        assert sudachi_bytes(text[start:end]) <= ChunkSettings().max_bytes < SUDACHI_MAX_BYTES
+        sudachi_only.make_doc(text[start:end])  # accepted
