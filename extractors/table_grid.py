@@ -8,6 +8,7 @@ exist, not from the text.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 
@@ -216,3 +217,22 @@ def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
         grids.append(Grid(xs, ys, cells, hs, vs))
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
+
+
+def assign_chars(grid: Grid, chars: list[dict]) -> list[list[dict]]:
+    """Chars of each cell (by the char's centre), in content-stream order: one pass, no crops."""
+    owner: dict[tuple[int, int], int] = {}
+    for index, cell in enumerate(grid.cells):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                owner[(r, c)] = index
+    out: list[list[dict]] = [[] for _ in grid.cells]
+    for char in chars:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        c = bisect_right(grid.xs, x) - 1
+        r = bisect_right(grid.ys, y) - 1
+        index = owner.get((r, c))
+        if index is not None:
+            out[index].append(char)
+    return out

@@ -16,8 +16,8 @@ from docmodel.document import BBox, Block, Cell, Table
 from extractors.captions import looks_like_caption, parse_caption
 from extractors.lines import TextLine
 from extractors.normalize import join_wrapped_lines
-from extractors.table_callouts import CalloutSettings, find_callouts
-from extractors.table_grid import Grid, GridCell, GridSettings, find_grids
+from extractors.table_callouts import CalloutSettings, char_key, find_callouts
+from extractors.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids
 from extractors.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
 
 
@@ -53,10 +53,6 @@ def _inside(line: TextLine, box: dict, share: float) -> bool:
     return overlap_y >= share * height and overlap_x > 0
 
 
-def _char_key(char: dict) -> tuple:
-    return (round(char["x0"], 2), round(char["top"], 2), char["text"])
-
-
 def _is_filled(box: dict, fills: list[dict]) -> bool:
     cx, cy = (box["x0"] + box["x1"]) / 2, (box["top"] + box["bottom"]) / 2
     return any(r["x0"] <= cx <= r["x1"] and r["top"] <= cy <= r["bottom"] for r in fills)
@@ -90,12 +86,12 @@ class _CellDraft:
         chars = [c for line in self.lines for c in line.chars if c["text"].strip()]
         return bool(chars) and sum("bold" in c["fontname"].lower() for c in chars) >= 0.8 * len(chars)
 
-    def centred(self, padding: float, tol: float) -> bool:
-        box = self.cell
-        centre = (box.x0 + box.x1) / 2
-        return bool(self.lines) and all(
-            line.x0 - box.x0 > padding + tol and abs((line.x0 + line.x1) / 2 - centre) <= tol for line in self.lines
-        )
+    def centred(self, tol: float) -> bool:
+        centre = (self.cell.x0 + self.cell.x1) / 2
+        return bool(self.lines) and all(abs((line.x0 + line.x1) / 2 - centre) <= tol for line in self.lines)
+
+    def indented(self, padding: float, tol: float) -> bool:
+        return any(line.x0 - self.cell.x0 > padding + tol for line in self.lines)
 
 
 def _header_rows(drafts: list[_CellDraft], n_rows: int, padding: float, settings: TableSettings) -> int:
@@ -104,6 +100,8 @@ def _header_rows(drafts: list[_CellDraft], n_rows: int, padding: float, settings
     for d in drafts:
         by_row.setdefault(d.cell.row, []).append(d)
 
+    tol = settings.text.centre_tolerance
+
     def signature(row: int) -> tuple[bool, bool, bool]:
         cells = [d for d in by_row.get(row, []) if d.lines]
         if not cells:
@@ -111,7 +109,9 @@ def _header_rows(drafts: list[_CellDraft], n_rows: int, padding: float, settings
         return (
             all(d.filled for d in cells),
             all(d.bold for d in cells),
-            all(d.centred(padding, settings.text.centre_tolerance) for d in cells),
+            # Centred: every line on its cell's axis, and some visibly indented (a line
+            # that fills its cell is on the axis whatever the alignment).
+            all(d.centred(tol) for d in cells) and any(d.indented(padding, tol) for d in cells),
         )
 
     body = signature(n_rows - 1)
@@ -225,6 +225,7 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
     if not grids:
         return TablesOnPage([], set())
     chars = [c for c in page.chars if c.get("upright", True)]
+    stream_order = {char_key(c): i for i, c in enumerate(page.chars)}
     consumed: set[int] = set()
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
@@ -232,14 +233,15 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         box = grid.bbox
         table_lines = [lines[i] for i in inside_ids[index]]
         consumed.update(inside_ids[index])
-        callouts = find_callouts(table_lines, grid, settings.callouts)
-        callout_keys = {_char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
-        table_chars = [c for c in chars_in_box(chars, box) if _char_key(c) not in callout_keys]
+        callouts = find_callouts(table_lines, grid, stream_order, settings.callouts)
+        callout_keys = {char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
+        table_chars = [c for c in chars_in_box(chars, box) if char_key(c) not in callout_keys]
         fills = _filled_rects(page, grid)
-        drafts = []
-        for gc in grid.cells:
-            cell_lines = cell_visual_lines(chars_in_box(table_chars, gc.bbox), settings.text)
-            drafts.append(_CellDraft(gc, cell_lines, _is_filled(gc.bbox, fills)))
+        by_cell = assign_chars(grid, table_chars)
+        drafts = [
+            _CellDraft(gc, cell_visual_lines(by_cell[i], settings.text), _is_filled(gc.bbox, fills))
+            for i, gc in enumerate(grid.cells)
+        ]
         padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
         for d in drafts:
             d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)

@@ -186,15 +186,27 @@ def _extract_pages(opened: tasks.OpenedSource, page_seconds: float | None) -> li
         try:
             with time_limit(page_seconds, f"page {number}"):
                 extractions.append(extract_page(page, number))
-        except TimeLimitExceeded as exc:
-            raise IngestFailure("pages", str(exc)) from exc
         except (IngestFailure, OSError):
             raise
         except Exception as exc:  # a page pdfminer or a stage cannot read: name it
+            if expired := _time_limit_of(exc):
+                raise IngestFailure("pages", str(expired)) from exc
             raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
         finally:
             page.close()
     return extractions
+
+
+def _time_limit_of(exc: BaseException) -> TimeLimitExceeded | None:
+    """The time limit that fired, also when pdfplumber wrapped it (PdfminerException)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, TimeLimitExceeded):
+            return exc
+        seen.add(id(exc))
+        wrapped = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = wrapped or exc.__cause__ or exc.__context__
+    return None
 
 
 @task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False, retries=tasks.RETRIES,

@@ -89,6 +89,12 @@ class Manifest:
         self._migrate()
 
     def _migrate(self) -> None:
+        try:
+            current = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.OperationalError:  # a new file: no tables yet
+            current = None
+        if current == (MANIFEST_FORMAT,):
+            return  # opening must not write: readers poll while a run records
         with self._transaction() as db:
             # One statement per execute(): executescript() would commit mid-transaction.
             db.execute(_CREATE_META)

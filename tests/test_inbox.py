@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -226,3 +228,46 @@ def test_output_names_cannot_leave_or_hide_in_the_output_folder(tmp_path):
     # Three names make the stem "a_b": each got its own output, kept across runs.
     again = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
     assert again.outcomes == [] and sorted(outputs_in(out)) == names
+
+
+def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
+    from prefect.client.orchestration import get_client
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "flows.inbox", "serve", "--cron", "0 3 * * *", "--timezone", "Asia/Tokyo",
+         "--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1", "--name", "test-inbox"],
+        cwd=REPO, env=api_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        deployment = None
+        with get_client(sync_client=True) as client:
+            while deployment is None:
+                assert serve.poll() is None and time.monotonic() < deadline, "serve did not create its deployment"
+                try:
+                    deployment = client.read_deployment_by_name("ingest-inbox/test-inbox")
+                except Exception:  # not there yet
+                    time.sleep(1)
+        assert [s.schedule.cron for s in deployment.schedules] == ["0 3 * * *"]
+        assert deployment.schedules[0].schedule.timezone == "Asia/Tokyo"
+        assert deployment.parameters["inbox"] == str(inbox.resolve()) and deployment.parameters["nlp"] is False
+
+        # The README's manual trigger; the serving process picks the run up.
+        trigger = subprocess.run([str(Path(sys.executable).parent / "prefect"), "deployment", "run",
+                                  "ingest-inbox/test-inbox"], cwd=REPO, env=api_env(), capture_output=True,
+                                 text=True, timeout=300)
+        assert trigger.returncode == 0, trigger.stdout + trigger.stderr
+        while not (out / "a.json").exists():
+            assert serve.poll() is None and time.monotonic() < deadline + 300, "the triggered run made no output"
+            time.sleep(1)
+        validate(load(out / "a.json"))
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        try:
+            serve.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait(timeout=60)

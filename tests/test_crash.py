@@ -1,0 +1,156 @@
+"""Crashes and concurrency: kill -9 a running inbox run at several points, run two at
+once; every PDF ends up ingested exactly once into a complete, valid output.
+
+The CLI runs as real subprocesses (own process group, so kill -9 takes its workers too,
+as a crashed machine would) against the test session's Prefect server.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_inbox import REPO, api_env, cli, cut_pdf, load, outputs_in
+
+from docmodel.schema import validate
+from extractors.source import sha256_of
+from flows.inbox import TEMP_FILE, ingest_inbox
+from flows.locking import InboxBusy, inbox_lock
+from flows.manifest import MANIFEST_NAME, Manifest
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+# Generous: the machine is shared and a run starts Python, Prefect and worker processes.
+RUN_SECONDS = 600
+POLL_SECONDS = 0.005
+
+
+def make_inbox(folder: Path) -> dict[str, Path]:
+    folder.mkdir()
+    return {
+        "a.pdf": cut_pdf(folder / "a.pdf", [0, 1]),
+        "b.pdf": cut_pdf(folder / "b.pdf", [2, 3, 4]),
+        "c.pdf": cut_pdf(folder / "c.pdf", list(range(5, 17))),
+        "d.pdf": cut_pdf(folder / "d.pdf", [17, 18]),
+    }
+
+
+def start(inbox: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", *extra), cwd=REPO, env=api_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def kill_when(proc: subprocess.Popen, ready, what: str) -> None:
+    """kill -9 the run's whole process group as soon as ``ready()`` holds."""
+    deadline = time.monotonic() + RUN_SECONDS
+    while not ready():
+        assert proc.poll() is None, f"the run ended before {what}: {proc.communicate()}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(POLL_SECONDS)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def reports(out: Path) -> list[str]:
+    return sorted(n for n in outputs_in(out) if n.endswith(".json") and not n.endswith(".error.json"))
+
+
+def manifest_count(out: Path) -> int:
+    """Entries recorded so far, read-only (the run under test is writing)."""
+    try:
+        db = sqlite3.connect(f"file:{out / MANIFEST_NAME}?mode=ro", uri=True, timeout=0.05)
+    except sqlite3.OperationalError:
+        return 0
+    try:
+        return db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet, or locked this instant
+        return 0
+    finally:
+        db.close()
+
+
+def assert_complete(inputs: dict[str, Path], out: Path) -> None:
+    """One complete, schema-valid output per input, nothing else (no temp files)."""
+    assert sorted(outputs_in(out)) == sorted(name.replace(".pdf", ".json") for name in inputs)
+    for name, path in inputs.items():
+        doc = load(out / name.replace(".pdf", ".json"))
+        validate(doc)
+        assert doc["source"]["sha256"] == sha256_of(path)
+        assert [p["number"] for p in doc["pages"]] == list(range(1, doc["source"]["page_count"] + 1))
+    assert not [p for p in out.iterdir() if TEMP_FILE.match(p.name)]
+    with Manifest(out) as manifest:
+        entries = manifest.entries()
+    assert sorted(e.file for e in entries) == sorted(inputs) and all(e.status == "ok" for e in entries)
+
+
+def test_kill_9_at_several_points_then_rerun_finishes_the_rest(tmp_path):
+    inputs = make_inbox(tmp_path / "inbox")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    out.mkdir()
+    # What a kill in the middle of a write leaves: a half-written temp file.
+    (out / ".a.json.k3x9_q1z.tmp").write_text('{"schema_version": "1-0-0", "sour')
+
+    points = [
+        ("the run holds the lock", lambda outputs, entries: (out / MANIFEST_NAME).exists()),
+        ("a new output appears", lambda outputs, entries: len(reports(out)) > outputs),
+        ("a new file is recorded, others in flight", lambda outputs, entries: manifest_count(out) > entries),
+    ]
+    for what, ready in points:
+        outputs, entries = len(reports(out)), manifest_count(out)
+        kill_when(start(inbox, out, "--workers", "2"), lambda: ready(outputs, entries), what)
+        # Whatever is there after a crash is complete and valid; never half a file.
+        for name in reports(out):
+            validate(load(out / name))
+
+    done = subprocess.run(cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2"), cwd=REPO,
+                          env=api_env(), capture_output=True, text=True, timeout=RUN_SECONDS)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert_complete(inputs, out)
+    # And the run after that has nothing left to do.
+    assert ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1).outcomes == []
+
+
+def test_two_concurrent_runs_ingest_each_pdf_once(tmp_path):
+    inputs = make_inbox(tmp_path / "inbox")
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    runs = [start(inbox, out, "--workers", "1", "--wait") for _ in range(2)]
+    results = [run.communicate(timeout=RUN_SECONDS) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    ingested = [line.split()[1] for stdout, _ in results for line in stdout.splitlines() if line.startswith("ok ")]
+    assert sorted(ingested) == sorted(inputs)  # each once, by one of the two runs
+    assert sum(f"0 ingested, 0 failed, 0 duplicates, {len(inputs)} unchanged" in stdout for stdout, _ in results) == 1
+    assert_complete(inputs, out)
+
+
+def test_a_held_lock_makes_a_run_exit_cleanly_and_dies_with_its_holder(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom flows.locking import inbox_lock\n"
+         "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n", str(out)],
+        cwd=REPO, env=api_env(), stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(InboxBusy):
+            with inbox_lock(out, wait=False):
+                pass
+        busy = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
+        assert busy.busy and busy.outcomes == [] and outputs_in(out) == {}
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=60)
+    # The kernel dropped the lock with its holder: no stale lock to clean by hand.
+    report = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
+    assert not report.busy and [o.file for o in report.outcomes] == ["a.pdf"]
