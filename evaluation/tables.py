@@ -154,6 +154,7 @@ class TableScore:
     cells: int
     header_ok: bool
     caption_ok: bool
+    around_ok: bool = False  # heading, notes, note position and call-outs all right
 
 
 def _as_rows(table) -> list[list[TruthCell]]:
@@ -172,6 +173,12 @@ def extract_pdf_tables(pdf_path: str | Path) -> list:
 
 def _norm(text: str | None) -> str | None:
     return None if text is None else teds_content(text)
+
+
+def _around(table) -> tuple:
+    callouts = [c if isinstance(c, str) else c.text for c in table.callouts]
+    return (_norm(table.heading), [_norm(n) for n in table.notes], table.note_position if table.notes else None,
+            [_norm(c) for c in callouts])
 
 
 def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
@@ -202,6 +209,7 @@ def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
             truth.page, truth.caption, best_score, teds(_as_rows(best), truth.rows, structure_only=True),
             right, total, best.header_rows == truth.header_rows,
             (_norm(best.caption), best.caption_id, best.part) == (_norm(truth.caption), truth.caption_id, truth.part),
+            _around(best) == _around(truth),
         ))
     n = max(len(scores), 1)
     return {
@@ -213,6 +221,7 @@ def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
         "cells_exact": sum(s.cells_right for s in scores) / max(sum(s.cells for s in scores), 1),
         "header_rows_ok": sum(s.header_ok for s in scores) / n,
         "caption_ok": sum(s.caption_ok for s in scores) / n,
+        "around_ok": sum(s.around_ok for s in scores) / n,
         "seconds": seconds,
         "per_table": scores,
     }
@@ -225,7 +234,7 @@ def score_corpus(corpus: str | Path) -> list[dict]:
 
 
 def mean_report(results: list[dict]) -> dict:
-    keys = ("teds", "teds_struct", "cells_exact", "header_rows_ok", "caption_ok")
+    keys = ("teds", "teds_struct", "cells_exact", "header_rows_ok", "caption_ok", "around_ok")
     n = max(len(results), 1)
     return {k: sum(r[k] for r in results) / n for k in keys}
 
@@ -234,18 +243,19 @@ def main(argv: list[str]) -> None:
     corpus = argv[0] if argv else "tests/corpus"
     verbose = "-v" in argv
     results = score_corpus(corpus)
-    print(f"{'file':24} {'tables':>6} {'extra':>5} {'TEDS':>7} {'struct':>7} {'cells':>7} {'header':>7} {'caption':>7} {'sec':>6}")
+    print(f"{'file':24} {'tables':>6} {'extra':>5} {'TEDS':>7} {'struct':>7} {'cells':>7} {'header':>7} {'caption':>7} {'around':>7} {'sec':>6}")
     for r in results:
         print(f"{r['file']:24} {r['tables']:6d} {r['extra_tables']:5d} {r['teds']:7.4f} {r['teds_struct']:7.4f} "
-              f"{r['cells_exact']:7.4f} {r['header_rows_ok']:7.3f} {r['caption_ok']:7.3f} {r['seconds']:6.2f}")
+              f"{r['cells_exact']:7.4f} {r['header_rows_ok']:7.3f} {r['caption_ok']:7.3f} {r['around_ok']:7.3f} {r['seconds']:6.2f}")
         if verbose:
             for s in r["per_table"]:
-                if s.teds < 0.999 or s.cells_right < s.cells or not s.header_ok or not s.caption_ok:
+                if s.teds < 0.999 or s.cells_right < s.cells or not s.header_ok or not s.caption_ok or not s.around_ok:
                     print(f"    p{s.page:<3} TEDS {s.teds:.4f} struct {s.teds_struct:.4f} cells {s.cells_right}/{s.cells} "
-                          f"header {'ok' if s.header_ok else 'BAD'} caption {'ok' if s.caption_ok else 'BAD'} {s.caption}")
+                          f"header {'ok' if s.header_ok else 'BAD'} caption {'ok' if s.caption_ok else 'BAD'} "
+                          f"around {'ok' if s.around_ok else 'BAD'} {s.caption}")
     mean = mean_report(results)
     print(f"{'mean':24} {'':6} {'':5} {mean['teds']:7.4f} {mean['teds_struct']:7.4f} {mean['cells_exact']:7.4f} "
-          f"{mean['header_rows_ok']:7.3f} {mean['caption_ok']:7.3f}")
+          f"{mean['header_rows_ok']:7.3f} {mean['caption_ok']:7.3f} {mean['around_ok']:7.3f}")
 
 
 if __name__ == "__main__":

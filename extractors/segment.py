@@ -29,6 +29,8 @@ MODEL = "ja_ginza"
 # sentence boundaries come from the parser; the morphologizer sets UPOS in context.
 # Bunsetu recognition only serves phrases; the compound splitter (split_mode None in
 # ja_ginza) changes nothing. Components not named here run as the pipeline has them.
+# Measured (CPU, source report): tok2vec + morphologizer ~58 %, ner ~40 %, parser ~3 %,
+# Sudachi ~3 %, bunsetu_recognizer lost in the noise: the parser is a cheap sentence splitter.
 UNNEEDED_FOR_WORDS = ("compound_splitter", "bunsetu_recognizer")
 UNNEEDED_FOR_PHRASES = ("compound_splitter",)
 
@@ -36,7 +38,7 @@ UNNEEDED_FOR_PHRASES = ("compound_splitter",)
 @dataclass(frozen=True)
 class SegmentSettings:
     # Texts per nlp.pipe batch (units are mostly short lines and cells).
-    batch_size: int = 256
+    batch_size: int = 64
     chunks: ChunkSettings = ChunkSettings()
 
 

@@ -69,9 +69,9 @@ def find_callouts(table_lines: list[TextLine], grid: Grid, stream_order: dict,
         weight[_style(line)] += len(line.chars)
     if not weight:
         return []
-    body_colors = {style[0] for style, _ in weight.most_common() if style[0] == weight.most_common(1)[0][0][0]}
     # Cell text may be bold or bigger (headers); a call-out is in another colour.
-    candidates = [line for line in table_lines if line.color not in body_colors]
+    body_color = weight.most_common(1)[0][0][0]
+    candidates = [line for line in table_lines if line.color != body_color]
     boxes: list[list[TextLine]] = []
     for line in candidates:  # content-stream order: a box's lines come together
         if boxes:
@@ -82,7 +82,7 @@ def find_callouts(table_lines: list[TextLine], grid: Grid, stream_order: dict,
                 boxes[-1].append(line)
                 continue
         boxes.append([line])
-    body = [line for line in table_lines if line.color in body_colors]
+    body = [line for line in table_lines if line.color == body_color]
     body_last = max((stream_order.get(char_key(c), -1) for line in body for c in line.chars), default=-1)
     body_size = max((line.size for line in body), default=0.0)
     out = []

@@ -24,8 +24,8 @@ class GridSettings:
     min_border_cover: float = 0.6
     # Filled rects at least this share of the page are page backgrounds, not cells.
     background_share: float = 0.5
-    # Smallest grid that counts as a table.
-    min_rows: int = 1
+    # Smallest grid that counts as a table (a one-row grid is a framed box, not a table).
+    min_rows: int = 2
     min_cols: int = 2
 
 
@@ -91,14 +91,14 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
             horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
         elif width <= settings.max_rule_width and height > settings.max_rule_width:
             verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
-        elif rect.get("fill") and width * height < settings.background_share * page_area and not _is_white(rect):
+        elif rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect):
             # A filled cell (header fill) bounds its cell even where no line is drawn.
             horizontals += [Segment(rect["top"], rect["x0"], rect["x1"]), Segment(rect["bottom"], rect["x0"], rect["x1"])]
             verticals += [Segment(rect["x0"], rect["top"], rect["bottom"]), Segment(rect["x1"], rect["top"], rect["bottom"])]
     return horizontals, verticals
 
 
-def _is_white(rect: dict) -> bool:
+def is_white(rect: dict) -> bool:
     color = rect.get("non_stroking_color")
     if color is None:
         return False

@@ -22,7 +22,7 @@ class CellTextSettings:
     # An authored break leaves room for the next line's first unit plus this share of
     # the font size (a wrap leaves less: the unit did not fit).
     fit_margin: float = 0.02
-    # A line whose centre is this close to the cell's centre, and that is indented, is centred.
+    # A line whose centre is this close to its cell's centre is centred (points).
     centre_tolerance: float = 1.5
     # Lines whose baselines differ by less than this share of the font size are one line.
     same_line: float = 0.35
@@ -30,8 +30,9 @@ class CellTextSettings:
 
 # Characters a line may not start with (kinsoku): they travel with the char before them.
 NO_LINE_START = frozenset("、。，．,.)）]］｝」』】〕〉》”’:;：；!?！？%％ー々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･")
-# Characters a line may not end with: they travel with the char after them (※ sticks to its number).
+# Japanese stops: a Latin word right after one sticks to it.
 FULLWIDTH_STOPS = frozenset("、。，．")
+# Characters a line may not end with: they travel with the char after them (※ sticks to its number).
 NO_LINE_END = frozenset("(（[［｛「『【〔〈《“‘※")
 
 
@@ -95,6 +96,10 @@ def chars_in_box(chars: list[dict], box: dict) -> list[dict]:
     ]
 
 
+# group_lines settings that never cut an x-sorted, one-baseline group on pen jumps.
+_ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
+
+
 def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings()) -> list[TextLine]:
     """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here)."""
     runs = sorted(group_lines(chars), key=lambda line: (round(line.bottom, 1), line.x0))
@@ -113,10 +118,6 @@ def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSe
         group.sort(key=lambda c: c["x0"])
         out += group_lines(group, _ONE_LINE)
     return out
-
-
-# group_lines settings that never cut an x-sorted, one-baseline group on pen jumps.
-_ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
 
 
 def _only_marker(group: list[TextLine]) -> bool:
@@ -167,12 +168,13 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
     return groups
 
 
-def join_wraps(group: list[TextLine], normalised: bool) -> str:
-    """One logical line from its wrapped visual lines; a space printed at the wrap is kept."""
+def join_wraps(group: list[TextLine]) -> str:
+    """One logical line (printed code points) from its wrapped visual lines; a space
+    printed at the wrap is kept, otherwise ``needs_space`` decides as for paragraphs."""
     out = ""
     prev = None
     for line in group:
-        text = line.text if normalised else line.raw_text
+        text = line.raw_text
         if prev is None:
             out = text
         elif _space_before(prev, line) or needs_space(out, text):
@@ -187,7 +189,7 @@ def cell_text(lines: list[TextLine], box: dict, padding: float,
               settings: CellTextSettings = CellTextSettings()) -> tuple[str, str]:
     """(text, raw_text) of one cell from its visual lines: wraps joined, "\n" between logical lines."""
     groups = split_logical_lines(lines, box, padding, settings)
-    raw = "\n".join(join_wraps(group, normalised=False) for group in groups)
+    raw = "\n".join(join_wraps(group) for group in groups)
     return normalize_chars(raw), raw
 
 

@@ -17,7 +17,7 @@ from extractors.captions import looks_like_caption, parse_caption
 from extractors.lines import TextLine
 from extractors.normalize import join_wrapped_lines
 from extractors.table_callouts import CalloutSettings, char_key, find_callouts
-from extractors.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids
+from extractors.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
 from extractors.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
 
 
@@ -32,6 +32,8 @@ class TableSettings:
     max_gap_lines: float = 3.0
     # A caption without a number is centred on the table within this share of its width.
     caption_centre_share: float = 0.1
+    # Legend lines under a table without a ※ mark: at most this many.
+    max_unmarked_note_lines: int = 3
     # At most this many leading rows can be a header.
     max_header_rows: int = 3
 
@@ -65,10 +67,7 @@ def _filled_rects(page, grid: Grid) -> list[dict]:
     for rect in page.rects:
         if not rect.get("fill") or rect["x1"] - rect["x0"] > 1.01 * (box["x1"] - box["x0"]):
             continue
-        color = rect.get("non_stroking_color")
-        values = color if isinstance(color, (list, tuple)) else (color,) if color is not None else ()
-        white = values and (all(float(v) <= 0.02 for v in values) if len(values) == 4 else all(float(v) >= 0.98 for v in values))
-        if not white and rect["top"] >= box["top"] - 2 and rect["bottom"] <= box["bottom"] + 2:
+        if not is_white(rect) and rect["top"] >= box["top"] - 2 and rect["bottom"] <= box["bottom"] + 2:
             out.append(rect)
     return out
 
@@ -204,7 +203,11 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
     # Legends printed under the table: a stack starting right below it.
     stack = [i for i in _stack(lines, below, box["bottom"], settings.max_gap_lines, upward=False)]
     stack = [i for i in stack if not _PAGE_NUMBER.match(lines[i].raw_text)]
-    if stack and (_NOTE_MARK.match(lines[stack[0]].raw_text) or lines[stack[0]].size <= table_size + 0.5):
+    # Unmarked lines count only as a short stack in smaller type (a remark, not body text).
+    marked = bool(stack) and bool(_NOTE_MARK.match(lines[stack[0]].raw_text))
+    small = bool(stack) and len(stack) <= settings.max_unmarked_note_lines and all(
+        lines[i].size < table_size - 0.25 for i in stack)
+    if marked or small:
         stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + 0.5]
         out["used"] += stack
         if not out["notes"]:
