@@ -20,7 +20,9 @@ SCHEMA_NAME = "survey-report"
 # SchemaVer MODEL-REVISION-ADDITION: bump ADDITION for new optional fields, REVISION
 # for changes that may fail old data, MODEL for breaking changes. Old files stay in
 # schemas/survey-report/.
-SCHEMA_VERSION = "1-0-0"
+# History: 1-0-0 text blocks and tables; 1-1-0 adds Q&A grids; 1-2-0 adds GiNZA
+# segmentation (`nlp` on blocks, cells, questions and answer items).
+SCHEMA_VERSION = "1-2-0"
 
 
 class Source(Model):

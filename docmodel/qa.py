@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from docmodel.base import BBox, Model
+from docmodel.nlp import Segmentation
 
 
 class SourceSpan(Model):
@@ -28,6 +29,7 @@ class AnswerItem(Model):
     level: int = Field(0, description="Nesting level: 0 = top item, 1 = sub-item printed indented under it.")
     references: list[int] = Field(default_factory=list, description="Question numbers this item points to.")
     page: int | None = Field(None, description="Page the item (its first line) is printed on.")
+    nlp: Segmentation | None = Field(None, description="GiNZA segmentation of text, with phrases; null until the NLP stage ran.")
 
 
 class Reference(Model):
@@ -51,6 +53,7 @@ class Question(Model):
     text: str = Field(description="Question text: wraps joined, '\\n' between logical lines.")
     answers: list[Answer] = Field(description="One per respondent, in header order.")
     sources: list[SourceSpan] = Field(default_factory=list, description="The question cell on each slide it is printed on.")
+    nlp: Segmentation | None = Field(None, description="GiNZA segmentation of text; null until the NLP stage ran.")
 
 
 class QAGrid(Model):

@@ -4,7 +4,7 @@ Truth lists a grid slide by slide; we join it the way a reader would (and the wa
 ``extractors.qa_grid`` does): parts by caption id, a question printed again after a
 slide break continues (its items appended; an unmarked first item finishes the item
 the break cut). Comparison is after NFKC and whitespace collapse, bullet markers
-stripped; a space next to a Japanese character is layout, not content, and is dropped.
+stripped.
 
     python -m evaluation.qa tests/corpus
 """
@@ -25,14 +25,12 @@ from docmodel.qa import QAGrid
 from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
 
 _SPACES = re.compile(r"\s+")
-# A space with a non-ASCII (Japanese) character on either side.
-_LAYOUT_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
 def norm_text(text: str) -> str:
-    """One logical line for comparison: NFKC, whitespace collapsed, layout spaces dropped."""
+    """One logical line for comparison: NFKC, whitespace runs collapsed to one space."""
     text = unicodedata.normalize("NFKC", normalize_chars(text or ""))
-    return _LAYOUT_SPACE.sub("", _SPACES.sub(" ", text).strip())
+    return _SPACES.sub(" ", text).strip()
 
 
 def norm_lines(text: str) -> str:

@@ -42,7 +42,14 @@ from flows import outputs, tasks  # noqa: E402
 from flows.ingest import ERROR, OK, FileOutcome, summary_rows  # noqa: E402
 from flows.locking import InboxBusy, inbox_lock  # noqa: E402
 from flows.manifest import Entry, Manifest, is_current  # noqa: E402
-from flows.runners import RUNNER_KINDS, TimeLimitExceeded, make_task_runner, time_limit, workers_share_api  # noqa: E402
+from flows.runners import (  # noqa: E402
+    RUNNER_KINDS,
+    TimeLimitExceeded,
+    default_workers,
+    make_task_runner,
+    time_limit,
+    workers_share_api,
+)
 
 FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
@@ -272,6 +279,8 @@ def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nl
                     page_seconds: float | None, runner: str, workers: int | None,
                     dask_address: str | None) -> list[FileOutcome]:
     outcomes = []
+    # No more local workers than files: each one costs a process start and imports.
+    workers = min(workers or default_workers(), len(plan.ingest))
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
         futures = {
             task_runner.submit(ingest_file, parameters=dict(

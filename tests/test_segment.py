@@ -207,8 +207,8 @@ def test_report_units_and_segment_report(nlp):
     for unit in fillable:
         assert_tiles(unit.text, unit.nlp)
     item = report.qa_grids[0].questions[0].answers[0].items[0]
-    if hasattr(item, "nlp"):  # once docmodel.qa carries the field
-        assert item.nlp.phrases
+    assert item.nlp.phrases
+    assert report.qa_grids[0].questions[0].nlp.sentences
 
 
 # --- Sudachi's input limit
