@@ -8,8 +8,6 @@ CSV the ``references`` list is written as ``3;10``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +16,7 @@ import pyarrow.parquet as pq
 
 from docmodel.document import SurveyReport
 from docmodel.qa import QAGrid
+from exporters.files import atomic_file
 
 # Column → pyarrow type; the order is the column order of both files.
 QA_SCHEMA = pa.schema([
@@ -101,18 +100,6 @@ def _nullable(arrow_type: pa.DataType):
     return None
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write via a temp file in the same directory, then rename over the target."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as written to CSV: the references list as ``3;10``."""
     out = frame.copy()
@@ -128,6 +115,8 @@ def write_qa_tables(report: SurveyReport, out_dir: Path | str, stem: str) -> tup
     parquet_path = out_dir / f"{stem}.qa.parquet"
     csv_path = out_dir / f"{stem}.qa.csv"
     table = pa.Table.from_pandas(frame, schema=QA_SCHEMA, preserve_index=False)
-    _atomic_write(parquet_path, lambda tmp: pq.write_table(table, tmp))
-    _atomic_write(csv_path, lambda tmp: csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig"))
+    with atomic_file(parquet_path) as tmp:
+        pq.write_table(table, tmp)
+    with atomic_file(csv_path) as tmp:
+        csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
     return parquet_path, csv_path

@@ -1,6 +1,7 @@
 """Ingest flows: one PDF → ``<stem>.json`` (or ``<stem>.error.json``), and batches.
 
-The flow reads like the data path: open → pages → assemble → nlp → validate → write.
+The flow reads like the data path: open → pages → assemble → nlp → validate → write
+(flat Q&A tables, then the JSON).
 A file that cannot be ingested leaves an error record and the batch goes on.
 """
 
@@ -76,6 +77,7 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
         stage = "validate"
         data = tasks.validate_report(report)
         stage = "write"
+        tasks.write_qa_tables(out_dir, stem, report)
         path = tasks.write_report(out_dir, stem, data)
     except Exception as exc:
         # IngestFailure says what is wrong with the file; anything else is a bug or an

@@ -11,13 +11,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from docmodel.document import IngestError, SurveyReport
+from exporters.files import write_text_atomic
 
 REPORT_SUFFIX = ".json"
 ERROR_SUFFIX = ".error.json"
@@ -25,11 +24,6 @@ ERROR_SUFFIX = ".error.json"
 # temp-file prefix/suffix.
 MAX_STEM_BYTES = 200
 FALLBACK_STEM = "document"
-
-# mkstemp creates 0600 files; outputs get the mode a plain open() would give them.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK
 
 _UNSAFE = re.compile(r"[/\\:*?\"<>|]")
 
@@ -78,40 +72,9 @@ def error_path(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}{ERROR_SUFFIX}"
 
 
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform lets us open a directory.
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_atomic(path: Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` so that it is either fully there or untouched."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-    return path
+    return write_text_atomic(path, text)
 
 
 def dump_json(data: dict) -> str:

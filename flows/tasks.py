@@ -25,6 +25,7 @@ from extractors.assemble import assemble_report
 from extractors.errors import IngestFailure, one_line
 from extractors.page import PageExtraction, extract_page
 from extractors.source import SourceLimits, document_info, open_source
+from exporters import qa_table
 from flows import outputs
 
 PACKAGE = "survey-ingest"
@@ -140,6 +141,12 @@ def validate_report(report: SurveyReport) -> dict:
     except SchemaError as exc:
         raise IngestFailure("validate", str(exc)) from exc
     return data
+
+
+@task(name="write-qa-tables", **_step)
+def write_qa_tables(out_dir: Path, stem: str, report: SurveyReport) -> tuple[Path, Path]:
+    """The flat Q&A export (<stem>.qa.parquet / .qa.csv), written before the JSON that marks a file done."""
+    return qa_table.write_qa_tables(report, out_dir, stem)
 
 
 @task(name="write", **_step)
