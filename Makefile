@@ -10,8 +10,10 @@ export PREFECT_LOGGING_LEVEL ?= WARNING
 
 INPUTS ?= inputs
 OUTPUTS ?= outputs
+INBOX ?= $(INPUTS)
+CRON ?= */15 * * * *
 
-.PHONY: setup run test bench serve schema clean
+.PHONY: setup run test bench serve schema schema-check clean
 
 setup: $(STAMP)
 
@@ -27,8 +29,22 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Scheduled ingestion of $(INBOX) (a Prefect deployment served until Ctrl-C).
+serve: setup
+	$(BIN)/survey-ingest serve --cron "$(CRON)" --inbox $(INBOX) --out $(OUTPUTS)
+
+# Accuracy and speed against the peers, NLP stage and worker scaling; prints figures.
+bench: setup
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]"
+	$(BIN)/python -m bench.run_bench tests/corpus
+	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf
+	$(BIN)/python -m bench.throughput
+
 schema: setup
 	$(BIN)/python -m docmodel.schema --write
+
+schema-check: setup
+	$(BIN)/python -m docmodel.schema --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache

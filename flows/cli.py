@@ -1,7 +1,7 @@
 """``survey-ingest``: run the ingest flow over files and folders, validate outputs, print
 the schema.
 
-Prefect is imported only by ``run``: ``validate`` and ``schema`` stay instant.
+``inbox`` and ``serve`` (scheduled ingestion) come from ``flows.inbox``.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")] = True,
+    runner: Annotated[str, typer.Option("--runner", help="Task runner: process, thread or dask.")] = "process",
+    workers: Annotated[int | None, typer.Option("--workers", help="Parallel files (default: one per CPU).")] = None,
+    dask_address: Annotated[str | None, typer.Option("--dask-address", help="Existing Dask scheduler, tcp://host:8786.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
@@ -129,7 +132,7 @@ def run(
     with RichProgress(console, len(pdfs)) as hook:
         token = PROGRESS.set(hook)
         try:
-            outcomes = ingest_batch(pdfs, out, nlp=nlp)
+            outcomes = ingest_batch(pdfs, out, nlp=nlp, runner=runner, workers=workers, dask_address=dask_address)
         finally:
             PROGRESS.reset(token)
     failed = [o for o in outcomes if not o.ok]
@@ -173,6 +176,19 @@ def schema(
         raise typer.Exit(EXIT_USAGE)
     sys.stdout.write(dump_schema(generate_schema(name)))
 
+
+def _register_inbox_commands() -> None:
+    # The inbox commands' options live with the inbox flow; importing it loads Prefect,
+    # so its settings must be offline first.
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    from flows.inbox import inbox_command, serve_command
+
+    app.command("inbox")(inbox_command)
+    app.command("serve")(serve_command)
+
+
+_register_inbox_commands()
 
 if __name__ == "__main__":
     app()

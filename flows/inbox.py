@@ -16,47 +16,30 @@ Inputs are only read: never modified, moved or deleted.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-if __name__ == "__main__":  # `python -m flows.inbox`: offline defaults before Prefect reads its settings
-    for _key, _value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}.items():
-        os.environ.setdefault(_key, _value)
+import typer
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-import typer  # noqa: E402
-from prefect import flow, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact, create_table_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.futures import as_completed  # noqa: E402
-
-from docmodel.document import SCHEMA_VERSION  # noqa: E402
-from extractors.errors import IngestFailure, one_line  # noqa: E402
-from extractors.page import extract_page  # noqa: E402
-from extractors.source import SourceLimits, sha256_of  # noqa: E402
-from flows import outputs, tasks  # noqa: E402
-from flows.ingest import ERROR, OK, FileOutcome, summary_rows  # noqa: E402
-from flows.locking import InboxBusy, inbox_lock  # noqa: E402
-from flows.manifest import Entry, Manifest, is_current  # noqa: E402
-from flows.runners import (  # noqa: E402
-    RUNNER_KINDS,
-    TimeLimitExceeded,
-    default_workers,
-    make_task_runner,
-    time_limit,
-    workers_share_api,
-)
+from docmodel.document import SCHEMA_VERSION
+from extractors.source import SourceLimits, sha256_of
+from flows import outputs, tasks
+from flows.ingest import ERROR, OK, FileJob, FileOutcome, ingest_files, summary_rows
+from flows.locking import InboxBusy, inbox_lock
+from flows.manifest import Entry, Manifest, is_current
+from flows.runners import RUNNER_KINDS
 
 FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
 # A page of a slide deck takes well under a second; minutes means a pathological page.
 PAGE_SECONDS = 120.0
-# Temp files of ``outputs.write_atomic``: ".<target name>.<random>.tmp".
-TEMP_FILE = re.compile(r"^\..+\.json\.[^.]+\.tmp$")
+# Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
+TEMP_FILE = re.compile(r"^\..+\.[^.]+\.tmp$")
 
 DUPLICATE = "duplicate"
 UNCHANGED = "unchanged"
@@ -183,120 +166,30 @@ def _is_unchanged(entry: Entry | None, file: InboxFile, known: dict[str, Entry],
     return True
 
 
-# -- one file, in a worker ----------------------------------------------------------
-
-
-def _extract_pages(opened: tasks.OpenedSource, page_seconds: float | None) -> list:
-    """``tasks.extract_pages`` with a time limit per page."""
-    extractions = []
-    for number, page in enumerate(opened.pdf.pages, start=1):
-        try:
-            with time_limit(page_seconds, f"page {number}"):
-                extractions.append(extract_page(page, number))
-        except (IngestFailure, OSError):
-            raise
-        except Exception as exc:  # a page pdfminer or a stage cannot read: name it
-            if expired := _time_limit_of(exc):
-                raise IngestFailure("pages", str(expired)) from exc
-            raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
-        finally:
-            page.close()
-    return extractions
-
-
-def _time_limit_of(exc: BaseException) -> TimeLimitExceeded | None:
-    """The time limit that fired, also when pdfplumber wrapped it (PdfminerException)."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, TimeLimitExceeded):
-            return exc
-        seen.add(id(exc))
-        wrapped = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
-        exc = wrapped or exc.__cause__ or exc.__context__
-    return None
-
-
-@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False, retries=tasks.RETRIES,
-      retry_delay_seconds=tasks.RETRY_DELAY_SECONDS, retry_condition_fn=tasks.retry_transient)
-def ingest_file(pdf_path: str, out_dir: str, stem: str, sha256: str, nlp: bool, limits: SourceLimits,
-                page_seconds: float | None, pipeline: str) -> FileOutcome:
-    """One PDF → ``<stem>.json`` or ``<stem>.error.json``, all in one worker process (the
-    open PDF and page objects never cross a process boundary). Transient errors raise,
-    so Prefect retries them; anything else is the file's own error record."""
-    started = time.perf_counter()
-    name, out = Path(pdf_path).name, Path(out_dir)
-    stage = "open"
-    try:
-        opened = tasks.open_pdf.fn(Path(pdf_path), limits)
-        sha256 = opened.source.sha256  # what was read, should the file change under us
-        try:
-            stage = "pages"
-            pages = _extract_pages(opened, page_seconds)
-        finally:
-            opened.pdf.close()
-        stage = "assemble"
-        report = tasks.assemble.fn(opened, pages, pipeline)
-        if nlp:
-            stage = "nlp"
-            report = tasks.segment.fn(report)
-        stage = "validate"
-        data = tasks.validate_report.fn(report)
-        stage = "write"
-        path = outputs.write_report(out, stem, data)
-    except Exception as exc:
-        if tasks.is_transient(exc):
-            raise
-        stage, reason = (exc.stage, exc.reason) if isinstance(exc, IngestFailure) else (stage, one_line(exc))
-        path = outputs.write_error(out, stem, outputs.error_record(name, sha256, stage, reason, pipeline))
-        return FileOutcome(file=name, status=ERROR, output=str(path), sha256=sha256, stage=stage, reason=reason,
-                           seconds=round(time.perf_counter() - started, 3))
-    return FileOutcome(file=name, status=OK, output=str(path), sha256=sha256, pages=len(report.pages),
-                       tables=len(report.tables), qa_grids=len(report.qa_grids),
-                       seconds=round(time.perf_counter() - started, 3))
-
-
 # -- the flow ---------------------------------------------------------------------
 
 
-def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str, permanent: bool = True) -> Entry:
+def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str) -> Entry:
     return Entry(
         file=file.name, stem=stem, sha256=outcome.sha256 or file.sha256, status=outcome.status,
         output=Path(outcome.output).name, pipeline_version=pipeline, schema_version=SCHEMA_VERSION,
-        permanent=permanent, stage=outcome.stage, reason=outcome.reason, pages=outcome.pages,
+        permanent=outcome.permanent, stage=outcome.stage, reason=outcome.reason, pages=outcome.pages,
         tables=outcome.tables, qa_grids=outcome.qa_grids, seconds=outcome.seconds,
     )
-
-
-def _transient_failure(file: InboxFile, out: Path, stem: str, exc: BaseException, pipeline: str) -> FileOutcome:
-    """A file whose task failed after its retries: an error record now, another try next run."""
-    reason = one_line(exc)
-    path = outputs.write_error(out, stem, outputs.error_record(file.name, file.sha256, "ingest", reason, pipeline))
-    return FileOutcome(file=file.name, status=ERROR, output=str(path), sha256=file.sha256, stage="ingest",
-                       reason=reason)
 
 
 def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nlp: bool, limits: SourceLimits,
                     page_seconds: float | None, runner: str, workers: int | None,
                     dask_address: str | None) -> list[FileOutcome]:
+    planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
+    jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
-    # No more local workers than files: each one costs a process start and imports.
-    workers = min(workers or default_workers(), len(plan.ingest))
-    with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
-        futures = {
-            task_runner.submit(ingest_file, parameters=dict(
-                pdf_path=file.path, out_dir=str(out), stem=stem, sha256=file.sha256, nlp=nlp, limits=limits,
-                page_seconds=page_seconds, pipeline=pipeline,
-            )): (file, stem)
-            for file, stem in plan.ingest
-        }
-        for future in as_completed(list(futures)):
-            file, stem = futures[future]
-            try:
-                outcome, permanent = future.result(), True
-            except Exception as exc:  # retries ran out on a transient error
-                outcome, permanent = _transient_failure(file, out, stem, exc, pipeline), False
-            manifest.record(_entry_of(outcome, file, stem, pipeline, permanent))
-            outcomes.append(outcome)
+    for outcome in ingest_files(jobs, out, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
+                                workers=workers, dask_address=dask_address):
+        # Recorded as each file finishes: a run killed later keeps what is done.
+        file, stem = planned[outcome.file]
+        manifest.record(_entry_of(outcome, file, stem, pipeline))
+        outcomes.append(outcome)
     return sorted(outcomes, key=lambda o: o.file)
 
 
@@ -475,10 +368,3 @@ def serve_command(inbox: InboxDir, out: OutDir,
         pause_on_shutdown=False,
     )
 
-
-inbox_app = typer.Typer(name="survey-ingest", add_completion=False, no_args_is_help=True)
-inbox_app.command("inbox")(inbox_command)
-inbox_app.command("serve")(serve_command)
-
-if __name__ == "__main__":
-    inbox_app()

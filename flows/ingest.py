@@ -11,12 +11,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow
+from collections.abc import Iterator
+
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
 
 from extractors.errors import IngestFailure, one_line
-from extractors.source import sha256_of
+from extractors.source import SourceLimits, sha256_of
 from flows import outputs, tasks
+from flows.runners import default_workers, make_task_runner, workers_share_api
 
 OK = "ok"
 ERROR = "error"
@@ -36,6 +41,7 @@ class FileOutcome:
     stage: str | None = None
     reason: str | None = None
     seconds: float = 0.0
+    permanent: bool = True  # False: a transient error outlived its retries; worth another run
 
     @property
     def ok(self) -> bool:
@@ -50,11 +56,13 @@ def _sha256_or_none(path: Path) -> str | None:
         return None
 
 
-def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None) -> FileOutcome:
-    """The steps of one PDF as tasks of the calling flow; never raises for a bad input file.
+def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None, *,
+                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None,
+                 raise_transient: bool = False) -> FileOutcome:
+    """The steps of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
-    Flows call this rather than a sub-flow per file: a sub-flow run costs more
-    orchestration round trips than all of a file's tasks together.
+    ``raise_transient``: a transient error that outlived the steps' retries is raised
+    rather than recorded, so a scheduler (the inbox) can try the file again next run.
     """
     started = time.perf_counter()
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
@@ -62,11 +70,11 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
     version = tasks.pipeline_version()
     stage, sha256 = "open", None
     try:
-        opened = tasks.open_pdf(pdf_path)
+        opened = tasks.open_pdf(pdf_path, limits)
         sha256 = opened.source.sha256
         try:
             stage = "pages"
-            pages = tasks.extract_pages(opened)
+            pages = tasks.extract_pages(opened, page_seconds)
         finally:
             opened.pdf.close()
         stage = "assemble"
@@ -80,16 +88,12 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
         tasks.write_qa_tables(out_dir, stem, report)
         path = tasks.write_report(out_dir, stem, data)
     except Exception as exc:
+        if raise_transient and tasks.is_transient(exc):
+            raise
         # IngestFailure says what is wrong with the file; anything else is a bug or an
         # environment problem that outlived its retries: recorded the same way.
         stage, reason = (exc.stage, exc.reason) if isinstance(exc, IngestFailure) else (stage, one_line(exc))
-        sha256 = sha256 or _sha256_or_none(pdf_path)
-        record = outputs.error_record(pdf_path.name, sha256, stage, reason, version)
-        path = tasks.write_error(out_dir, stem, record)
-        outcome = FileOutcome(
-            file=pdf_path.name, status=ERROR, output=str(path), sha256=sha256, stage=stage, reason=reason,
-            seconds=round(time.perf_counter() - started, 3),
-        )
+        outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
     else:
         outcome = FileOutcome(
             file=pdf_path.name, status=OK, output=str(path), sha256=sha256, pages=len(report.pages),
@@ -98,6 +102,79 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
     if hook := tasks.PROGRESS.get():
         hook.file_done(outcome)
     return outcome
+
+
+def _record_failure(pdf_path: Path, out_dir: Path, stem: str, sha256: str | None, stage: str, reason: str,
+                    version: str, started: float, permanent: bool = True) -> FileOutcome:
+    sha256 = sha256 or _sha256_or_none(pdf_path)
+    path = outputs.write_error(out_dir, stem, outputs.error_record(pdf_path.name, sha256, stage, reason, version))
+    return FileOutcome(
+        file=pdf_path.name, status=ERROR, output=str(path), sha256=sha256, stage=stage, reason=reason,
+        seconds=round(time.perf_counter() - started, 3), permanent=permanent,
+    )
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One input file and the output stem it is written under."""
+
+    pdf_path: Path
+    stem: str
+
+
+@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False)
+def ingest_file(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
+                page_seconds: float | None) -> FileOutcome:
+    """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
+    return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
+                        raise_transient=True)
+
+
+def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits: SourceLimits = SourceLimits(),
+                 page_seconds: float | None = None, runner: str = "process", workers: int | None = None,
+                 dask_address: str | None = None) -> Iterator[FileOutcome]:
+    """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
+
+    One local worker means no pool at all: the files run in this process, in order, and a
+    terminal sees per-page progress. A file whose transient error outlived its retries
+    gets an error record marked not permanent (worth another try).
+    """
+    workers = min(workers or default_workers(), len(jobs))
+    if runner == "process" and workers <= 1 and not dask_address:
+        for job in jobs:
+            yield _ingest_or_record(job, out_dir, nlp, limits, page_seconds)
+        return
+    hook = tasks.PROGRESS.get()
+    with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
+        futures = {
+            task_runner.submit(ingest_file, parameters=dict(
+                job=job, out_dir=out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds)): job
+            for job in jobs
+        }
+        for future in as_completed(list(futures)):
+            job = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as exc:
+                outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
+                                          tasks.pipeline_version(), time.perf_counter(), permanent=False)
+            if hook:
+                hook.file_done(outcome)
+            yield outcome
+
+
+def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
+                      page_seconds: float | None) -> FileOutcome:
+    started = time.perf_counter()
+    try:
+        return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
+                            raise_transient=True)
+    except Exception as exc:
+        outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
+                                  tasks.pipeline_version(), started, permanent=False)
+        if hook := tasks.PROGRESS.get():
+            hook.file_done(outcome)
+        return outcome
 
 
 @flow(name="ingest-report", persist_result=False)
@@ -132,12 +209,17 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
 
 
 @flow(name="ingest-batch", persist_result=False)
-def ingest_batch(paths: list[Path], out_dir: Path, nlp: bool = True) -> list[FileOutcome]:
-    """Ingest every PDF in ``paths`` (files, in order) into ``out_dir``."""
+def ingest_batch(paths: list[Path], out_dir: Path, nlp: bool = True, runner: str = "process",
+                 workers: int | None = None, dask_address: str | None = None,
+                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None) -> list[FileOutcome]:
+    """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
-    stems = outputs.unique_stems([p.name for p in paths])
-    outcomes = [run_pipeline(path, out_dir, nlp=nlp, stem=stem) for path, stem in zip(paths, stems)]
+    jobs = [FileJob(path, stem) for path, stem in zip(paths, outputs.unique_stems([p.name for p in paths]))]
+    outcomes = list(ingest_files(jobs, out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
+                                 workers=workers, dask_address=dask_address))
+    order = {job.pdf_path.name: i for i, job in enumerate(jobs)}
+    outcomes.sort(key=lambda o: order.get(o.file, len(order)))
     seconds = time.perf_counter() - started
     create_table_artifact(
         key="ingest-batch-files", table=summary_rows(outcomes), description="One row per input file"

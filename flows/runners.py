@@ -84,6 +84,18 @@ def time_limit(seconds: float | None, what: str = "work") -> Iterator[None]:
         raise TimeLimitExceeded(f"{what} took {elapsed:.1f} s, limit is {seconds:g} s")
 
 
+def time_limit_of(exc: BaseException | None) -> TimeLimitExceeded | None:
+    """The time limit that fired, also when a library wrapped it (pdfplumber's PdfminerException)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, TimeLimitExceeded):
+            return exc
+        seen.add(id(exc))
+        wrapped = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = wrapped or exc.__cause__ or exc.__context__
+    return None
+
+
 API_URL_ENV = "PREFECT_API_URL"
 
 

@@ -27,6 +27,7 @@ from extractors.page import PageExtraction, extract_page
 from extractors.source import SourceLimits, document_info, open_source
 from exporters import qa_table
 from flows import outputs
+from flows.runners import time_limit, time_limit_of
 
 PACKAGE = "survey-ingest"
 # Transient: worth a second try. Errors that will not change on retry are left out.
@@ -90,8 +91,11 @@ def open_pdf(path: Path, limits: SourceLimits = SourceLimits()) -> OpenedSource:
 
 
 @task(name="pages", **_step)
-def extract_pages(opened: OpenedSource) -> list[PageExtraction]:
-    """Every page, in one task: a task per page would cost more than most pages take."""
+def extract_pages(opened: OpenedSource, page_seconds: float | None = None) -> list[PageExtraction]:
+    """Every page, in one task: a task per page would cost more than most pages take.
+
+    ``page_seconds`` bounds each page: a pathological page fails the file, not the worker.
+    """
     hook = PROGRESS.get()
     file = opened.source.file
     if hook:
@@ -99,10 +103,13 @@ def extract_pages(opened: OpenedSource) -> list[PageExtraction]:
     extractions = []
     for number, page in enumerate(opened.pdf.pages, start=1):
         try:
-            extractions.append(extract_page(page, number))
+            with time_limit(page_seconds, f"page {number}"):
+                extractions.append(extract_page(page, number))
         except (IngestFailure, OSError):
             raise
         except Exception as exc:  # a page pdfminer or a stage cannot read: name it
+            if expired := time_limit_of(exc):
+                raise IngestFailure("pages", str(expired)) from exc
             raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
         finally:
             page.close()  # drop the page's parsed layout; the extraction keeps what we need

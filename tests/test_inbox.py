@@ -57,7 +57,7 @@ def api_env() -> dict[str, str]:
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.inbox", "inbox", *args]
+    return [sys.executable, "-m", "flows.cli", "inbox", *args]
 
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -238,7 +238,7 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
     inbox.mkdir()
     cut_pdf(inbox / "a.pdf", [0])
     serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.inbox", "serve", "--cron", "0 3 * * *", "--timezone", "Asia/Tokyo",
+        [sys.executable, "-m", "flows.cli", "serve", "--cron", "0 3 * * *", "--timezone", "Asia/Tokyo",
          "--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1", "--name", "test-inbox"],
         cwd=REPO, env=api_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
