@@ -223,14 +223,14 @@ def long_text(lines: list[str], min_bytes: int) -> str:
     return "\n".join(parts)
 
 
-def test_unit_over_100000_bytes_is_cut_and_stitched(sudachi_only, corpus_lines):
+def test_unit_over_100000_bytes_is_cut_and_stitched(nlp, sudachi_only, corpus_lines):
     text = long_text(corpus_lines, 100_000)
     assert len(text.encode("utf-8")) > 100_000
     with pytest.raises(Exception, match="Input is too long"):
         sudachi_only.make_doc(text)
     pieces = split_for_sudachi(text)
     assert len(pieces) >= 3
-    seg = segment_texts([text], nlp=sudachi_only)[0]
+    seg = segment_texts([text], nlp=nlp)[0]  # the production model, all components
     assert_tiles(text, seg)
     tokens = [t for s in seg.sentences for t in s.tokens]
     assert "".join(t.surface for t in tokens) == "".join(text.split())
