@@ -223,10 +223,16 @@ def parallel_throughput(corpus: Path) -> dict:
     out: dict = {"source": "bench.throughput.measure (inbox flow, process runner, no NLP)" if measure
                  else "bench.run_bench process pool over files"}
     for workers in (1, 2):
+        pages = None
         if measure is not None:
-            files, pages, seconds, _busy = measure(corpus, workers, False, "process")
-            out["files"] = files
-        else:
+            try:
+                files, pages, seconds, _busy = measure(corpus, workers, False, "process")
+                out["files"] = files
+            except (Exception, SystemExit) as exc:  # it exits when a file fails to ingest
+                out["source"] = "bench.run_bench process pool over files (the inbox flow failed)"
+                out["flow_error"] = f"{type(exc).__name__}: {exc}"[:500]
+                measure = None
+        if pages is None:
             pages, seconds = _pool_throughput(corpus, workers)
         out[f"workers_{workers}"] = {"pages": pages, "seconds": seconds, "pages_per_second": pages / seconds}
     out["speedup"] = out["workers_2"]["pages_per_second"] / out["workers_1"]["pages_per_second"]
@@ -454,14 +460,20 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
         raise SystemExit(f"no PDF with a truth YAML in {corpus}")
     load_before = os.getloadavg()
     per_file = [bench_file(pdf, peers, with_nlp, lambda msg: console.log(msg)) for pdf in pdfs]
-    parallel = None
+    result = _result(per_file, peers, None, load_before)
+    write_result(result, stamped=False)  # the scores are kept even if the throughput run fails
     if with_parallel:
         console.log("whole corpus with 1 and 2 worker processes")
         try:
-            parallel = parallel_throughput(corpus)
-        except Exception as exc:  # keep the scores of a long run when only this part fails
+            result = _result(per_file, peers, parallel_throughput(corpus), load_before)
+        except (Exception, SystemExit) as exc:
             console.log(f"[red]parallel throughput failed[/]: {type(exc).__name__}: {exc}")
-            parallel = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+            result["parallel"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    print_report(result, Console(width=160))
+    return result
+
+
+def _result(per_file: list[dict], peers: list[str], parallel: dict | None, load_before) -> dict:
     summary = summarize(per_file, peers)
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -475,17 +487,19 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
         "files": per_file,
     }
     result["goals"] = goals(summary, parallel)
-    print_report(result, Console(width=160))
     return result
 
 
-def write_result(result: dict, out_dir: Path = RESULTS) -> Path:
+def write_result(result: dict, out_dir: Path = RESULTS, stamped: bool = True) -> Path:
+    """``latest.json`` and, for a finished run, ``bench-<date>.json`` beside it."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = result["date"].replace(":", "").replace("+0000", "Z")
     text = json.dumps(result, ensure_ascii=False, indent=1)
+    (out_dir / "latest.json").write_text(text, encoding="utf-8")
+    if not stamped:
+        return out_dir / "latest.json"
+    stamp = result["date"].replace(":", "").replace("+00:00", "Z")
     path = out_dir / f"bench-{stamp}.json"
     path.write_text(text, encoding="utf-8")
-    (out_dir / "latest.json").write_text(text, encoding="utf-8")
     return path
 
 

@@ -116,6 +116,10 @@ def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) 
             # Office prints a sub-item's indent as a leading em space; an unmarked line with
             # a leading space is a sentence cut by a slide break, not a sub-item.
             nested = marker is not None and line.text[:1] in _INDENT_CHARS
+        # Without geometry the glyph tells: a run of another marker under the cell's
+        # first one (「・」 items, then 「･」 items) is one level deeper.
+        top_marker = next((item.marker for item in items if item.marker), None)
+        nested = nested or (marker is not None and top_marker is not None and marker != top_marker)
         items.append(ParsedItem(text=body.strip(), marker=marker, level=1 if nested else 0))
     return items
 

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_inbox import REPO, api_env, cli, cut_pdf, load, outputs_in
 
@@ -86,6 +87,11 @@ def assert_complete(inputs: dict[str, Path], out: Path) -> None:
         validate(doc)
         assert doc["source"]["sha256"] == sha256_of(path)
         assert [p["number"] for p in doc["pages"]] == list(range(1, doc["source"]["page_count"] + 1))
+        stem = name.removesuffix(".pdf")
+        answers = [a for g in doc["qa_grids"] for q in g["questions"] for a in q["answers"]]
+        rows = sum(len(a["items"]) if a["items"] is not None else 1 for a in answers)
+        assert len(pd.read_parquet(out / f"{stem}.qa.parquet")) == rows  # complete, readable
+        assert len(pd.read_csv(out / f"{stem}.qa.csv", encoding="utf-8-sig")) == rows
     assert not [p for p in out.iterdir() if TEMP_FILE.match(p.name)]
     with Manifest(out) as manifest:
         entries = manifest.entries()

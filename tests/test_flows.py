@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 
+import pandas as pd
 import pytest
 from conftest import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
 
@@ -39,7 +40,14 @@ def test_source_report_ingests_to_valid_json(tmp_path):
     assert (outcome.pages, outcome.tables, outcome.qa_grids) == (44, len(doc["tables"]), len(doc["qa_grids"]))
     assert len(doc["qa_grids"]) == 3  # 付表1–3 of the corpus truth
     assert doc["tables"] and doc["blocks"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["source-report.json"]  # no temp files left
+    # The flat Q&A tables beside the JSON, and no temp files left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "source-report.json", "source-report.qa.csv", "source-report.qa.parquet"]
+    answers = [a for g in doc["qa_grids"] for q in g["questions"] for a in q["answers"]]
+    expected_rows = sum(len(a["items"]) if a["items"] is not None else 1 for a in answers)
+    assert len(pd.read_parquet(tmp_path / "source-report.qa.parquet")) == expected_rows
+    csv = pd.read_csv(tmp_path / "source-report.qa.csv", encoding="utf-8-sig")
+    assert len(csv) == expected_rows and set(csv["respondent"]) == {r for g in doc["qa_grids"] for r in g["respondents"]}
 
 
 def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tiny_pdf):
@@ -136,7 +144,7 @@ def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
     outcome = ingest_report(tiny_pdf, out, nlp=False, stem="../escaped")
     # An explicit stem is still made safe.
     assert outcome.status == OK
-    assert [p.name for p in out.iterdir()] == ["escaped.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["escaped.json", "escaped.qa.csv", "escaped.qa.parquet"]
     assert not (tmp_path / "escaped.json").exists()
 
 

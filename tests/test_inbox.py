@@ -42,7 +42,8 @@ def cut_pdf(path: Path, pages: list[int], source: Path = SOURCE_REPORT) -> Path:
 
 
 def outputs_in(out: Path) -> dict[str, Path]:
-    return {p.name: p for p in out.iterdir() if p.name not in HOUSEKEEPING}
+    """The JSON outputs (reports and error records); each report has its flat Q&A tables beside it."""
+    return {p.name: p for p in out.iterdir() if p.name not in HOUSEKEEPING and p.suffix == ".json"}
 
 
 def load(path: Path) -> dict:
