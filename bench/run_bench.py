@@ -497,7 +497,7 @@ def write_result(result: dict, out_dir: Path = RESULTS, stamped: bool = True) ->
     (out_dir / "latest.json").write_text(text, encoding="utf-8")
     if not stamped:
         return out_dir / "latest.json"
-    stamp = result["date"].replace(":", "").replace("+00:00", "Z")
+    stamp = result["date"].replace("+00:00", "Z").replace(":", "")
     path = out_dir / f"bench-{stamp}.json"
     path.write_text(text, encoding="utf-8")
     return path

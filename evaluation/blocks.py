@@ -1,6 +1,6 @@
 """Score narrative blocks and page furniture against the corpus truth YAML.
 
-    python -m evaluation.blocks tests/corpus        # -v lists every miss
+    python -m evaluation tests/corpus     # every scorer, one extraction per file
 
 Per file: the share of truth blocks (text slides) found on their page with exactly the
 right text (after NFKC, whitespace runs collapsed to one space), the share of those with
@@ -12,17 +12,13 @@ normalised output field.
 from __future__ import annotations
 
 import re
-import sys
-import time
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import pdfplumber
-import yaml
 
+from docmodel.document import SurveyReport
 from extractors.normalize import normalize_marker
-from extractors.page import PageExtraction, extract_page
+from extractors.page import PageExtraction
 
 
 def normalize_for_compare(text: str | None) -> str | None:
@@ -78,11 +74,6 @@ class BlockScore:
         return self.furniture_ok / self.furniture_checked if self.furniture_checked else 1.0
 
 
-def extract_pages(pdf_path: Path) -> list[PageExtraction]:
-    with pdfplumber.open(pdf_path) as pdf:
-        return [extract_page(page, i + 1) for i, page in enumerate(pdf.pages)]
-
-
 def find_leaks(pages: list[PageExtraction]) -> list[str]:
     leaks = []
     for extraction in pages:
@@ -134,35 +125,14 @@ def score_pages(name: str, pages: list[PageExtraction], truth: dict) -> BlockSco
     return score
 
 
-def score_file(pdf_path: Path, truth_path: Path) -> BlockScore:
-    started = time.perf_counter()
-    pages = extract_pages(pdf_path)
-    elapsed = time.perf_counter() - started
-    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
-    score = score_pages(pdf_path.name, pages, truth)
-    score.seconds = elapsed
-    return score
+def pages_of(report: SurveyReport) -> list[PageExtraction]:
+    """The report seen page by page, as the block scorer reads it."""
+    return [
+        PageExtraction(page=page, blocks=[b for b in report.blocks if b.page == page.number],
+                       tables=[t for t in report.tables if t.page == page.number])
+        for page in report.pages
+    ]
 
 
-def main(argv: list[str]) -> int:
-    paths = [a for a in argv if not a.startswith("-")]
-    corpus = Path(paths[0]) if paths else Path("tests/corpus")
-    verbose = "-v" in argv
-    for pdf_path in sorted(corpus.glob("*.pdf")):
-        truth_path = pdf_path.with_suffix(".yaml")
-        if not truth_path.exists():
-            continue
-        s = score_file(pdf_path, truth_path)
-        print(
-            f"{s.file:24} exact {s.exact_share:.3f} ({s.exact}/{s.truth_blocks})  type {s.type_accuracy:.3f}  "
-            f"marker {s.marker_accuracy:.3f}  precision {s.precision:.3f}  furniture {s.furniture_accuracy:.3f}  "
-            f"leaks {len(s.leaks)}  {s.seconds:.1f}s"
-        )
-        if verbose:
-            for line in s.misses + s.leaks:
-                print("    ", line)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def score_report(report: SurveyReport, truth: dict) -> BlockScore:
+    return score_pages(report.source.file, pages_of(report), truth)

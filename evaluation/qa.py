@@ -6,19 +6,15 @@ slide break continues (its items appended; an unmarked first item finishes the i
 the break cut). Comparison is after NFKC and whitespace collapse, bullet markers
 stripped.
 
-    python -m evaluation.qa tests/corpus
+Run over the corpus with ``python -m evaluation tests/corpus``.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import time
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
 
 from docmodel.document import Table
 from docmodel.qa import QAGrid
@@ -202,54 +198,3 @@ def truth_tables(truth: dict) -> list[Table]:
             n_rows=len(rows), n_cols=n_cols, header_rows=1, rows=rows,
         ))
     return tables
-
-
-# ---------------------------------------------------------------------------
-# Running the extractors over a PDF
-
-
-def pdf_tables(path: Path) -> list[Table]:
-    """Every printed table of a PDF, from the table stage."""
-    import pdfplumber
-
-    from extractors.lines import group_lines
-    from extractors.tables import extract_tables
-
-    tables: list[Table] = []
-    with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            tables += extract_tables(page, group_lines(page.chars), number).tables
-    return tables
-
-
-def score_pdf(pdf_path: Path, truth_path: Path) -> tuple[QAScore, float]:
-    from extractors.qa_grid import extract_qa_grids
-
-    start = time.perf_counter()
-    grids = extract_qa_grids(pdf_tables(pdf_path))
-    elapsed = time.perf_counter() - start
-    truth = yaml.safe_load(truth_path.read_text(encoding="utf-8"))
-    return score_grids(grids, truth), elapsed
-
-
-def main(argv: list[str]) -> int:
-    corpus = Path(argv[0]) if argv else Path("tests/corpus")
-    verbose = "-v" in argv
-    print(f"{'file':<16} {'grids':>7} {'cells':>13} {'questions':>11} {'respondents':>11} {'sec':>6}")
-    for truth_path in sorted(corpus.glob("*.yaml")):
-        pdf_path = truth_path.with_suffix(".pdf")
-        if not pdf_path.exists():
-            continue
-        score, elapsed = score_pdf(pdf_path, truth_path)
-        print(f"{truth_path.stem:<16} {score.grids_found:>3}/{score.grids_expected:<3} "
-              f"{score.answer_cell_accuracy:>6.3f} ({score.cells_right}/{score.cells}) "
-              f"{score.question_text_accuracy:>5.3f} ({score.questions_right}/{score.questions}) "
-              f"{'ok' if score.respondents_all_in_order else 'WRONG':>5} {elapsed:>6.1f}")
-        if verbose:
-            for miss in score.misses:
-                print("   ", miss[:300])
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -8,26 +8,20 @@ with whitespace removed; TEDS-Struct ignores contents. A cell is exactly right w
 the cell at the same grid position has the same spans and the same text (NFKC,
 whitespace runs → one space).
 
-    python -m evaluation.tables tests/corpus      # per-file table and means
+    python -m evaluation tests/corpus     # every scorer, one extraction per file
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import pdfplumber
 from apted import APTED, Config
 
-from evaluation.truth import TruthCell, TruthTable, load_truth, truth_tables
-from extractors.lines import group_lines
+from evaluation.truth import TruthCell, TruthTable, truth_tables
 from extractors.normalize import normalize_chars
-from extractors.tables import extract_tables
 
 
 def levenshtein(a: str, b: str) -> int:
@@ -161,16 +155,6 @@ def _as_rows(table) -> list[list[TruthCell]]:
     return [[TruthCell(c.text, c.rowspan, c.colspan) for c in row] for row in table.rows]
 
 
-def extract_pdf_tables(pdf_path: str | Path) -> list:
-    tables = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            lines = group_lines(page.chars)
-            tables += extract_tables(page, lines, number).tables
-            page.flush_cache()
-    return tables
-
-
 def _norm(text: str | None) -> str | None:
     return None if text is None else teds_content(text)
 
@@ -181,12 +165,9 @@ def _around(table) -> tuple:
             [_norm(c) for c in callouts])
 
 
-def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
-    """Scores of one PDF: each truth table matched to the best-scoring table of its page."""
-    started = time.perf_counter()
-    predicted = extract_pdf_tables(pdf_path)
-    seconds = time.perf_counter() - started
-    truths: list[TruthTable] = truth_tables(load_truth(truth_path))
+def score_predicted_tables(predicted: list, truth_doc: dict, name: str) -> dict:
+    """Each truth table matched to the best-scoring unmatched table of its page."""
+    truths: list[TruthTable] = truth_tables(truth_doc)
     by_page: dict[int, list] = {}
     for table in predicted:
         by_page.setdefault(table.page, []).append(table)
@@ -213,7 +194,7 @@ def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
         ))
     n = max(len(scores), 1)
     return {
-        "file": Path(pdf_path).name,
+        "file": name,
         "tables": len(truths),
         "extra_tables": len(predicted) - len(matched_ids),
         "teds": sum(s.teds for s in scores) / n,
@@ -222,41 +203,11 @@ def score_tables(pdf_path: str | Path, truth_path: str | Path) -> dict:
         "header_rows_ok": sum(s.header_ok for s in scores) / n,
         "caption_ok": sum(s.caption_ok for s in scores) / n,
         "around_ok": sum(s.around_ok for s in scores) / n,
-        "seconds": seconds,
         "per_table": scores,
     }
-
-
-def score_corpus(corpus: str | Path) -> list[dict]:
-    """Scores of every PDF in a folder that has a truth YAML beside it."""
-    return [score_tables(pdf, pdf.with_suffix(".yaml")) for pdf in sorted(Path(corpus).glob("*.pdf"))
-            if pdf.with_suffix(".yaml").exists()]
 
 
 def mean_report(results: list[dict]) -> dict:
     keys = ("teds", "teds_struct", "cells_exact", "header_rows_ok", "caption_ok", "around_ok")
     n = max(len(results), 1)
     return {k: sum(r[k] for r in results) / n for k in keys}
-
-
-def main(argv: list[str]) -> None:
-    corpus = argv[0] if argv else "tests/corpus"
-    verbose = "-v" in argv
-    results = score_corpus(corpus)
-    print(f"{'file':24} {'tables':>6} {'extra':>5} {'TEDS':>7} {'struct':>7} {'cells':>7} {'header':>7} {'caption':>7} {'around':>7} {'sec':>6}")
-    for r in results:
-        print(f"{r['file']:24} {r['tables']:6d} {r['extra_tables']:5d} {r['teds']:7.4f} {r['teds_struct']:7.4f} "
-              f"{r['cells_exact']:7.4f} {r['header_rows_ok']:7.3f} {r['caption_ok']:7.3f} {r['around_ok']:7.3f} {r['seconds']:6.2f}")
-        if verbose:
-            for s in r["per_table"]:
-                if s.teds < 0.999 or s.cells_right < s.cells or not s.header_ok or not s.caption_ok or not s.around_ok:
-                    print(f"    p{s.page:<3} TEDS {s.teds:.4f} struct {s.teds_struct:.4f} cells {s.cells_right}/{s.cells} "
-                          f"header {'ok' if s.header_ok else 'BAD'} caption {'ok' if s.caption_ok else 'BAD'} "
-                          f"around {'ok' if s.around_ok else 'BAD'} {s.caption}")
-    mean = mean_report(results)
-    print(f"{'mean':24} {'':6} {'':5} {mean['teds']:7.4f} {mean['teds_struct']:7.4f} {mean['cells_exact']:7.4f} "
-          f"{mean['header_rows_ok']:7.3f} {mean['caption_ok']:7.3f} {mean['around_ok']:7.3f}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

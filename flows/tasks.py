@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 from contextvars import ContextVar
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
@@ -24,25 +23,17 @@ from docmodel.schema import SchemaError, validate
 from extractors.assemble import assemble_report
 from extractors.errors import IngestFailure, one_line
 from extractors.page import PageExtraction, extract_page
+from extractors.pipeline import pipeline_version  # noqa: F401  (the flows' version)
 from extractors.source import SourceLimits, document_info, open_source
 from exporters import qa_table
 from flows import outputs
 from flows.runners import time_limit, time_limit_of
 
-PACKAGE = "survey-ingest"
 # Transient: worth a second try. Errors that will not change on retry are left out.
 PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
 PERMANENT_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.ENAMETOOLONG}
 RETRIES = 2
 RETRY_DELAY_SECONDS = 1.0
-
-
-def pipeline_version() -> str:
-    """The installed package version (pyproject's ``version``)."""
-    try:
-        return version(PACKAGE)
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        return "0+unknown"
 
 
 def is_transient(exc: BaseException | None) -> bool:

@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 CORPUS = Path(__file__).parent / "corpus"
 SOURCE_REPORT = CORPUS / "source-report.pdf"
 REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
+CORPUS_STEMS = sorted(p.stem for p in CORPUS.glob("*.yaml"))
 # The temporary API server starts in a subprocess; on a busy machine that is slow.
 HARNESS_STARTUP_SECONDS = 300
 
@@ -30,6 +31,14 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=HARNESS_STARTUP_SECONDS):
         yield
+
+
+@pytest.fixture(scope="session")
+def corpus_reports():
+    """Every corpus PDF extracted once per session (no NLP), by stem."""
+    from extractors.pipeline import extract_report
+
+    return {stem: extract_report(CORPUS / f"{stem}.pdf") for stem in CORPUS_STEMS}
 
 
 # --- Tiny PDFs written byte by byte, so tests need no PDF library beyond the project's.

@@ -2,12 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.blocks import leaked_chars, normalize_for_compare, score_file
+from evaluation.blocks import leaked_chars, normalize_for_compare
 from extractors.blocks import build_blocks, split_marker
 from extractors.lines import group_lines
 
 CORPUS = Path(__file__).parent / "corpus"
-CORPUS_PDFS = sorted(CORPUS.glob("*.pdf"))
 
 BLACK = (0.0, 0.0, 0.0)
 BLUE = (0.122, 0.22, 0.392)
@@ -30,34 +29,6 @@ def lines_of(*specs) -> list:
     for spec in specs:
         chars += chars_of(*spec[:3], **(spec[3] if len(spec) > 3 else {}))
     return group_lines(chars)
-
-
-# --- the corpus floors -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", params=CORPUS_PDFS, ids=lambda p: p.name)
-def corpus_score(request):
-    return score_file(request.param, request.param.with_suffix(".yaml"))
-
-
-def test_corpus_has_the_five_reports():
-    assert len(CORPUS_PDFS) == 5
-
-
-def test_narrative_blocks_exactly_right(corpus_score):
-    assert corpus_score.truth_blocks >= 200
-    assert corpus_score.exact_share >= 0.97, corpus_score.misses[:10]
-
-
-def test_block_types_markers_and_furniture(corpus_score):
-    assert corpus_score.type_accuracy >= 0.97
-    assert corpus_score.marker_accuracy >= 0.97
-    assert corpus_score.furniture_accuracy >= 0.97, corpus_score.misses[:10]
-    assert corpus_score.precision >= 0.95
-
-
-def test_no_radical_or_private_use_leaks(corpus_score):
-    assert corpus_score.leaks == []
 
 
 # --- the scorer ----------------------------------------------------------------------

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
-import pytest
 
 from docmodel.document import BBox, Cell, Table
-from evaluation.tables import TruthCell, cells_right, levenshtein, mean_report, score_corpus, teds
+from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
 from extractors.lines import group_lines
 from extractors.table_grid import Segment, recover_spans
@@ -171,48 +170,3 @@ def test_qa_grid_slide_is_a_printed_table():
     assert [[c.text for c in row] for row in rows] == [["質問内容", "X", "Y"], ["質問1\n方針", "・a\n・b", "回答なし"]]
     kinds = {t.kind for t in truth_tables(load_truth(CORPUS / "source-report.yaml"))}
     assert kinds == {"table", "qa_grid"}
-
-
-# --- corpus floors -------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def corpus_scores():
-    return score_corpus(CORPUS)
-
-
-def test_every_corpus_pdf_is_scored(corpus_scores):
-    assert sorted(r["file"] for r in corpus_scores) == sorted(p.name for p in CORPUS.glob("*.pdf"))
-
-
-def test_corpus_floors(corpus_scores):
-    for r in corpus_scores:
-        print(f"{r['file']:24} TEDS {r['teds']:.4f} struct {r['teds_struct']:.4f} cells {r['cells_exact']:.4f} "
-              f"header {r['header_rows_ok']:.3f} caption {r['caption_ok']:.3f} around {r['around_ok']:.3f}")
-    mean = mean_report(corpus_scores)
-    assert mean["teds"] >= 0.98
-    assert mean["cells_exact"] >= 0.97
-    assert all(r["teds"] >= 0.95 and r["extra_tables"] == 0 for r in corpus_scores)
-
-
-def test_corpus_header_caption_and_legends(corpus_scores):
-    mean = mean_report(corpus_scores)
-    assert mean["header_rows_ok"] >= 0.95
-    assert mean["caption_ok"] >= 0.95
-    assert mean["around_ok"] >= 0.95
-
-
-def test_corpus_multi_part_tables_join():
-    from evaluation.tables import extract_pdf_tables
-
-    tables = extract_pdf_tables(CORPUS / "variant-4.pdf")
-    logical = {t.caption_id: t for t in join_logical_tables(tables)}
-    truth = truth_tables(load_truth(CORPUS / "variant-4.yaml"))
-    parts = {}
-    for t in truth:
-        if t.part is not None:
-            parts.setdefault(t.caption_id, []).append(t)
-    assert set(logical) == set(parts)
-    for caption_id, truth_parts in parts.items():
-        expected_rows = len(truth_parts[0].rows) + sum(len(t.rows) - t.header_rows for t in truth_parts[1:])
-        assert len(logical[caption_id].rows) == expected_rows
-        assert [p.page for p in logical[caption_id].parts] == [t.page for t in truth_parts]

@@ -1,0 +1,82 @@
+"""The acceptance floors, scored against the corpus truth from one extraction per PDF.
+
+Tables (TEDS, exact cells, captions and legends), narrative blocks and page furniture,
+Q&A grids, and the leak check all read the same ``SurveyReport`` the JSON is made of.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, CORPUS_STEMS
+
+from evaluation.__main__ import score_file
+from evaluation.tables import mean_report
+from evaluation.truth import load_truth, truth_tables
+from extractors.table_join import join_logical_tables
+
+
+@pytest.fixture(scope="session")
+def scores(corpus_reports):
+    return {stem: score_file(CORPUS / f"{stem}.pdf", report) for stem, report in corpus_reports.items()}
+
+
+def test_the_corpus_has_its_five_reports():
+    assert CORPUS_STEMS == ["source-report", "variant-1", "variant-2", "variant-3", "variant-4"]
+
+
+def test_table_floors(scores):
+    results = [s.tables for s in scores.values()]
+    for r in results:
+        print(f"{r['file']:24} TEDS {r['teds']:.4f} struct {r['teds_struct']:.4f} cells {r['cells_exact']:.4f}")
+    mean = mean_report(results)
+    assert mean["teds"] >= 0.98
+    assert mean["cells_exact"] >= 0.97
+    assert all(r["teds"] >= 0.95 and r["extra_tables"] == 0 for r in results)
+
+
+def test_table_headers_captions_and_legends(scores):
+    mean = mean_report([s.tables for s in scores.values()])
+    assert mean["header_rows_ok"] >= 0.95
+    assert mean["caption_ok"] >= 0.95
+    assert mean["around_ok"] >= 0.95
+
+
+def test_multi_part_tables_join_with_page_provenance(corpus_reports):
+    for stem, report in corpus_reports.items():
+        logical = {t.caption_id: t for t in join_logical_tables(report.tables)}
+        parts: dict[str, list] = {}
+        for t in truth_tables(load_truth(CORPUS / f"{stem}.yaml")):
+            if t.part is not None:
+                parts.setdefault(t.caption_id, []).append(t)
+        assert set(logical) == set(parts), stem
+        for caption_id, truth_parts in parts.items():
+            expected_rows = len(truth_parts[0].rows) + sum(len(t.rows) - t.header_rows for t in truth_parts[1:])
+            assert len(logical[caption_id].rows) == expected_rows, (stem, caption_id)
+            assert [p.page for p in logical[caption_id].parts] == [t.page for t in truth_parts]
+
+
+@pytest.mark.parametrize("stem", CORPUS_STEMS)
+def test_narrative_blocks(scores, stem):
+    blocks = scores[stem].blocks
+    assert blocks.truth_blocks >= 200
+    assert blocks.exact_share >= 0.97, blocks.misses[:10]
+    assert blocks.type_accuracy >= 0.97
+    assert blocks.marker_accuracy >= 0.97
+    assert blocks.furniture_accuracy >= 0.97, blocks.misses[:10]
+    assert blocks.precision >= 0.95
+
+
+def test_qa_grid_floors(scores):
+    """Over the public corpus: answer cells and question texts >= 0.99, respondents in order."""
+    qa = [s.qa for s in scores.values()]
+    for stem, s in scores.items():
+        print(f"{stem:16} cells {s.qa.cells_right}/{s.qa.cells} questions {s.qa.questions_right}/{s.qa.questions}")
+        assert s.qa.grids_found == s.qa.grids_expected
+        assert s.qa.respondents_all_in_order, s.qa.misses
+        assert s.qa.answer_cell_accuracy >= 0.95 and s.qa.question_text_accuracy >= 0.95, s.qa.misses[:5]
+    assert sum(q.cells_right for q in qa) / sum(q.cells for q in qa) >= 0.99
+    assert sum(q.questions_right for q in qa) / sum(q.questions for q in qa) >= 0.99
+
+
+def test_no_radical_or_private_use_code_point_in_any_output_text(scores):
+    assert {stem: s.leaks for stem, s in scores.items()} == {stem: [] for stem in scores}
