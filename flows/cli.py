@@ -177,6 +177,22 @@ def schema(
     sys.stdout.write(dump_schema(generate_schema(name)))
 
 
+@app.command()
+def review(
+    report: Annotated[Path, typer.Argument(help="Report JSON written by `run`.")],
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="The ingested PDF (default: beside the JSON).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("review"),
+) -> None:
+    """Write a self-contained HTML review page: page images with overlays, extracted content beside."""
+    from exporters.review import ReviewError, review_command
+
+    try:
+        typer.echo(review_command(report, pdf, out))
+    except ReviewError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+
+
 def _register_inbox_commands() -> None:
     # The inbox commands' options live with the inbox flow; importing it loads Prefect,
     # so its settings must be offline first.
