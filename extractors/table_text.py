@@ -37,7 +37,16 @@ NO_LINE_END = frozenset("(（[［｛「『【〔〈《“‘※")
 
 
 def _is_latin(ch: str) -> bool:
-    return (ch.isascii() and (ch.isalnum() or ch in "-_/@#&+=.'\"*")) or "\u00c0" <= ch <= "\u024f" or "\uff10" <= ch <= "\uff5a"
+    # "," and "." belong to numbers (「2,300名」, 「3.5」) as much as to words.
+    return (ch.isascii() and (ch.isalnum() or ch in "-_/@#&+=.,'\"*%")) or "\u00c0" <= ch <= "\u024f" \
+        or "\uff10" <= ch <= "\uff5a"
+
+
+def _splits_a_word(left: str, right: str) -> bool:
+    """A wrap between two word characters with no space printed there: office exports
+    print the space at a word wrap, so this line breaker cut inside a word (「T|SMC」)."""
+    a, b = left.rstrip()[-1:], right.lstrip()[:1]
+    return bool(a and b) and (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum())
 
 
 def can_break(left: str, right: str) -> bool:
@@ -177,7 +186,7 @@ def join_wraps(group: list[TextLine]) -> str:
         text = line.raw_text
         if prev is None:
             out = text
-        elif _space_before(prev, line) or needs_space(out, text):
+        elif _space_before(prev, line) or (needs_space(out, text) and not _splits_a_word(out, text)):
             out = out.rstrip() + " " + text.strip()
         else:
             out = out.rstrip() + text.strip()
