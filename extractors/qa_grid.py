@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from docmodel.document import Cell, Table
 from docmodel.qa import Answer, AnswerItem, QAGrid, Question, Reference, SourceSpan
+from extractors.captions import parse_caption
 from extractors.normalize import collapse_spaces
 from extractors.qa_cells import (
     CellLine, ItemSettings, cell_lines, find_references, is_no_answer, join_continued_item,
@@ -158,14 +159,11 @@ def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) ->
 # ---------------------------------------------------------------------------
 # Caption → title and respondent group
 
-_CAPTION_HEAD = re.compile(r"^\s*(?:付表|表)\s*[0-9０-９]+(?:\s*[-－‐‑–—−ー]\s*[0-9０-９]+)*\s*(?:[（(]\s*[0-9０-９]+\s*[）)])?")
-
-
 def split_caption(caption: str | None) -> tuple[str | None, str | None]:
     """(title, respondent group): the caption after its id and part, cut at the first space."""
     if not caption:
         return None, None
-    rest = _CAPTION_HEAD.sub("", caption, count=1).strip()
+    rest = parse_caption(caption).title
     if not rest:
         return None, None
     parts = re.split(r"[ \u3000]+", rest, maxsplit=1)

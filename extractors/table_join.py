@@ -7,16 +7,13 @@ table keeps the header once and the body rows of every part in order.
 
 from __future__ import annotations
 
-import re
 
 from docmodel.document import Cell, LogicalTable, Table, TablePartRef
-
-# The part marker right after the caption id: 「表2-1（1） …」 → 「表2-1 …」.
-_PART_MARKER = re.compile(r"^(\s*(?:付表|表)\s*[0-9０-９]+(?:\s*[-－‐‑–—−ー]\s*[0-9０-９]+)*)\s*[（(]\s*[0-9０-９]+\s*[）)]\s*")
-
+from extractors.captions import parse_caption
 
 def caption_without_part(caption: str) -> str:
-    return _PART_MARKER.sub(lambda m: m.group(1) + " ", caption).strip()
+    """「表2-1（1） …」 → 「表2-1 …」."""
+    return parse_caption(caption).without_part()
 
 
 def _header_texts(table: Table) -> list[list[tuple]]:

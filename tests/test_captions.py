@@ -35,3 +35,12 @@ def test_caption_without_number():
     assert parse_caption("質問項目（研究機関・大学等）") == Caption("質問項目（研究機関・大学等）", None, None)
     assert not looks_like_caption("質問項目（研究機関・大学等）")
     assert not looks_like_caption("表示されたデータ")
+
+
+def test_title_and_part_free_caption():
+    caption = parse_caption("付表１（２）ヒアリング結果一覧表 研究機関（管理部門）")
+    assert (caption.caption_id, caption.part) == ("付表1", 2)
+    assert caption.title == "ヒアリング結果一覧表 研究機関（管理部門）"
+    assert caption.without_part() == "付表１ ヒアリング結果一覧表 研究機関（管理部門）"
+    assert parse_caption("別表3 対象機関").caption_id == "別表3"
+    assert parse_caption("対象機関の一覧").title == "対象機関の一覧"
