@@ -83,9 +83,10 @@ def first_unit_width(line: TextLine) -> float:
 
 
 def _space_before(prev: TextLine, line: TextLine) -> float:
-    """Room a space between the two lines takes (a trailing or leading space char)."""
-    if (prev.chars and prev.chars[-1]["text"].isspace()) or (line.chars and line.chars[0]["text"].isspace()):
-        return 0.25 * line.size
+    """Room a space printed at the wrap takes (a trailing or leading space char), 0 if none."""
+    for char in (prev.chars[-1] if prev.chars else None, line.chars[0] if line.chars else None):
+        if char is not None and char["text"].isspace():
+            return max(char["x1"] - char["x0"], 0.25 * line.size)
     return 0.0
 
 
