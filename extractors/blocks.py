@@ -32,7 +32,7 @@ from extractors.normalize import (
 ENUMERATOR_MARKERS = frozenset(
     chr(cp) for lo, hi in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2776, 0x277F), (0x2780, 0x2793)) for cp in range(lo, hi + 1)
 )
-# A figure/table caption: "表2-1 …", "図3", "第１-１-２図 …", "Figure 2".
+# A figure/table caption: "表5-4 …", "図3", "第１-１-２図 …", "Figure 2".
 CAPTION = re.compile(
     r"^(?:付?表|図)\s*[0-9０-９]|^第\s*[0-9０-９]+(?:\s*[-－‐−ー]\s*[0-9０-９]+)*\s*[図表]|^(?:Fig(?:ure)?\.?|Table)\s*[0-9]"
 )
@@ -291,7 +291,7 @@ def _levels(drafts: list[_Draft], settings: BlockSettings) -> dict[int, int]:
 
 def _is_caption(draft: _Draft) -> bool:
     """A short line that opens with a figure/table number (a sentence that merely
-    starts "表3-1に示す…" ends with 。 and is not one)."""
+    starts "表6-2に示す…" ends with 。 and is not one)."""
     if draft.kind not in ("heading", "paragraph", "note") or len(draft.lines) > 2:
         return False
     text = normalize_chars(" ".join(draft.texts)).strip()

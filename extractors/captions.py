@@ -1,8 +1,8 @@
-"""Table captions: 「表2-1（1） …」 → id 表2-1, part 1.
+"""Table captions: 「表5-4（1） …」 → id 表5-4, part 1.
 
 A table printed over several slides repeats its caption with a part number in
 brackets; the id is what joins the parts, so digits and dashes are normalised
-(「表２－１」 and 「表2-1」 are one table) while the caption keeps its printed form.
+(「表５－４」 and 「表5-4」 are one table) while the caption keeps its printed form.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class Caption:
         return self.caption[self.title_start:].strip()
 
     def without_part(self) -> str:
-        """「表2-1（1） …」 → 「表2-1 …」: what the parts of one table share."""
+        """「表5-4（1） …」 → 「表5-4 …」: what the parts of one table share."""
         if self.part is None:
             return self.caption
         return f"{self.caption[:self.id_end]} {self.title}".strip()

@@ -5,11 +5,14 @@ The flows run the same stages as tasks; scorers, benchmarks and tests call this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from docmodel.document import SurveyReport
 from extractors.assemble import assemble_report
+from extractors.errors import IngestFailure, one_line
+from extractors.limits import time_limit, time_limit_of
 from extractors.page import PageExtraction, extract_page
 from extractors.source import SourceLimits, document_info, open_source
 
@@ -24,14 +27,28 @@ def pipeline_version() -> str:
         return "0+unknown"
 
 
-def extract_pages(pdf) -> list[PageExtraction]:
-    """Every page of an open pdfplumber PDF, each page's parsed layout dropped when done."""
+def extract_pages(pdf, page_seconds: float | None = None,
+                  on_page: Callable[[int], None] | None = None) -> list[PageExtraction]:
+    """Every page of an open pdfplumber PDF, each page's parsed layout dropped when done.
+
+    A page that fails or runs longer than ``page_seconds`` fails the file with an
+    ``IngestFailure`` naming the page. ``on_page(number)`` is told of each page done.
+    """
     extractions = []
     for number, page in enumerate(pdf.pages, start=1):
         try:
-            extractions.append(extract_page(page, number))
+            with time_limit(page_seconds, f"page {number}"):
+                extractions.append(extract_page(page, number))
+        except (IngestFailure, OSError):
+            raise
+        except Exception as exc:  # a page pdfminer or a stage cannot read: name it
+            if expired := time_limit_of(exc):
+                raise IngestFailure("pages", str(expired)) from exc
+            raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
         finally:
             page.close()
+        if on_page:
+            on_page(number)
     return extractions
 
 

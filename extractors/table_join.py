@@ -12,7 +12,7 @@ from docmodel.document import Cell, LogicalTable, Table, TablePartRef
 from extractors.captions import parse_caption
 
 def caption_without_part(caption: str) -> str:
-    """「表2-1（1） …」 → 「表2-1 …」."""
+    """「表5-4（1） …」 → 「表5-4 …」."""
     return parse_caption(caption).without_part()
 
 

@@ -21,13 +21,13 @@ from prefect.cache_policies import NO_CACHE
 from docmodel.document import DocumentInfo, Source, SurveyReport
 from docmodel.schema import SchemaError, validate
 from extractors.assemble import assemble_report
-from extractors.errors import IngestFailure, one_line
-from extractors.page import PageExtraction, extract_page
+from extractors.errors import IngestFailure
+from extractors.page import PageExtraction
+from extractors import pipeline
 from extractors.pipeline import pipeline_version  # noqa: F401  (the flows' version)
 from extractors.source import SourceLimits, document_info, open_source
 from exporters import qa_table
 from flows import outputs
-from flows.runners import time_limit, time_limit_of
 
 # Transient: worth a second try. Errors that will not change on retry are left out.
 PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
@@ -83,30 +83,13 @@ def open_pdf(path: Path, limits: SourceLimits = SourceLimits()) -> OpenedSource:
 
 @task(name="pages", **_step)
 def extract_pages(opened: OpenedSource, page_seconds: float | None = None) -> list[PageExtraction]:
-    """Every page, in one task: a task per page would cost more than most pages take.
-
-    ``page_seconds`` bounds each page: a pathological page fails the file, not the worker.
-    """
+    """Every page, in one task: a task per page would cost more than most pages take."""
     hook = PROGRESS.get()
     file = opened.source.file
     if hook:
         hook.file_started(file, opened.source.page_count)
-    extractions = []
-    for number, page in enumerate(opened.pdf.pages, start=1):
-        try:
-            with time_limit(page_seconds, f"page {number}"):
-                extractions.append(extract_page(page, number))
-        except (IngestFailure, OSError):
-            raise
-        except Exception as exc:  # a page pdfminer or a stage cannot read: name it
-            if expired := time_limit_of(exc):
-                raise IngestFailure("pages", str(expired)) from exc
-            raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
-        finally:
-            page.close()  # drop the page's parsed layout; the extraction keeps what we need
-        if hook:
-            hook.page_done(file, number)
-    return extractions
+    return pipeline.extract_pages(opened.pdf, page_seconds,
+                                  on_page=(lambda number: hook.page_done(file, number)) if hook else None)
 
 
 @task(name="assemble", **_step)

@@ -12,6 +12,7 @@ import pytest
 from conftest import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
 
 from docmodel.schema import validate
+from extractors import pipeline
 from extractors.errors import IngestFailure
 from flows import tasks
 from flows.ingest import ERROR, OK, ingest_batch, ingest_report, summary_markdown
@@ -104,7 +105,7 @@ def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
 
 def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
     calls = []
-    real = tasks.extract_page
+    real = pipeline.extract_page
 
     def flaky(page, number):
         calls.append(number)
@@ -112,7 +113,7 @@ def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
             raise OSError(errno.EIO, "I/O error")
         return real(page, number)
 
-    monkeypatch.setattr(tasks, "extract_page", flaky)
+    monkeypatch.setattr(pipeline, "extract_page", flaky)
     monkeypatch.setattr(tasks.extract_pages, "retry_delay_seconds", [0])
     outcome = ingest_report(tiny_pdf, tmp_path, nlp=False)
     assert outcome.status == OK and calls == [1, 1]
@@ -132,7 +133,7 @@ def test_permanent_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, 
         calls.append(number)
         raise error
 
-    monkeypatch.setattr(tasks, "extract_page", broken)
+    monkeypatch.setattr(pipeline, "extract_page", broken)
     outcome = ingest_report(tiny_pdf, tmp_path, nlp=False)
     assert calls == [1]
     assert (outcome.status, outcome.stage, outcome.reason) == (ERROR, "pages", reason)
