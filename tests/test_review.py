@@ -22,9 +22,6 @@ from PIL import Image
 
 from docmodel.document import SurveyReport
 from exporters.review import REVIEW_SUFFIX, ReviewError, review_command, write_review
-from extractors.assemble import assemble_report
-from extractors.page import extract_page
-from extractors.source import document_info, open_source
 
 CORPUS = Path(__file__).parent / "corpus"
 PDF = CORPUS / "source-report.pdf"
@@ -48,12 +45,8 @@ def run_chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def report() -> SurveyReport:
-    pdf, source = open_source(PDF)
-    with pdf:
-        info = document_info(pdf)
-        pages = [extract_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
-    return assemble_report(source, info, pages, pipeline_version="test", nlp=False)
+def report(corpus_reports) -> SurveyReport:
+    return corpus_reports[PDF.stem]
 
 
 @pytest.fixture(scope="module")
