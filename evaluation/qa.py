@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 
 from docmodel.document import Table
+from evaluation.truth import truth_tables as printed_tables
 from docmodel.qa import QAGrid
 from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
 
@@ -168,33 +169,23 @@ def score_grids(predicted: list[QAGrid], truth: dict) -> QAScore:
 
 
 def truth_tables(truth: dict) -> list[Table]:
-    """The truth's qa_grid slides as the printed tables they are: header row, one row per question."""
+    """The truth's qa_grid slides as the printed tables they are (``evaluation.truth.qa_grid_rows``),
+    in the document model, with made-up boxes: what a perfect table stage would hand over."""
     from docmodel.document import BBox, Cell
 
+    def box(row: int, col: int, rows: int = 1, cols: int = 1) -> BBox:
+        return BBox(x0=10.0 + 100 * col, top=10.0 + 50 * row, x1=10.0 + 100 * (col + cols), bottom=10.0 + 50 * (row + rows))
+
     tables: list[Table] = []
-    for index, slide in enumerate(truth.get("slides", [])):
-        if slide.get("kind") != "qa_grid":
+    for printed in printed_tables(truth):
+        if printed.kind != "qa_grid":
             continue
-        page = index + 1
-        n_cols = 1 + len(slide["respondents"])
-
-        def cell(row: int, col: int, text: str) -> Cell:
-            box = BBox(x0=10.0 + 100 * col, top=10.0 + 50 * row, x1=110.0 + 100 * col, bottom=60.0 + 50 * row)
-            return Cell(row=row, col=col, text=text, raw_text=text, bbox=box)
-
-        rows = [[cell(0, 0, slide.get("question_header") or "")]
-                + [cell(0, c + 1, name) for c, name in enumerate(slide["respondents"])]]
-        for q in slide.get("questions", []):
-            r = len(rows)
-            row = [cell(r, 0, f"{q['label']}\n{q['text']}")]
-            no_answer = q.get("no_answer_text") or {}
-            for c, name in enumerate(slide["respondents"]):
-                items = q["answers"].get(name)
-                row.append(cell(r, c + 1, no_answer.get(name, "回答なし") if items is None else "\n".join(items)))
-            rows.append(row)
+        rows = [[Cell(row=r, col=c, text=cell.text, raw_text=cell.text, bbox=box(r, c)) for c, cell in enumerate(row)]
+                for r, row in enumerate(printed.rows)]
+        n_cols = len(printed.rows[0])
         tables.append(Table(
-            id=f"p{page}-t0", page=page, bbox=BBox(x0=10, top=10, x1=110 + 100 * n_cols, bottom=60 + 50 * len(rows)),
-            caption=slide.get("caption"), caption_id=slide.get("caption_id"), part=slide.get("part"),
-            n_rows=len(rows), n_cols=n_cols, header_rows=1, rows=rows,
+            id=f"p{printed.page}-t0", page=printed.page, bbox=box(0, 0, len(rows), n_cols), caption=printed.caption,
+            caption_id=printed.caption_id, part=printed.part, n_rows=len(rows), n_cols=n_cols,
+            header_rows=printed.header_rows, rows=rows,
         ))
     return tables
