@@ -184,6 +184,15 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
             if abs((line.x0 + line.x1) / 2 - centre) <= settings.caption_centre_share * width and line.size > table_size:
                 caption_at = i
                 break
+    if caption_at is None:
+        # A left-aligned title in larger type right above the table is its caption too.
+        nearest = next((i for i in reversed(above) if not _NOTE_MARK.match(lines[i].raw_text)), None)
+        if nearest is not None:
+            line = lines[nearest]
+            flush_left = abs(line.x0 - box["x0"]) <= settings.caption_centre_share * (box["x1"] - box["x0"])
+            close = box["top"] - line.bottom <= settings.max_gap_lines * line.size
+            if flush_left and close and line.size > table_size and not line.text.rstrip().endswith("。"):
+                caption_at = nearest
     if caption_at is not None:
         out["caption"] = caption_at
         out["used"].append(caption_at)

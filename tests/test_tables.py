@@ -170,3 +170,27 @@ def test_qa_grid_slide_is_a_printed_table():
     assert [[c.text for c in row] for row in rows] == [["質問内容", "X", "Y"], ["質問1\n方針", "・a\n・b", "回答なし"]]
     kinds = {t.kind for t in truth_tables(load_truth(CORPUS / "source-report.yaml"))}
     assert kinds == {"table", "qa_grid"}
+
+
+def _title_lines(x0: float, text: str = "質問項目（研究機関）", size: float = 12.0):
+    chars = []
+    for k, ch in enumerate(text):
+        chars.append({"text": ch, "x0": x0 + k * size, "x1": x0 + (k + 1) * size, "top": 40.0, "bottom": 40.0 + size,
+                      "size": size, "fontname": "Sans-Bold", "upright": True, "non_stroking_color": (0, 0, 0)})
+    return group_lines(chars)
+
+
+def test_uncaptioned_table_title_centred_or_flush_left_is_its_caption():
+    from extractors.tables import TableSettings, _surroundings
+
+    box = {"x0": 30.0, "top": 60.0, "x1": 750.0, "bottom": 400.0}
+    centred = _title_lines(390.0 - 60.0)
+    flush_left = _title_lines(31.0)
+    for lines in (centred, flush_left):
+        around = _surroundings(lines, [0], box, table_size=9.0, settings=TableSettings())
+        assert around["caption"] == 0
+    # Body-size text, or a sentence, right above the table is not a title.
+    small = _title_lines(31.0, size=9.0)
+    sentence = _title_lines(31.0, text="以下の表に示す。")
+    for lines in (small, sentence):
+        assert _surroundings(lines, [0], box, table_size=9.0, settings=TableSettings())["caption"] is None
