@@ -10,6 +10,7 @@ import yaml
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, truth_tables
 from extractors.qa_cells import CellLine, cell_lines, find_references, parse_items, split_marker, split_question_cell
+from extractors.normalize import normalize_chars
 from extractors.qa_grid import extract_qa_grids, recognise_part, split_caption
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -152,3 +153,20 @@ def test_truth_tables_round_trip(stem):
     assert score.respondents_all_in_order
 
 
+
+
+@pytest.mark.parametrize("glyph", ["●", "－", "\uf0d8", "■", "◆", "-"])
+def test_other_bullet_glyphs_parse_the_same(glyph):
+    """Future surveys print answers with other bullets: the grid reads the same items."""
+    truth = yaml.safe_load((CORPUS / "source-report.yaml").read_text(encoding="utf-8"))
+    for slide in truth["slides"]:
+        for question in slide.get("questions") or []:
+            for name, items in question["answers"].items():
+                if items:
+                    question["answers"][name] = [glyph + item[1:] if item.startswith("・") else item for item in items]
+    score = score_grids(extract_qa_grids(truth_tables(truth)), truth)
+    assert score.cells_right == score.cells == 124
+    assert score.question_text_accuracy == 1.0
+    grids = extract_qa_grids(truth_tables(truth))
+    markers = {item.marker for g in grids for q in g.questions for a in q.answers for item in a.items or []}
+    assert normalize_chars(glyph) in markers
