@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from evaluation.tables import cells_right, teds
+from evaluation.tables import match_tables as match_by_page
 from evaluation.truth import TruthCell, TruthTable
 
 Grid = list[list[TruthCell]]
@@ -81,29 +82,17 @@ class TableMatch:
 
 
 def match_tables(found: list[PeerTable], truths: list[TruthTable]) -> list[TableMatch]:
-    """Each truth table against the best-TEDS unused table of its page (greedy, page order)."""
-    by_page: dict[int, list[int]] = {}
-    for index, table in enumerate(found):
-        by_page.setdefault(table.page, []).append(index)
-    used: set[int] = set()
+    """Each truth table against the best-TEDS unused table of its page (the scorer's matching)."""
     out: list[TableMatch] = []
-    for truth in truths:
-        best, best_teds = None, -1.0
-        for index in by_page.get(truth.page, []):
-            if index in used:
-                continue
-            score = teds(found[index].rows, truth.rows)
-            if score > best_teds:
-                best, best_teds = index, score
-        right, total = cells_right([], truth.rows)
-        if best is None:
-            out.append(TableMatch(truth.page, truth.kind, truth.caption, False, 0.0, 0.0, 0, total))
+    for truth, index, best_teds in match_by_page([t.page for t in found], [t.rows for t in found], truths):
+        if index is None:
+            out.append(TableMatch(truth.page, truth.kind, truth.caption, False, 0.0, 0.0, 0,
+                                  cells_right([], truth.rows)[1]))
             continue
-        used.add(best)
-        right, total = cells_right(found[best].rows, truth.rows)
+        right, total = cells_right(found[index].rows, truth.rows)
         out.append(TableMatch(
             truth.page, truth.kind, truth.caption, True, best_teds,
-            teds(found[best].rows, truth.rows, structure_only=True), right, total,
+            teds(found[index].rows, truth.rows, structure_only=True), right, total,
         ))
     return out
 

@@ -88,7 +88,8 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
     import pdfplumber
 
     from docmodel.document import DocumentInfo, Source
-    from evaluation.blocks import find_leaks, score_pages
+    from evaluation.blocks import score_pages
+    from evaluation.leaks import leaked_count
     from evaluation.qa import score_grids
     from evaluation.truth import load_truth, truth_tables
     from extractors.assemble import assemble_report
@@ -121,9 +122,6 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
     tables = summarize_matches(match_tables(found, truth_tables(truth)))
     blocks = score_pages(pdf_path.name, extractions, truth)
     qa = score_grids(report.qa_grids, truth)
-    leak_texts = [c.text for table in report.tables for row in table.rows for c in row]
-    leak_texts += [q.text for grid in report.qa_grids for q in grid.questions]
-    leak_texts += [item.text for grid in report.qa_grids for q in grid.questions for a in q.answers for item in a.items or []]
     return {
         "tool": "ours",
         "pages": len(page_seconds),
@@ -144,7 +142,7 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
         "blocks": {"exact": blocks.exact, "truth": blocks.truth_blocks, "output": blocks.output_blocks},
         "qa": {"cells_right": qa.cells_right, "cells": qa.cells, "grids_found": qa.grids_found,
                "grids_expected": qa.grids_expected},
-        "leaks": len(find_leaks(extractions)) + leaked_code_points(leak_texts),
+        "leaks": leaked_count(report),
     }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 
 from docmodel.document import SurveyReport
-from extractors.normalize import normalize_marker
+from extractors.normalize import is_private_use, is_radical, normalize_marker
 from extractors.page import PageExtraction
 
 
@@ -29,13 +29,7 @@ def normalize_for_compare(text: str | None) -> str | None:
 
 def leaked_chars(text: str | None) -> list[str]:
     """Code points that must never reach a normalised field."""
-    if not text:
-        return []
-    return [
-        c
-        for c in text
-        if 0x2F00 <= ord(c) <= 0x2FD5 or 0x2E80 <= ord(c) <= 0x2EF3 or 0xE000 <= ord(c) <= 0xF8FF
-    ]
+    return [c for c in text or "" if is_radical(c) or is_private_use(c)]
 
 
 @dataclass

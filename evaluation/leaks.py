@@ -31,3 +31,8 @@ def report_leaks(report: SurveyReport) -> list[str]:
         if bad:
             leaks.append(f"{path}: {' '.join(f'U+{ord(c):04X}' for c in bad)}")
     return leaks
+
+
+def leaked_count(report: SurveyReport) -> int:
+    """How many leaked code points the report's normalised strings hold."""
+    return sum(len(leaked_chars(text)) for _, text in _walk(report.model_dump(mode="json"), "$"))

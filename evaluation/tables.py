@@ -165,38 +165,53 @@ def _around(table) -> tuple:
             [_norm(c) for c in callouts])
 
 
+def match_tables(pages: list[int], rows: list[list[list[TruthCell]]],
+                 truths: list[TruthTable]) -> list[tuple[TruthTable, int | None, float]]:
+    """Each truth table against the best-TEDS unused table of its page (greedy, page order):
+    (truth, index of the matched table or None, its TEDS)."""
+    by_page: dict[int, list[int]] = {}
+    for index, page in enumerate(pages):
+        by_page.setdefault(page, []).append(index)
+    used: set[int] = set()
+    out = []
+    for truth in truths:
+        best, best_teds = None, -1.0
+        for index in by_page.get(truth.page, []):
+            if index in used:
+                continue
+            score = teds(rows[index], truth.rows)
+            if score > best_teds:
+                best, best_teds = index, score
+        if best is not None:
+            used.add(best)
+        out.append((truth, best, max(best_teds, 0.0)))
+    return out
+
+
 def score_predicted_tables(predicted: list, truth_doc: dict, name: str) -> dict:
     """Each truth table matched to the best-scoring unmatched table of its page."""
     truths: list[TruthTable] = truth_tables(truth_doc)
-    by_page: dict[int, list] = {}
-    for table in predicted:
-        by_page.setdefault(table.page, []).append(table)
+    rows = [_as_rows(table) for table in predicted]
     scores: list[TableScore] = []
-    matched_ids: set[str] = set()
-    for truth in truths:
-        best, best_score = None, -1.0
-        for table in by_page.get(truth.page, []):
-            if table.id in matched_ids:
-                continue
-            score = teds(_as_rows(table), truth.rows)
-            if score > best_score:
-                best, best_score = table, score
-        if best is None:
+    matches = match_tables([t.page for t in predicted], rows, truths)
+    for truth, index, best_teds in matches:
+        if index is None:
             scores.append(TableScore(truth.page, truth.caption, 0.0, 0.0, 0, len(_positions(truth.rows)), False, False))
             continue
-        matched_ids.add(best.id)
-        right, total = cells_right(_as_rows(best), truth.rows)
+        best = predicted[index]
+        right, total = cells_right(rows[index], truth.rows)
         scores.append(TableScore(
-            truth.page, truth.caption, best_score, teds(_as_rows(best), truth.rows, structure_only=True),
+            truth.page, truth.caption, best_teds, teds(rows[index], truth.rows, structure_only=True),
             right, total, best.header_rows == truth.header_rows,
             (_norm(best.caption), best.caption_id, best.part) == (_norm(truth.caption), truth.caption_id, truth.part),
             _around(best) == _around(truth),
         ))
+    matched = sum(index is not None for _, index, _ in matches)
     n = max(len(scores), 1)
     return {
         "file": name,
         "tables": len(truths),
-        "extra_tables": len(predicted) - len(matched_ids),
+        "extra_tables": len(predicted) - matched,
         "teds": sum(s.teds for s in scores) / n,
         "teds_struct": sum(s.teds_struct for s in scores) / n,
         "cells_exact": sum(s.cells_right for s in scores) / max(sum(s.cells for s in scores), 1),
