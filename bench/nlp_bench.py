@@ -16,7 +16,7 @@ import argparse
 import time
 from pathlib import Path
 
-from extractors.segment import (
+from extractors.nlp.segment import (
     SegmentSettings,
     disabled_pipes,
     load_nlp,
@@ -24,15 +24,15 @@ from extractors.segment import (
     report_units,
     segment_texts,
 )
-from extractors.segment_chunks import split_for_sudachi
+from extractors.nlp.segment_chunks import split_for_sudachi
 
 RATIO_GOAL = 1.2
 
 
 def build_report(pdf_path: Path):
     """The report the pipeline would assemble, without the NLP stage."""
-    from extractors.assemble import assemble_report
-    from extractors.page import extract_page
+    from extractors.document.assemble import assemble_report
+    from extractors.page.extract import extract_page
     from extractors.source import document_info, open_source
 
     pdf, source = open_source(pdf_path)

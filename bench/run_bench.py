@@ -65,17 +65,9 @@ def _rss_mb() -> float:
 
 
 def _run_nlp(report) -> tuple[float | None, float | None, str]:
-    """(model load seconds, segmentation seconds) of the GiNZA stage, when it exists."""
-    import importlib
+    """(model load seconds, segmentation seconds) of the GiNZA stage."""
+    from extractors.nlp import segment
 
-    try:
-        segment = importlib.import_module("extractors.segment")
-    except ModuleNotFoundError as exc:
-        if exc.name != "extractors.segment":
-            raise
-        return None, None, "extractors.segment not present"
-    if not hasattr(segment, "segment_report"):
-        return None, None, "extractors.segment has no segment_report(report)"
     started = time.perf_counter()
     nlp = segment.load_nlp() if hasattr(segment, "load_nlp") else None
     loaded = time.perf_counter()
@@ -92,8 +84,8 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
     from evaluation.leaks import leaked_count
     from evaluation.qa import score_grids
     from evaluation.truth import load_truth, truth_tables
-    from extractors.assemble import assemble_report
-    from extractors.page import extract_page
+    from extractors.document.assemble import assemble_report
+    from extractors.page.extract import extract_page
 
     rss_before = _rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
@@ -184,8 +176,8 @@ def _run_worker(kind: str, pdf_path: Path, *extra: str) -> dict:
 def _extract_file(path: str) -> int:
     import pdfplumber
 
-    from extractors.assemble import build_qa_grids
-    from extractors.page import extract_page
+    from extractors.document.assemble import build_qa_grids
+    from extractors.page.extract import extract_page
 
     with pdfplumber.open(path) as pdf:
         extractions = []
@@ -214,10 +206,8 @@ def parallel_throughput(corpus: Path) -> dict:
     The inbox engineer's ``bench/throughput.py`` measures the real flow (Prefect, process
     runner, no NLP) when it is there; else a plain process pool over the files.
     """
-    try:
-        from bench.throughput import measure
-    except ImportError:
-        measure = None
+    from bench.throughput import measure
+
     out: dict = {"source": "bench.throughput.measure (inbox flow, process runner, no NLP)" if measure
                  else "bench.run_bench process pool over files"}
     for workers in (1, 2):

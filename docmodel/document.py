@@ -21,8 +21,9 @@ SCHEMA_NAME = "survey-report"
 # for changes that may fail old data, MODEL for breaking changes. Old files stay in
 # schemas/survey-report/.
 # History: 1-0-0 text blocks and tables; 1-1-0 adds Q&A grids; 1-2-0 adds GiNZA
-# segmentation (`nlp` on blocks, cells, questions and answer items).
-SCHEMA_VERSION = "1-2-0"
+# segmentation (`nlp` on blocks, cells, questions and answer items); 1-3-0 adds
+# per-page failures (`pages[].error`, `failed_pages`).
+SCHEMA_VERSION = "1-3-0"
 
 
 class Source(Model):
@@ -38,6 +39,13 @@ class DocumentInfo(Model):
     creator: str | None = None
 
 
+class PageError(Model):
+    """Why one page's content is missing from the report (the other pages are there)."""
+
+    stage: str = Field(description='The page step that failed, e.g. "tables" or "time-limit".')
+    reason: str = Field(description="One line: the problem, as a person can act on it.")
+
+
 class Page(Model):
     number: int = Field(description="1-based physical page index.")
     width: float
@@ -45,6 +53,9 @@ class Page(Model):
     section: str | None = Field(None, description='Section label printed at the top, e.g. "2. 文献調査".')
     heading: str | None = Field(None, description="Slide heading (title) if the slide has one.")
     printed_page_number: int | None = Field(None, description="Page number printed on the slide.")
+    error: PageError | None = Field(
+        None, description="Set when this page could not be extracted: its content is left out of the report."
+    )
 
 
 BlockType = Literal["heading", "paragraph", "bullet", "note", "caption", "callout"]
@@ -124,6 +135,7 @@ class SurveyReport(Model):
     source: Source
     document: DocumentInfo
     pipeline: PipelineInfo
+    failed_pages: int = Field(0, description="How many pages carry an error (their content is missing); 0 = complete.")
     pages: list[Page]
     blocks: list[Block]
     tables: list[Table]

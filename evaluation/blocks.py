@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 
 from docmodel.document import SurveyReport
-from extractors.normalize import is_private_use, is_radical, normalize_marker
-from extractors.page import PageExtraction
+from extractors.text.normalize import is_private_use, is_radical, normalize_marker
+from extractors.page.extract import PageExtraction
 
 
 def normalize_for_compare(text: str | None) -> str | None:

@@ -1,7 +1,7 @@
 """Score Q&A grids against the corpus truth (``slides[*].kind == "qa_grid"``).
 
 Truth lists a grid slide by slide; we join it the way a reader would (and the way
-``extractors.qa_grid`` does): parts by caption id, a question printed again after a
+``extractors.document.qa_grid`` does): parts by caption id, a question printed again after a
 slide break continues (its items appended; an unmarked first item finishes the item
 the break cut). Comparison is after NFKC and whitespace collapse, bullet markers
 stripped.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from docmodel.document import Table
 from evaluation.truth import truth_tables as printed_tables
 from docmodel.qa import QAGrid
-from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
+from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
 
 _SPACES = re.compile(r"\s+")
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from apted import APTED, Config
 
 from evaluation.truth import TruthCell, TruthTable, truth_tables
-from extractors.normalize import normalize_chars
+from extractors.text.normalize import normalize_chars
 
 
 def levenshtein(a: str, b: str) -> int:

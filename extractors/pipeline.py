@@ -10,10 +10,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from docmodel.document import SurveyReport
-from extractors.assemble import assemble_report
-from extractors.errors import IngestFailure, one_line
+from extractors.document.assemble import assemble_report
+from extractors.errors import one_line
 from extractors.limits import time_limit, time_limit_of
-from extractors.page import PageExtraction, extract_page
+from extractors.page.extract import PageExtraction, PageStageError, extract_page
 from extractors.source import SourceLimits, document_info, open_source
 
 PACKAGE = "survey-ingest"
@@ -31,25 +31,34 @@ def extract_pages(pdf, page_seconds: float | None = None,
                   on_page: Callable[[int], None] | None = None) -> list[PageExtraction]:
     """Every page of an open pdfplumber PDF, each page's parsed layout dropped when done.
 
-    A page that fails or runs longer than ``page_seconds`` fails the file with an
-    ``IngestFailure`` naming the page. ``on_page(number)`` is told of each page done.
+    A page that raises or runs longer than ``page_seconds`` costs that page only: it is
+    kept as a page with an ``error`` (stage and one-line reason) and no content. I/O
+    errors still propagate (they may be transient: the flows retry the file).
+    ``on_page(number)`` is told of each page done.
     """
     extractions = []
     for number, page in enumerate(pdf.pages, start=1):
         try:
             with time_limit(page_seconds, f"page {number}"):
                 extractions.append(extract_page(page, number))
-        except (IngestFailure, OSError):
+        except OSError:
             raise
-        except Exception as exc:  # a page pdfminer or a stage cannot read: name it
-            if expired := time_limit_of(exc):
-                raise IngestFailure("pages", str(expired)) from exc
-            raise IngestFailure("pages", f"page {number}: {one_line(exc)}") from exc
+        except Exception as exc:  # a page pdfminer or a stage cannot read
+            extractions.append(PageExtraction.failed(page, number, *page_failure(exc)))
         finally:
             page.close()
         if on_page:
             on_page(number)
     return extractions
+
+
+def page_failure(exc: BaseException) -> tuple[str, str]:
+    """(stage, one-line reason) of a page's exception."""
+    if expired := time_limit_of(exc):
+        return "time-limit", str(expired)
+    if isinstance(exc, PageStageError):
+        return exc.stage, one_line(exc.cause)
+    return "parse", one_line(exc)
 
 
 def extract_report(path: Path | str, limits: SourceLimits = SourceLimits()) -> SurveyReport:

@@ -20,9 +20,9 @@ from prefect.cache_policies import NO_CACHE
 
 from docmodel.document import DocumentInfo, Source, SurveyReport
 from docmodel.schema import SchemaError, validate
-from extractors.assemble import assemble_report
+from extractors.document.assemble import assemble_report
 from extractors.errors import IngestFailure
-from extractors.page import PageExtraction
+from extractors.page.extract import PageExtraction
 from extractors import pipeline
 from extractors.pipeline import pipeline_version  # noqa: F401  (the flows' version)
 from extractors.source import SourceLimits, document_info, open_source
@@ -101,14 +101,8 @@ def assemble(opened: OpenedSource, pages: list[PageExtraction], pipeline: str) -
 @task(name="nlp", **_step)
 def segment(report: SurveyReport) -> SurveyReport:
     """GiNZA segmentation stage (``--no-nlp`` skips it)."""
-    try:
-        from extractors.segment import segment_report
-    except ModuleNotFoundError as exc:
-        # The stage is being written alongside; until it lands the report says nlp=false.
-        if exc.name != "extractors.segment":
-            raise
-        get_run_logger().warning("NLP stage not available (extractors.segment missing); skipped")
-        return report
+    from extractors.nlp.segment import segment_report  # spaCy loads only when NLP runs
+
     report = segment_report(report)
     return report.model_copy(update={"pipeline": report.pipeline.model_copy(update={"nlp": True})})
 

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.blocks import leaked_chars, normalize_for_compare
-from extractors.blocks import build_blocks, split_marker
-from extractors.lines import group_lines
+from extractors.page.blocks import build_blocks, split_marker
+from extractors.page.lines import group_lines
 
 CORPUS = Path(__file__).parent / "corpus"
 

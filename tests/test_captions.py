@@ -1,4 +1,4 @@
-from extractors.captions import Caption, looks_like_caption, parse_caption
+from extractors.text.captions import Caption, looks_like_caption, parse_caption
 
 
 def test_caption_with_part_in_full_width_brackets():

@@ -12,7 +12,7 @@ from conftest import CORPUS, CORPUS_STEMS
 from evaluation.__main__ import score_file
 from evaluation.tables import mean_report
 from evaluation.truth import load_truth, truth_tables
-from extractors.table_join import join_logical_tables
+from extractors.document.table_join import join_logical_tables
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.normalize import (
+from extractors.text.normalize import (
     collapse_spaces,
     is_private_use,
     is_radical,

@@ -1,11 +1,10 @@
-import sys
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from evaluation.blocks import find_leaks
-from extractors.page import PageExtraction, extract_page
+from extractors.page.extract import PageExtraction, extract_page
 
 CORPUS = Path(__file__).parent / "corpus"
 REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
@@ -46,17 +45,6 @@ def test_table_slide_body_holds_no_cell_text(source):
     assert extraction.page.heading is None
     assert extraction.tables
     assert extraction.blocks == []
-
-
-def test_without_the_table_stage_table_text_is_still_left_out(source, monkeypatch):
-    monkeypatch.setitem(sys.modules, "extractors.tables", None)  # import now raises ImportError
-    extraction = extract_page(source.pages[10], 11)
-    assert extraction.tables == []
-    (table,) = source.pages[10].find_tables()
-    # The caption and the ※ legend above the table remain; nothing from inside it.
-    assert extraction.blocks and all(b.bbox.bottom < table.bbox[1] for b in extraction.blocks)
-    assert extraction.blocks[-1].type == "note" and extraction.blocks[-1].text.startswith("※1")
-    assert extraction.page.printed_page_number == 10
 
 
 def test_section_label_on_a_coloured_bar():

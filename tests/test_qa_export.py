@@ -11,7 +11,7 @@ import yaml
 from docmodel.document import DocumentInfo, PipelineInfo, Source, SurveyReport
 from evaluation.qa import truth_tables
 from exporters.qa_table import QA_COLUMNS, qa_rows, write_qa_tables
-from extractors.qa_grid import extract_qa_grids
+from extractors.document.qa_grid import extract_qa_grids
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -9,9 +9,9 @@ import yaml
 
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, truth_tables
-from extractors.qa_cells import CellLine, cell_lines, find_references, parse_items, split_marker, split_question_cell
-from extractors.normalize import normalize_chars
-from extractors.qa_grid import extract_qa_grids, recognise_part, split_caption
+from extractors.document.qa_cells import CellLine, cell_lines, find_references, parse_items, split_marker, split_question_cell
+from extractors.text.normalize import normalize_chars
+from extractors.document.qa_grid import extract_qa_grids, recognise_part, split_caption
 
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = ["source-report", "variant-1", "variant-2", "variant-3", "variant-4"]

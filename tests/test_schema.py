@@ -18,8 +18,8 @@ from docmodel.schema import (
     schema_path,
     validate,
 )
-from extractors.assemble import assemble_report
-from extractors.page import extract_page
+from extractors.document.assemble import assemble_report
+from extractors.page.extract import extract_page
 from extractors.source import document_info, open_source
 from flows.outputs import error_record
 

@@ -10,9 +10,9 @@ import pytest
 
 from conftest import SOURCE_REPORT
 from docmodel.nlp import Segmentation
-from extractors.lines import group_lines
-from extractors.segment import load_nlp, model_texts, report_units, segment_report, segment_texts, segment_units
-from extractors.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
+from extractors.page.lines import group_lines
+from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts, segment_units
+from extractors.nlp.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
 
 SUDACHI_MAX_BYTES = 49_149
 BOX = {"x0": 0, "top": 0, "x1": 1, "bottom": 1}
@@ -243,7 +243,7 @@ def test_unit_over_100000_bytes_is_cut_and_stitched(nlp, sudachi_only, corpus_li
 def test_long_unit_with_the_full_model_keeps_offsets(nlp, corpus_lines):
     text = long_text(corpus_lines[:40], 5_000)
     settings = ChunkSettings(max_bytes=1_500)
-    from extractors.segment import SegmentSettings
+    from extractors.nlp.segment import SegmentSettings
 
     assert len(split_for_sudachi(text, settings)) >= 4
     seg = segment_texts([text], nlp=nlp, settings=SegmentSettings(chunks=settings))[0]

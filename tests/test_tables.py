@@ -10,11 +10,11 @@ import pdfplumber
 from docmodel.document import BBox, Cell, Table
 from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
-from extractors.lines import group_lines
-from extractors.table_grid import Segment, recover_spans
-from extractors.table_join import caption_without_part, join_logical_tables
-from extractors.table_text import can_break, starts_bullet
-from extractors.tables import extract_tables
+from extractors.page.lines import group_lines
+from extractors.page.table_grid import Segment, recover_spans
+from extractors.document.table_join import caption_without_part, join_logical_tables
+from extractors.page.table_text import can_break, starts_bullet
+from extractors.page.tables import extract_tables
 
 CORPUS = Path(__file__).parent / "corpus"
 REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
@@ -181,7 +181,7 @@ def _title_lines(x0: float, text: str = "質問項目（研究機関）", size: 
 
 
 def test_uncaptioned_table_title_centred_or_flush_left_is_its_caption():
-    from extractors.tables import TableSettings, _surroundings
+    from extractors.page.tables import TableSettings, _surroundings
 
     box = {"x0": 30.0, "top": 60.0, "x1": 750.0, "bottom": 400.0}
     centred = _title_lines(390.0 - 60.0)

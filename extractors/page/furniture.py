@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractors.lines import TextLine
-from extractors.normalize import collapse_spaces, join_wrapped_lines
+from extractors.page.lines import TextLine
+from extractors.text.normalize import collapse_spaces, join_wrapped_lines
 
 # A printed page number: digits, maybe dressed as "- 3 -" or "p. 3".
 _PAGE_NUMBER = re.compile(r"^(?:[-–—‐]\s*)?(?:[pP]\.?\s*)?([0-9０-９]{1,4})(?:\s*[-–—‐])?$")

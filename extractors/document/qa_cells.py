@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
 
 # 「質問1」「質問１」「Q1」「Ｑ１」「問1」「設問1」 at the start of the question cell.
 QUESTION_LABEL = re.compile(r"^\s*((?:質問|設問|問|Q|Ｑ)\s*([0-9０-９]+))(?![0-9０-９])")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from docmodel.document import Cell, Table
 from docmodel.qa import Answer, AnswerItem, QAGrid, Question, Reference, SourceSpan
-from extractors.captions import parse_caption
-from extractors.normalize import collapse_spaces
-from extractors.qa_cells import (
+from extractors.text.captions import parse_caption
+from extractors.text.normalize import collapse_spaces
+from extractors.document.qa_cells import (
     CellLine, ItemSettings, cell_lines, find_references, is_no_answer, join_continued_item,
     match_label, parse_items, split_question_cell,
 )

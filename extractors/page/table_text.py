@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.lines import LineSettings, TextLine, group_lines
-from extractors.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from extractors.page.lines import LineSettings, TextLine, group_lines
+from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from docmodel.document import Cell, LogicalTable, Table, TablePartRef
-from extractors.captions import parse_caption
+from extractors.text.captions import parse_caption
 
 def caption_without_part(caption: str) -> str:
     """「表5-4（1） …」 → 「表5-4 …」."""

@@ -15,7 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from docmodel.nlp import Segmentation
-from extractors.segment_chunks import ChunkSettings, split_for_sudachi
+from extractors.nlp.segment_chunks import ChunkSettings, split_for_sudachi
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -10,26 +10,18 @@ from typing import Sequence
 
 from docmodel.document import DocumentInfo, LogicalTable, PipelineInfo, Source, SurveyReport, Table
 from docmodel.qa import QAGrid
-from extractors.page import PageExtraction
+from extractors.document.qa_grid import extract_qa_grids
+from extractors.document.table_join import join_logical_tables
+from extractors.page.extract import PageExtraction
 
 
 def build_qa_grids(tables: list[Table]) -> list[QAGrid]:
     """Every Q&A grid among the printed tables (the one entry point to the grid stage)."""
-    from extractors.qa_grid import extract_qa_grids
-
     return extract_qa_grids(tables)
 
 
 def build_logical_tables(tables: list[Table]) -> list[LogicalTable]:
     """Captioned tables printed over several slides, joined (the table-join stage)."""
-    try:
-        from extractors.table_join import join_logical_tables
-    except ModuleNotFoundError as exc:
-        # The join stage is being written alongside; only its absence is tolerated,
-        # an error inside it still surfaces.
-        if exc.name != "extractors.table_join":
-            raise
-        return []
     return list(join_logical_tables(tables))
 
 
@@ -52,6 +44,7 @@ def assemble_report(
         source=source,
         document=info,
         pipeline=PipelineInfo(version=pipeline_version, nlp=nlp),
+        failed_pages=sum(e.page.error is not None for e in extractions),
         pages=[e.page for e in extractions],
         blocks=[block for e in extractions for block in e.blocks],
         tables=tables,

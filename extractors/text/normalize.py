@@ -39,7 +39,7 @@ MARKERS_NEEDING_SPACE = frozenset("-*※")
 
 @cache
 def radical_table() -> dict[int, str]:
-    data = json.loads(files("extractors").joinpath("data/radicals.json").read_text(encoding="utf-8"))
+    data = json.loads(files("extractors.text").joinpath("data/radicals.json").read_text(encoding="utf-8"))
     return {ord(k): v for k, v in data.items()}
 
 

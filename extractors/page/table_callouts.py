@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors.lines import TextLine
-from extractors.normalize import join_wrapped_lines
-from extractors.table_grid import Grid
+from extractors.page.lines import TextLine
+from extractors.text.normalize import join_wrapped_lines
+from extractors.page.table_grid import Grid
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors.normalize import normalize_chars
+from extractors.page.colour import RGB, char_rgb
+from extractors.text.normalize import normalize_chars
 
 
 # A char smaller than this share of its line's size may be a superscript/subscript.
@@ -43,7 +44,7 @@ class TextLine:
     bottom: float
     size: float
     fontname: str
-    color: tuple | None
+    color: RGB | None
 
     @property
     def text(self) -> str:
@@ -61,13 +62,6 @@ class TextLine:
     @property
     def middle(self) -> float:
         return (self.top + self.bottom) / 2
-
-
-def _color(char: dict) -> tuple | None:
-    color = char.get("non_stroking_color")
-    if color is None:
-        return None
-    return tuple(round(float(v), 3) for v in color) if isinstance(color, (list, tuple)) else (round(float(color), 3),)
 
 
 def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
@@ -112,7 +106,7 @@ def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
         size=median(c["size"] for c in visible),
         fontname=fonts.most_common(1)[0][0] if fonts else chars[0]["fontname"],
         # The colour most chars are set in: a coloured bullet glyph does not colour its line.
-        color=Counter(_color(c) for c in visible).most_common(1)[0][0],
+        color=Counter(char_rgb(c) for c in visible).most_common(1)[0][0],
     )
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from extractors.page import colour
+
 
 @dataclass(frozen=True)
 class GridSettings:
@@ -99,13 +101,8 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
 
 
 def is_white(rect: dict) -> bool:
-    color = rect.get("non_stroking_color")
-    if color is None:
-        return False
-    values = color if isinstance(color, (list, tuple)) else (color,)
-    if len(values) == 4:  # CMYK: white is no ink
-        return all(float(v) <= 0.02 for v in values)
-    return all(float(v) >= 0.98 for v in values)
+    """A white fill: a background that bounds nothing (a pattern fill is not white)."""
+    return colour.is_white(colour.to_rgb(rect.get("non_stroking_color")))
 
 
 def _touches(h: Segment, v: Segment, tol: float) -> bool:

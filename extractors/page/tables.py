@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
-from extractors.captions import looks_like_caption, parse_caption
-from extractors.lines import TextLine
-from extractors.normalize import join_wrapped_lines
-from extractors.table_callouts import CalloutSettings, char_key, find_callouts
-from extractors.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
-from extractors.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
+from extractors.text.captions import looks_like_caption, parse_caption
+from extractors.page.lines import TextLine
+from extractors.text.normalize import join_wrapped_lines
+from extractors.page.table_callouts import CalloutSettings, char_key, find_callouts
+from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
+from extractors.page.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from docmodel.document import BBox, Block
-from extractors.lines import TextLine
-from extractors.normalize import (
+from extractors.page.colour import RGB, is_coloured
+from extractors.page.lines import TextLine
+from extractors.text.normalize import (
     BULLET_MARKERS,
     MARKERS_NEEDING_SPACE,
     collapse_spaces,
@@ -132,20 +133,11 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
         return "heading"
     if line.raw_text[:1] in NOTE_OPENERS or line.size <= settings.note_size_ratio * body.size:
         return "note"
-    if line.color != body.color and line.size >= body.size and _is_coloured(line.color):
+    if line.color != body.color and line.size >= body.size and is_coloured(line.color):
         return "heading"
     return "paragraph"
 
 
-def _is_coloured(color: tuple | None) -> bool:
-    """Not black/grey: a coloured run of body-size text reads as a heading."""
-    if not color:
-        return False
-    if len(color) == 3:
-        return max(color) - min(color) > 0.1
-    if len(color) == 4:
-        return max(color[:3]) > 0.1
-    return False
 
 
 def _first_unit_width(line: TextLine) -> float:

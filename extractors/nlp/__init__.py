@@ -1,0 +1,1 @@
+"""GiNZA segmentation of the report's text units."""

@@ -1,0 +1,1 @@
+"""Page-level stages: chars → lines → tables, furniture, blocks of one page."""

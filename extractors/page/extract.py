@@ -1,0 +1,85 @@
+"""One page, end to end: lines → tables → furniture → body blocks.
+
+Tables go first so that cell text never turns into body blocks; furniture next so the
+section label, heading and page number are not repeated in the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pdfplumber
+
+from docmodel.document import Block, Page, PageError, Table
+from extractors.page.blocks import build_blocks
+from extractors.page.furniture import find_furniture
+from extractors.page.lines import TextLine, group_lines
+from extractors.page.tables import extract_tables
+
+
+@dataclass
+class PageExtraction:
+    page: Page
+    blocks: list[Block]
+    tables: list[Table]
+
+    @classmethod
+    def failed(cls, page: pdfplumber.page.Page, page_number: int, stage: str, reason: str) -> "PageExtraction":
+        """A page whose content is left out: its size and why, nothing else."""
+        return cls(
+            page=Page(number=page_number, width=float(page.width), height=float(page.height),
+                      error=PageError(stage=stage, reason=reason)),
+            blocks=[],
+            tables=[],
+        )
+
+
+class PageStageError(Exception):
+    """A step of one page raised; ``stage`` names the step for the page's error record."""
+
+    def __init__(self, stage: str, cause: BaseException):
+        super().__init__(f"{stage}: {cause}")
+        self.stage = stage
+        self.cause = cause
+
+
+def _tables(page: pdfplumber.page.Page, lines: list[TextLine], page_number: int) -> tuple[list[Table], set[int]]:
+    found = extract_tables(page, lines, page_number)
+    return list(found.tables), set(found.consumed_lines)
+
+
+@contextmanager
+def _stage(name: str) -> Iterator[None]:
+    # Name the step that raised, so a page's error record says where it broke.
+    try:
+        yield
+    except Exception as exc:
+        raise PageStageError(name, exc) from exc
+
+
+def extract_page(page: pdfplumber.page.Page, page_number: int) -> PageExtraction:
+    with _stage("lines"):
+        lines = group_lines(page.chars)
+    with _stage("tables"):
+        tables, consumed = _tables(page, lines, page_number)
+    free = {i for i in range(len(lines)) if i not in consumed}
+    page_top = page.bbox[1]
+    with _stage("furniture"):
+        furniture = find_furniture(lines, page_top, page.height, free)
+    body = [lines[i] for i in sorted(free - furniture.line_ids)]
+    with _stage("blocks"):
+        blocks = build_blocks(body, page_number)
+    return PageExtraction(
+        page=Page(
+            number=page_number,
+            width=float(page.width),
+            height=float(page.height),
+            section=furniture.section,
+            heading=furniture.heading,
+            printed_page_number=furniture.printed_page_number,
+        ),
+        blocks=blocks,
+        tables=tables,
+    )

@@ -1,0 +1,1 @@
+"""Text: code points, markers, line breaking, captions (no geometry)."""
