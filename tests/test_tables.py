@@ -13,7 +13,6 @@ from evaluation.truth import load_truth, qa_grid_rows, truth_tables
 from extractors.page.lines import group_lines
 from extractors.page.table_grid import Segment, recover_spans
 from extractors.document.table_join import caption_without_part, join_logical_tables
-from extractors.page.table_text import can_break, starts_bullet
 from extractors.page.tables import extract_tables
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -69,15 +68,6 @@ def test_merged_header_on_a_real_page():
 
 
 # --- cell text -----------------------------------------------------------------------
-
-def test_line_breaking_rules():
-    assert not can_break("（", "内")      # an opening bracket never ends a line
-    assert not can_break("究", "、")      # a comma never starts one
-    assert not can_break("0", "名")       # a Latin word sticks to what follows it
-    assert not can_break("。", "E")
-    assert can_break("研", "究")
-    assert starts_bullet("・世界") and starts_bullet("\uf0d8項目") and not starts_bullet("※1")
-
 
 def test_callout_cells_stay_empty_and_wraps_are_joined():
     with pdfplumber.open(CORPUS / "source-report.pdf") as pdf:

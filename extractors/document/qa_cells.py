@@ -12,16 +12,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from extractors.text.lexicon import NO_ANSWER, QUESTION_LABEL, QUESTION_REFERENCE
+from extractors.text.linebreak import wrap_joiner
+from extractors.text.markers import split_marker as split_text_marker
+from extractors.text.normalize import normalize_chars
 
-# 「質問1」「質問１」「Q1」「Ｑ１」「問1」「設問1」 at the start of the question cell.
-QUESTION_LABEL = re.compile(r"^\s*((?:質問|設問|問|Q|Ｑ)\s*([0-9０-９]+))(?![0-9０-９])")
 # Separators printed between a label and question text on the same line.
 _LABEL_SEPARATORS = " \u3000.．:：)）"
-# The words a cell prints instead of an answer (the whole first line).
-NO_ANSWER = re.compile(r"^(?:回答なし|回答無し|無回答|該当なし|該当無し|[―—－\-‐−]+)$")
-# 「質問３の回答を参照」「質問１の回答参照」「質問10の回答も参照」「質問1の回答より」「(質問3の回答参照)」.
-REFERENCE = re.compile(r"(?:質問|設問|問|Q|Ｑ)\s*([0-9０-９]+)\s*(?:の回答)?\s*(?:を|も|にも|に)?\s*(?:参照|より)")
 # Leading characters that print an indent (Office writes sub-items after an em space).
 _INDENT_CHARS = " \u3000\u2002\u2003\u2009\t"
 
@@ -76,15 +73,8 @@ def split_question_cell(text: str) -> tuple[str, int, str] | None:
 
 def split_marker(text: str) -> tuple[str | None, str]:
     """(marker, text after it) of one logical line; marker None when the line is unmarked."""
-    stripped = text.lstrip(_INDENT_CHARS)
-    if not stripped:
-        return None, ""
-    first = stripped[0]
-    if first not in BULLET_MARKERS:
-        return None, stripped
-    if first in MARKERS_NEEDING_SPACE and stripped[1:2] not in (" ", "\u3000"):
-        return None, stripped
-    return normalize_chars(first), stripped[1:].lstrip(_INDENT_CHARS)
+    marker, rest = split_text_marker(text)
+    return (normalize_chars(marker) if marker else None), rest
 
 
 def cell_lines(text: str) -> list[CellLine]:
@@ -127,7 +117,7 @@ def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) 
 def find_references(text: str) -> list[int]:
     """Question numbers a text points to, in order, without repeats."""
     numbers: list[int] = []
-    for match in REFERENCE.finditer(text or ""):
+    for match in QUESTION_REFERENCE.finditer(text or ""):
         number = to_int(match.group(1))
         if number not in numbers:
             numbers.append(number)
@@ -137,5 +127,4 @@ def find_references(text: str) -> list[int]:
 def join_continued_item(previous: str, continued: str, continued_raw: str | None = None) -> str:
     """One item cut by a slide break: the halves joined as a wrap (a space if the break was one)."""
     cut_at_space = bool(continued_raw) and continued_raw[0] in _INDENT_CHARS
-    space = cut_at_space or needs_space(previous, continued)
-    return previous.rstrip() + (" " if space else "") + continued.strip()
+    return previous.rstrip() + wrap_joiner(previous, continued, printed_space=cut_at_space or None) + continued.strip()

@@ -9,15 +9,14 @@ so the body does not repeat them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors.page.lines import TextLine
-from extractors.text.normalize import collapse_spaces, join_wrapped_lines
+from extractors.text.lexicon import PRINTED_PAGE_NUMBER
+from extractors.text.linebreak import join_wrapped_lines
+from extractors.text.normalize import collapse_spaces
 
-# A printed page number: digits, maybe dressed as "- 3 -" or "p. 3".
-_PAGE_NUMBER = re.compile(r"^(?:[-–—‐]\s*)?(?:[pP]\.?\s*)?([0-9０-９]{1,4})(?:\s*[-–—‐])?$")
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def body_size(lines: list[TextLine]) -> float:
 
 
 def _page_number(text: str) -> int | None:
-    match = _PAGE_NUMBER.match(text.strip())
+    match = PRINTED_PAGE_NUMBER.match(text)
     return int(match.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))) if match else None
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
-from extractors.text.normalize import join_wrapped_lines
+from extractors.text.linebreak import join_wrapped_lines
 from extractors.page.table_grid import Grid
 
 

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.page.lines import LineSettings, TextLine, group_lines
-from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from extractors.text.linebreak import can_break, wrap_joiner
+from extractors.text.markers import starts_with_marker
+from extractors.text.normalize import normalize_chars
 
 
 @dataclass(frozen=True)
@@ -26,47 +28,6 @@ class CellTextSettings:
     centre_tolerance: float = 1.5
     # Lines whose baselines differ by less than this share of the font size are one line.
     same_line: float = 0.35
-
-
-# Characters a line may not start with (kinsoku): they travel with the char before them.
-NO_LINE_START = frozenset("、。，．,.)）]］｝」』】〕〉》”’:;：；!?！？%％ー々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･")
-# Japanese stops: a Latin word right after one sticks to it.
-FULLWIDTH_STOPS = frozenset("、。，．")
-# Characters a line may not end with: they travel with the char after them (※ sticks to its number).
-NO_LINE_END = frozenset("(（[［｛「『【〔〈《“‘※")
-
-
-def _is_latin(ch: str) -> bool:
-    # "," and "." belong to numbers (「2,300名」, 「3.5」) as much as to words.
-    return (ch.isascii() and (ch.isalnum() or ch in "-_/@#&+=.,'\"*%")) or "\u00c0" <= ch <= "\u024f" \
-        or "\uff10" <= ch <= "\uff5a"
-
-
-def _splits_a_word(left: str, right: str) -> bool:
-    """A wrap between two word characters with no space printed there: office exports
-    print the space at a word wrap, so this line breaker cut inside a word (「T|SMC」)."""
-    a, b = left.rstrip()[-1:], right.lstrip()[:1]
-    return bool(a and b) and (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum())
-
-
-def can_break(left: str, right: str) -> bool:
-    """Whether a line breaker may wrap between two adjacent characters.
-
-    Kinsoku pairs never split; a Latin word sticks to whatever follows it up to a
-    space (「2,300名）」, 「Finlandの」), and a Japanese full stop or comma sticks
-    to a Latin word after it (「る。EUREKA」): observed office line breaking.
-    """
-    if right.isspace():
-        return False  # the space hangs at the line end; the break comes after it
-    if left.isspace():
-        return True
-    if right in NO_LINE_START or left in NO_LINE_END:
-        return False
-    if _is_latin(left):
-        return False
-    if left in FULLWIDTH_STOPS and _is_latin(right):
-        return False
-    return True
 
 
 def first_unit_width(line: TextLine) -> float:
@@ -88,13 +49,6 @@ def _space_before(prev: TextLine, line: TextLine) -> float:
         if char is not None and char["text"].isspace():
             return max(char["x1"] - char["x0"], 0.25 * line.size)
     return 0.0
-
-
-def starts_bullet(text: str) -> bool:
-    stripped = text.lstrip()
-    if not stripped or stripped[0] not in BULLET_MARKERS:
-        return False
-    return stripped[0] not in MARKERS_NEEDING_SPACE or stripped[1:2] in (" ", "\u3000")
 
 
 def chars_in_box(chars: list[dict], box: dict) -> list[dict]:
@@ -132,7 +86,7 @@ def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSe
 
 def _only_marker(group: list[TextLine]) -> bool:
     """A bullet marker printed alone on its line: what follows is its item."""
-    return len(group) == 1 and len(group[0].raw_text.strip()) == 1 and starts_bullet(group[0].raw_text + " ")
+    return len(group) == 1 and len(group[0].raw_text.strip()) == 1 and starts_with_marker(group[0].raw_text + " ")
 
 
 def _is_bracket_heading(group: list[TextLine]) -> bool:
@@ -170,7 +124,7 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
         authored = need <= room - settings.fit_margin * line.size
         if _only_marker(groups[-1]):
             groups[-1].append(line)
-        elif authored or starts_bullet(line.raw_text) or _is_bracket_heading(groups[-1]) \
+        elif authored or starts_with_marker(line.raw_text) or _is_bracket_heading(groups[-1]) \
                 or _closes_then_opens(prev.raw_text, line.raw_text):
             groups.append([line])
         else:
@@ -179,18 +133,16 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
 
 
 def join_wraps(group: list[TextLine]) -> str:
-    """One logical line (printed code points) from its wrapped visual lines; a space
-    printed at the wrap is kept, otherwise ``needs_space`` decides as for paragraphs."""
+    """One logical line (printed code points) from its wrapped visual lines; whether a
+    space was printed at the wrap is known here (``wrap_joiner``)."""
     out = ""
     prev = None
     for line in group:
         text = line.raw_text
         if prev is None:
             out = text
-        elif _space_before(prev, line) or (needs_space(out, text) and not _splits_a_word(out, text)):
-            out = out.rstrip() + " " + text.strip()
         else:
-            out = out.rstrip() + text.strip()
+            out = out.rstrip() + wrap_joiner(out, text, printed_space=bool(_space_before(prev, line))) + text.strip()
         prev = line
     return out
 

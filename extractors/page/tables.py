@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
-from extractors.text.captions import looks_like_caption, parse_caption
+from extractors.text.captions import is_table_caption, parse_caption
+from extractors.text.lexicon import PRINTED_PAGE_NUMBER
+from extractors.text.markers import NOTE_MARKS
 from extractors.page.lines import TextLine
-from extractors.text.normalize import join_wrapped_lines
+from extractors.text.linebreak import join_wrapped_lines
 from extractors.page.table_callouts import CalloutSettings, char_key, find_callouts
 from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
 from extractors.page.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
@@ -44,8 +46,7 @@ class TablesOnPage:
     consumed_lines: set[int]  # indices into `lines` used by tables
 
 
-_NOTE_MARK = re.compile(r"^\s*[※＊*]")
-_PAGE_NUMBER = re.compile(r"^\s*[-－]?\s*[0-9０-９]+\s*[-－]?\s*$")
+_NOTE_MARK = re.compile("^\\s*[" + "".join(sorted(NOTE_MARKS)) + "]")
 
 
 def _inside(line: TextLine, box: dict, share: float) -> bool:
@@ -171,7 +172,7 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
     # Caption: the nearest numbered caption line above, else a centred title-like line.
     caption_at = None
     for i in reversed(above):
-        if looks_like_caption(lines[i].text):
+        if is_table_caption(lines[i].text):
             caption_at = i
             break
     if caption_at is None:
@@ -211,7 +212,7 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
 
     # Legends printed under the table: a stack starting right below it.
     stack = [i for i in _stack(lines, below, box["bottom"], settings.max_gap_lines, upward=False)]
-    stack = [i for i in stack if not _PAGE_NUMBER.match(lines[i].raw_text)]
+    stack = [i for i in stack if not PRINTED_PAGE_NUMBER.match(lines[i].raw_text)]
     # Unmarked lines count only as a short stack in smaller type (a remark, not body text).
     marked = bool(stack) and bool(_NOTE_MARK.match(lines[stack[0]].raw_text))
     small = bool(stack) and len(stack) <= settings.max_unmarked_note_lines and all(
