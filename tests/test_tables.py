@@ -12,7 +12,7 @@ from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
 from extractors.page.lines import group_lines
 from extractors.page.table_grid import Segment, recover_spans
-from extractors.document.table_join import caption_without_part, join_logical_tables
+from extractors.document.table_join import join_logical_tables
 from extractors.page.tables import extract_tables
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -129,7 +129,6 @@ def test_parts_join_with_header_once():
     assert [[c.text for c in row] for row in logical.rows] == [["質問内容", "A"], ["q1", "a"], ["q2", "b"], ["q3", "c"]]
     assert [row[0].row for row in logical.rows] == [0, 1, 2, 3]
     assert logical.caption == "付表1 一覧"
-    assert caption_without_part("表2-1（1） 組織的な対応") == "表2-1 組織的な対応"
 
 
 # --- scorer ------------------------------------------------------------------------

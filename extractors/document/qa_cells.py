@@ -1,9 +1,10 @@
-"""Q&A grid cell text → question labels, question text, answer items, references.
+"""Q&A grid cells → question labels, question text, answer items, references.
 
-Pure functions over a cell's logical lines (the table stage already joined wraps and
-put "\\n" between logical lines). An answer cell is a list of bullet items, an item
-per logical line; a no-answer cell prints 回答なし / 該当なし / ― instead (possibly
-followed by a remark on the next line, which stays part of the no-answer text).
+Pure functions over a cell's logical lines (``CellLine``: the table stage already joined
+wraps, cut the bullet marker off and noted where each line is printed). An answer cell
+is a list of bullet items, an item per logical line; a no-answer cell prints 回答なし /
+該当なし / ― instead (possibly followed by a remark on the next line, which stays part
+of the no-answer text).
 """
 
 from __future__ import annotations
@@ -12,28 +13,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from docmodel.document import Cell
+from extractors.page.table_text import CellLine, lines_from_text
 from extractors.text.lexicon import NO_ANSWER, QUESTION_LABEL, QUESTION_REFERENCE
 from extractors.text.linebreak import wrap_joiner
-from extractors.text.markers import split_marker as split_text_marker
-from extractors.text.normalize import normalize_chars
 
 # Separators printed between a label and question text on the same line.
 _LABEL_SEPARATORS = " \u3000.．:：)）"
-# Leading characters that print an indent (Office writes sub-items after an em space).
-_INDENT_CHARS = " \u3000\u2002\u2003\u2009\t"
-
-
-@dataclass(frozen=True)
-class CellLine:
-    """One logical line of a cell; ``indent`` is points right of the cell's text edge, when known."""
-
-    text: str
-    indent: float | None = None
 
 
 @dataclass(frozen=True)
 class ItemSettings:
-    # A line starting this many points right of the cell's leftmost line is a sub-item.
+    # A line starting this many points right of the cell's item lines is a sub-item
+    # (Office indents a sub-item by a tab stop or an em; a marker glyph's own side
+    # bearing moves a line by well under this).
     sub_item_indent: float = 3.0
     # Join an unmarked line to the item above when that item stops mid-sentence: an
     # author starts an unmarked item only after a finished sentence, so such a line is a
@@ -71,28 +64,34 @@ def split_question_cell(text: str) -> tuple[str, int, str] | None:
     return match.group(1), to_int(match.group(2)), "\n".join(line for line in lines if line)
 
 
-def split_marker(text: str) -> tuple[str | None, str]:
-    """(marker, text after it) of one logical line; marker None when the line is unmarked."""
-    marker, rest = split_text_marker(text)
-    return (normalize_chars(marker) if marker else None), rest
-
-
-def cell_lines(text: str) -> list[CellLine]:
-    """Logical lines of a cell from its text (no geometry: indent unknown)."""
-    return [CellLine(line) for line in (text or "").split("\n") if line.strip()]
+def logical_lines(cell: Cell) -> list[CellLine]:
+    """A cell's logical lines as the table stage recorded them; a cell that never went
+    through it (a table built from truth data or in a test) has only its text."""
+    return cell.lines if cell.lines is not None else lines_from_text(cell.text)
 
 
 def is_no_answer(lines: list[CellLine]) -> bool:
     return bool(lines) and bool(NO_ANSWER.match(lines[0].text.strip()))
 
 
+def _item_edge(lines: list[CellLine]) -> float | None:
+    """Where the cell's items start: the leftmost marked line (else any line), when printed."""
+    placed = [line for line in lines if line.bbox is not None]
+    marked = [line for line in placed if line.marker is not None] or placed
+    return min((line.bbox.x0 for line in marked), default=None)
+
+
 def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) -> list[ParsedItem]:
-    """Answer items of a cell, one per logical line, with marker and nesting level."""
-    indents = [line.indent for line in lines if line.indent is not None]
-    left = min(indents) if indents else 0.0
-    items = []
+    """Answer items of a cell, one per logical line, with marker and nesting level.
+
+    A line printed indented from the cell's items is a sub-item (level 1); so is a run
+    of another marker under the cell's first one (「・」 items, then 「･」 items), as
+    outliners nest a new glyph.
+    """
+    edge = _item_edge(lines)
+    items: list[ParsedItem] = []
     for line in lines:
-        marker, body = split_marker(line.text)
+        marker, body = line.marker, line.body
         if not body and marker is None:
             continue
         if (settings.join_unfinished and marker is None and items
@@ -100,17 +99,10 @@ def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) 
             last = items[-1]
             items[-1] = ParsedItem(join_continued_item(last.text, body), last.marker, last.level)
             continue
-        if line.indent is not None:
-            nested = line.indent - left >= settings.sub_item_indent
-        else:
-            # Office prints a sub-item's indent as a leading em space; an unmarked line with
-            # a leading space is a sentence cut by a slide break, not a sub-item.
-            nested = marker is not None and line.text[:1] in _INDENT_CHARS
-        # Without geometry the glyph tells: a run of another marker under the cell's
-        # first one (「・」 items, then 「･」 items) is one level deeper.
+        indented = edge is not None and line.bbox is not None and line.bbox.x0 - edge >= settings.sub_item_indent
         top_marker = next((item.marker for item in items if item.marker), None)
-        nested = nested or (marker is not None and top_marker is not None and marker != top_marker)
-        items.append(ParsedItem(text=body.strip(), marker=marker, level=1 if nested else 0))
+        switched = marker is not None and top_marker is not None and marker != top_marker
+        items.append(ParsedItem(text=body.strip(), marker=marker, level=1 if indented or switched else 0))
     return items
 
 
@@ -124,7 +116,6 @@ def find_references(text: str) -> list[int]:
     return numbers
 
 
-def join_continued_item(previous: str, continued: str, continued_raw: str | None = None) -> str:
+def join_continued_item(previous: str, continued: str, cut_at_space: bool = False) -> str:
     """One item cut by a slide break: the halves joined as a wrap (a space if the break was one)."""
-    cut_at_space = bool(continued_raw) and continued_raw[0] in _INDENT_CHARS
     return previous.rstrip() + wrap_joiner(previous, continued, printed_space=cut_at_space or None) + continued.strip()

@@ -7,13 +7,8 @@ table keeps the header once and the body rows of every part in order.
 
 from __future__ import annotations
 
-
 from docmodel.document import Cell, LogicalTable, Table, TablePartRef
-from extractors.text.captions import parse_caption
-
-def caption_without_part(caption: str) -> str:
-    """「表5-4（1） …」 → 「表5-4 …」."""
-    return parse_caption(caption).without_part()
+from extractors.text.captions import caption_of
 
 
 def _header_texts(table: Table) -> list[list[tuple]]:
@@ -45,7 +40,7 @@ def join_logical_tables(tables: list[Table]) -> list[LogicalTable]:
             rows += [_shifted(row, offset) for row in part.rows[skip:]]
         out.append(LogicalTable(
             caption_id=caption_id,
-            caption=caption_without_part(first.caption or caption_id),
+            caption=caption_of(first).without_part() if first.caption else caption_id,
             parts=[TablePartRef(table_id=t.id, page=t.page, part=t.part) for t in parts],
             header_rows=first.header_rows,
             n_cols=max(t.n_cols for t in parts),

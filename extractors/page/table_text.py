@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.geometry import BBox, middle_of
 from extractors.page.lines import LineSettings, TextLine, group_lines
+from extractors.page.table_grid import Grid, assign_chars
 from extractors.text.linebreak import can_break, wrap_joiner
-from extractors.text.markers import starts_with_marker
+from extractors.text.markers import split_marker, starts_with_marker
 from extractors.text.normalize import normalize_chars
 
 
@@ -51,36 +53,44 @@ def _space_before(prev: TextLine, line: TextLine) -> float:
     return 0.0
 
 
-def chars_in_box(chars: list[dict], box: dict) -> list[dict]:
-    """Chars whose centre lies in the box, in content-stream order."""
-    x0, top, x1, bottom = box["x0"], box["top"], box["x1"], box["bottom"]
-    return [
-        c for c in chars
-        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-    ]
+def char_ids_in_box(chars: list[dict], box: dict, skip: set[int] = frozenset()) -> list[int]:
+    """Indices of the chars whose centre lies in the box (but not in ``skip``), in content-stream order."""
+    bbox = BBox.of(box)
+    return [i for i, c in enumerate(chars) if i not in skip and bbox.contains(*middle_of(c))]
+
+
+def chars_by_cell(grid: Grid, chars: list[dict], ids: list[int]) -> list[list[int]]:
+    """Indices of each grid cell's chars among ``ids`` (``assign_chars``: by the char's centre)."""
+    position = {id(chars[i]): i for i in ids}
+    return [[position[id(c)] for c in cell_chars] for cell_chars in assign_chars(grid, [chars[i] for i in ids])]
 
 
 # group_lines settings that never cut an x-sorted, one-baseline group on pen jumps.
 _ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
 
 
-def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings()) -> list[TextLine]:
-    """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here)."""
-    runs = sorted(group_lines(chars), key=lambda line: (round(line.bottom, 1), line.x0))
-    merged: list[list[dict]] = []
+def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings(),
+                      char_ids: list[int] | None = None) -> list[TextLine]:
+    """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here).
+
+    ``char_ids`` names the chars (their index on the page); the lines keep them.
+    """
+    runs = sorted(group_lines(chars, char_ids=char_ids), key=lambda line: (round(line.bottom, 1), line.x0))
+    merged: list[list[tuple[dict, int]]] = []
     last_bottom = None
     for run in runs:
+        pairs = list(zip(run.chars, run.char_ids))
         if merged and last_bottom is not None and abs(run.bottom - last_bottom) < settings.same_line * run.size:
-            merged[-1].extend(run.chars)
+            merged[-1].extend(pairs)
         else:
-            merged.append(list(run.chars))
+            merged.append(pairs)
             last_bottom = run.bottom
     if len(merged) == len(runs):
         return runs
     out = []
     for group in merged:
-        group.sort(key=lambda c: c["x0"])
-        out += group_lines(group, _ONE_LINE)
+        group.sort(key=lambda pair: pair[0]["x0"])
+        out += group_lines([c for c, _ in group], _ONE_LINE, [i for _, i in group])
     return out
 
 
@@ -147,11 +157,50 @@ def join_wraps(group: list[TextLine]) -> str:
     return out
 
 
-def cell_text(lines: list[TextLine], box: dict, padding: float,
-              settings: CellTextSettings = CellTextSettings()) -> tuple[str, str]:
-    """(text, raw_text) of one cell from its visual lines: wraps joined, "\n" between logical lines."""
-    groups = split_logical_lines(lines, box, padding, settings)
-    raw = "\n".join(join_wraps(group) for group in groups)
+@dataclass(frozen=True)
+class CellLine:
+    """One logical line of a cell, as the table stage found it.
+
+    Kept on the cell (not serialised) so that later stages read the structure instead
+    of re-splitting the cell's text: the bullet marker, and where the line is printed.
+    """
+
+    raw_text: str  # printed code points, wraps joined
+    marker: str | None  # the bullet glyph opening the line (normalised), if any
+    body: str  # normalised text after the marker
+    # Where the line is printed; None for a cell known only by its text (truth, tests).
+    bbox: BBox | None = None
+    # A space printed before the first char: a sentence cut by a slide break goes on after one.
+    opens_with_space: bool = False
+
+    @property
+    def text(self) -> str:
+        return normalize_chars(self.raw_text)
+
+    @classmethod
+    def of(cls, raw_text: str, bbox: BBox | None = None, opens_with_space: bool = False) -> "CellLine":
+        marker, body = split_marker(normalize_chars(raw_text))
+        return cls(raw_text, normalize_chars(marker) if marker else None, body, bbox, opens_with_space)
+
+
+def cell_lines(lines: list[TextLine], box: dict, padding: float,
+               settings: CellTextSettings = CellTextSettings()) -> list[CellLine]:
+    """Logical lines of one cell from its visual lines: wraps joined, markers cut off."""
+    return [
+        CellLine.of(join_wraps(group), BBox.union(line.bbox for line in group), group[0].chars[0]["text"].isspace())
+        for group in split_logical_lines(lines, box, padding, settings)
+    ]
+
+
+def lines_from_text(text: str) -> list[CellLine]:
+    """Logical lines of a cell known only by its text ("\n" between logical lines)."""
+    return [CellLine.of(line.strip(), opens_with_space=line[:1].isspace())
+            for line in (text or "").split("\n") if line.strip()]
+
+
+def cell_text(lines: list[CellLine]) -> tuple[str, str]:
+    """(text, raw_text) of one cell: "\n" between logical lines."""
+    raw = "\n".join(line.raw_text for line in lines)
     return normalize_chars(raw), raw
 
 

@@ -18,9 +18,11 @@ from extractors.text.lexicon import PRINTED_PAGE_NUMBER
 from extractors.text.markers import NOTE_MARKS
 from extractors.page.lines import TextLine
 from extractors.text.linebreak import join_wrapped_lines
-from extractors.page.table_callouts import CalloutSettings, char_key, find_callouts
-from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
-from extractors.page.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
+from extractors.page.table_callouts import CalloutSettings, find_callouts
+from extractors.page.table_grid import Grid, GridCell, GridSettings, find_grids, is_white
+from extractors.page.table_text import (
+    CellLine, CellTextSettings, cell_lines, cell_text, cell_visual_lines, char_ids_in_box, chars_by_cell, estimate_padding,
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class _CellDraft:
     filled: bool
     text: str = ""
     raw_text: str = ""
+    logical: list[CellLine] = field(default_factory=list)
 
     @property
     def bold(self) -> bool:
@@ -237,8 +240,7 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
     grids = find_grids(page, settings.grid)
     if not grids:
         return TablesOnPage([], set())
-    chars = [c for c in page.chars if c.get("upright", True)]
-    stream_order = {char_key(c): i for i, c in enumerate(page.chars)}
+    chars = page.chars
     consumed: set[int] = set()
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
@@ -246,18 +248,18 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         box = grid.bbox
         table_lines = [lines[i] for i in inside_ids[index]]
         consumed.update(inside_ids[index])
-        callouts = find_callouts(table_lines, grid, stream_order, settings.callouts)
-        callout_keys = {char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
-        table_chars = [c for c in chars_in_box(chars, box) if char_key(c) not in callout_keys]
+        callouts = find_callouts(table_lines, grid, settings.callouts)
+        callout_ids = {i for callout in callouts for line in callout.lines for i in line.char_ids}
+        by_cell = chars_by_cell(grid, chars, char_ids_in_box(chars, box, callout_ids))
         fills = _filled_rects(page, grid)
-        by_cell = assign_chars(grid, table_chars)
         drafts = [
-            _CellDraft(gc, cell_visual_lines(by_cell[i], settings.text), _is_filled(gc.bbox, fills))
-            for i, gc in enumerate(grid.cells)
+            _CellDraft(gc, cell_visual_lines([chars[k] for k in ids], settings.text, ids), _is_filled(gc.bbox, fills))
+            for gc, ids in zip(grid.cells, by_cell)
         ]
         padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
         for d in drafts:
-            d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)
+            d.logical = cell_lines(d.lines, d.cell.bbox, padding, settings.text)
+            d.text, d.raw_text = cell_text(d.logical)
         body_sizes = sorted(line.size for d in drafts for line in d.lines)
         table_size = body_sizes[len(body_sizes) // 2] if body_sizes else 0.0
 
@@ -274,7 +276,7 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         for d in drafts:
             gc = d.cell
             rows[gc.row].append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
-                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)))
+                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)).with_lines(d.logical))
         for row in rows:
             row.sort(key=lambda c: c.col)
         tables.append(Table(
@@ -287,5 +289,5 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
             notes=around["notes"], note_position=around["note_position"],
             callouts=[_callout_block(c, page_number) for c in callouts],
             rows=rows,
-        ))
+        ).with_parsed_caption(caption))
     return TablesOnPage(tables, consumed)

@@ -87,3 +87,11 @@ def is_table_caption(text: str) -> bool:
 def is_caption(text: str) -> bool:
     """Whether a line opens with a table or figure number."""
     return parse_caption(text).kind is not None
+
+
+def caption_of(table) -> Caption | None:
+    """A table's caption as the table stage parsed it; a table built elsewhere (from truth
+    data, in a test) carries only the text, which is parsed here."""
+    if table.parsed_caption is not None:
+        return table.parsed_caption
+    return parse_caption(table.caption) if table.caption else None
