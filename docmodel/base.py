@@ -13,12 +13,11 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The one box type of the project: the extractors use it for lines and cells too
+# (``extractors.geometry``). The docstring below is the schema's description; the
+# helpers are not part of the schema.
 class BBox(Model):
-    """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom).
-
-    The one box type of the project: the extractors use it for lines and cells too
-    (``extractors.geometry``); the helpers below are not part of the schema.
-    """
+    """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom)."""
 
     x0: float
     top: float
