@@ -14,11 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from docmodel.document import BBox, Block
+from docmodel.document import Block
+from extractors.geometry import BBox, same_type_size
 from extractors.page.colour import RGB, is_coloured
-from extractors.page.lines import TextLine
+from extractors.page.lines import TextLine, first_unit_width
 from extractors.text.captions import is_caption
-from extractors.text.linebreak import NO_LINE_END, NO_LINE_START, is_latin, join_wrapped_lines
+from extractors.text.linebreak import join_wrapped_lines
 from extractors.text.markers import BODY, NOTE_MARKS
 from extractors.text.markers import split_marker as split_text_marker
 from extractors.text.normalize import collapse_spaces, normalize_chars
@@ -109,37 +110,12 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
 
 
 
-def _first_unit_width(line: TextLine) -> float:
-    """Width of what a wrap could not split off the start of ``line``: a Latin word, or
-    one CJK char with any brackets before it and any closing punctuation after it."""
-    chars = [c for c in line.chars if c["text"].strip()]
-    if not chars:
-        return 0.0
-    i = 0
-    while i < len(chars) - 1 and chars[i]["text"] in NO_LINE_END:
-        i += 1
-    if is_latin(chars[i]["text"]):
-        while i + 1 < len(chars) and _touches(chars[i], chars[i + 1]) and is_latin(chars[i + 1]["text"]):
-            i += 1
-        # Engines differ on breaking between a Latin word and the kana after it: count
-        # the kana too, so that doubt never invents a hard break.
-        if i + 1 < len(chars) and _touches(chars[i], chars[i + 1]):
-            i += 1
-    while i + 1 < len(chars) and chars[i + 1]["text"] in NO_LINE_START:
-        i += 1
-    return chars[i]["x1"] - chars[0]["x0"]
-
-
-def _touches(left: dict, right: dict) -> bool:
-    return right["x0"] - left["x1"] < 0.2 * left["size"]
-
-
 def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
     prev = draft.lines[-1]
     # Wrapped lines of a bullet or a ※ note are set like a paragraph.
     if role != draft.kind and not (draft.kind in ("bullet", "note") and role == "paragraph"):
         return True
-    if abs(line.size - prev.size) > 0.5:
+    if not same_type_size(line.size, prev.size):
         return True
     if line.top < prev.top:  # moved up: another text box
         return True
@@ -161,7 +137,7 @@ def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float
 
 def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings: BlockSettings) -> bool:
     """Whether ``line`` stopped only because ``following``'s first word did not fit."""
-    return right - line.x1 <= _first_unit_width(following) + settings.hard_break_slack * line.size
+    return right - line.x1 <= first_unit_width(following) + settings.hard_break_slack * line.size
 
 
 def _column_rights(lines: list[TextLine]) -> list[float]:
@@ -172,7 +148,7 @@ def _column_rights(lines: list[TextLine]) -> list[float]:
         reach = [
             other.x1
             for other in lines
-            if abs(other.size - line.size) <= 0.5
+            if same_type_size(other.size, line.size)
             and other.x0 < line.x1
             and other.x1 > line.x0
             and abs(other.x0 - line.x0) <= 2 * line.size
@@ -189,7 +165,7 @@ def _gap_limit(lines: list[TextLine], rights: list[float], settings: BlockSettin
     for k in range(len(lines) - 1):
         a, b = lines[k], lines[k + 1]
         gap = b.top - a.bottom
-        if abs(a.size - b.size) <= 0.5 and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
+        if same_type_size(a.size, b.size) and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
             ratios.append(gap / a.size)
     if len(ratios) < settings.min_wrap_samples:
         return settings.paragraph_gap
@@ -285,7 +261,6 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
     blocks = []
     for k, draft in enumerate(drafts):
         column_right = draft_rights[k]
-        x0 = min(ln.x0 for ln in draft.lines)
         blocks.append(
             Block(
                 page=page_number,
@@ -294,12 +269,7 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
                 level=levels.get(k, 0),
                 text=_join(draft, column_right, settings),
                 raw_text="\n".join(ln.raw_text for ln in draft.lines),
-                bbox=BBox(
-                    x0=x0,
-                    top=min(ln.top for ln in draft.lines),
-                    x1=max(ln.x1 for ln in draft.lines),
-                    bottom=max(ln.bottom for ln in draft.lines),
-                ),
+                bbox=BBox.union(draft.lines),
             )
         )
     return blocks

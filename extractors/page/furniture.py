@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
 from extractors.text.lexicon import PRINTED_PAGE_NUMBER
 from extractors.text.linebreak import join_wrapped_lines
@@ -96,7 +97,7 @@ def find_furniture(
         if lines[i].top <= heading_top
         and lines[i].size >= settings.heading_min_ratio * size
         and lines[i].size > settings.heading_over_section * section_size
-        and lines[i].size >= largest - 0.5
+        and lines[i].size >= largest - SAME_TYPE_SIZE_PT
     ]
     if heading_ids:
         heading_ids.sort(key=lambda i: lines[i].top)

@@ -13,6 +13,7 @@ from statistics import median
 
 from extractors.geometry import BBox
 from extractors.page.colour import RGB, char_rgb
+from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
 
 
@@ -63,9 +64,20 @@ class TextLine:
     def bbox(self) -> BBox:
         return BBox(x0=self.x0, top=self.top, x1=self.x1, bottom=self.bottom)
 
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
+
+def first_unit_width(line: TextLine, settings: LineSettings = LineSettings()) -> float:
+    """Width of the text a line breaker could not have split off the line's start (a
+    Latin word and what sticks to it, one Japanese char with its brackets and
+    punctuation): what did not fit at the end of the line above, if that was a wrap."""
+    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
+    if not chars:
+        return 0.0
+    end = 0
+    while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
+        if chars[end + 1]["x0"] - chars[end]["x1"] > settings.space_gap * chars[end]["size"]:
+            break  # a printed gap is a space
+        end += 1
+    return chars[end]["x1"] - chars[0]["x0"]
 
 
 def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 
 from extractors.geometry import BBox, middle_of
-from extractors.page.lines import LineSettings, TextLine, group_lines
+from extractors.page.lines import LineSettings, TextLine, first_unit_width, group_lines
 from extractors.page.table_grid import Grid, assign_chars
-from extractors.text.linebreak import can_break, wrap_joiner
+from extractors.text.linebreak import wrap_joiner
 from extractors.text.markers import split_marker, starts_with_marker
 from extractors.text.normalize import normalize_chars
 
@@ -30,19 +30,6 @@ class CellTextSettings:
     centre_tolerance: float = 1.5
     # Lines whose baselines differ by less than this share of the font size are one line.
     same_line: float = 0.35
-
-
-def first_unit_width(line: TextLine) -> float:
-    """Width of the text a line breaker could not have split off the line's start."""
-    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
-    if not chars:
-        return 0.0
-    end = 0
-    while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
-        if chars[end + 1]["x0"] - chars[end]["x1"] > 0.3 * chars[end]["size"]:
-            break  # a printed gap is a space
-        end += 1
-    return chars[end]["x1"] - chars[0]["x0"]
 
 
 def _space_before(prev: TextLine, line: TextLine) -> float:

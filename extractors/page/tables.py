@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
+from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.text.captions import is_table_caption, parse_caption
 from extractors.text.lexicon import PRINTED_PAGE_NUMBER
 from extractors.text.markers import NOTE_MARKS
@@ -221,7 +222,7 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
     small = bool(stack) and len(stack) <= settings.max_unmarked_note_lines and all(
         lines[i].size < table_size - 0.25 for i in stack)
     if marked or small:
-        stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + 0.5]
+        stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + SAME_TYPE_SIZE_PT]
         out["used"] += stack
         if not out["notes"]:
             out["notes"] = _collect_notes(lines, stack)
