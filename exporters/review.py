@@ -22,6 +22,7 @@ from pathlib import Path
 from docmodel.document import BBox, Block, Cell, SurveyReport, Table
 from docmodel.qa import QAGrid, Question
 from exporters.files import write_text_atomic
+from extractors.text.lexicon import NO_ANSWER_WORDS
 
 REVIEW_SUFFIX = ".review.html"
 # Japanese needs a CJK face; Noto CJK is Debian's fonts-noto-cjk.
@@ -152,7 +153,7 @@ def question_card(grid: QAGrid, question: Question) -> str:
     answers = []
     for answer in question.answers:
         if answer.items is None:
-            body = f'<p class="no-answer">{_esc(answer.no_answer_text or "回答なし")}</p>'
+            body = f'<p class="no-answer">{_esc(answer.no_answer_text or NO_ANSWER_WORDS[0])}</p>'
         else:
             items = "".join(
                 f'<li class="level-{item.level}">'

@@ -202,4 +202,5 @@ def test_indented_sub_items_of_a_printed_grid_are_level_one():
     cell = next(c for c in cells if any(line.body == "Belmont Forum" for line in c.lines))
     items = parse_items(cell.lines)
     assert {i.marker for i in items} == {"・"}
+    assert set(cell.model_dump()) == set(Cell.model_fields)  # the lines stay internal
     assert [i.level for i in items] == [0, 1, 1, 0, 1]

@@ -63,6 +63,9 @@ def test_merged_header_on_a_real_page():
     assert [c.col for c in table.rows[1]] == [6, 7, 8, 9]  # covered positions omitted
     assert table.header_rows == 2
     assert table.caption_id == "表2-1" and table.part == 1
+    # The caption is parsed once, here; the parse travels with the table (not serialised).
+    assert (table.parsed_caption.caption_id, table.parsed_caption.part) == ("表2-1", 1)
+    assert "parsed_caption" not in table.model_dump()
     assert table.note_position == "above" and table.notes[0].startswith("※1")
     assert len(table.callouts) == 3 and all(c.type == "callout" for c in table.callouts)
 

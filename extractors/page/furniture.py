@@ -55,7 +55,7 @@ def body_size(lines: list[TextLine]) -> float:
 
 def _page_number(text: str) -> int | None:
     match = PRINTED_PAGE_NUMBER.match(text)
-    return int(match.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))) if match else None
+    return int(match.group(1)) if match else None  # int() reads full-width digits too
 
 
 def find_furniture(

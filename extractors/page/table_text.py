@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from extractors.geometry import BBox, middle_of
 from extractors.page.lines import LineSettings, TextLine, first_unit_width, group_lines
 from extractors.page.table_grid import Grid, assign_chars
+from extractors.text.lexicon import DIGIT
 from extractors.text.linebreak import wrap_joiner
 from extractors.text.markers import split_marker, starts_with_marker
 from extractors.text.normalize import normalize_chars
@@ -40,7 +41,7 @@ def _space_before(prev: TextLine, line: TextLine) -> float:
     return 0.0
 
 
-def char_ids_in_box(chars: list[dict], box: dict, skip: set[int] = frozenset()) -> list[int]:
+def char_ids_in_box(chars: list[dict], box: BBox | dict, skip: set[int] = frozenset()) -> list[int]:
     """Indices of the chars whose centre lies in the box (but not in ``skip``), in content-stream order."""
     bbox = BBox.of(box)
     return [i for i, c in enumerate(chars) if i not in skip and bbox.contains(*middle_of(c))]
@@ -92,7 +93,7 @@ def _is_bracket_heading(group: list[TextLine]) -> bool:
     return len(group) == 1 and text.startswith("【") and text.endswith("】")
 
 
-_CLOSED_END = re.compile(r"([）)】］\]。]|※\s*[0-9０-９]+)$")
+_CLOSED_END = re.compile(rf"([）)】］\]。]|※\s*{DIGIT}+)$")
 _OPENING = "（(【［[※"
 
 
@@ -103,12 +104,13 @@ def _closes_then_opens(prev: str, line: str) -> bool:
     return line.lstrip()[:1] in _OPENING and bool(_CLOSED_END.search(prev.rstrip()))
 
 
-def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
+def split_logical_lines(lines: list[TextLine], box: BBox | dict, padding: float,
                         settings: CellTextSettings = CellTextSettings()) -> list[list[TextLine]]:
     """Group a cell's visual lines into logical lines (each a list of wrapped visual lines)."""
-    left, right = box["x0"] + padding, box["x1"] - padding
+    box = BBox.of(box)
+    left, right = box.x0 + padding, box.x1 - padding
     width = right - left
-    centre = (box["x0"] + box["x1"]) / 2
+    centre = box.middle[0]
     groups: list[list[TextLine]] = []
     for line in lines:
         if not groups:
@@ -170,7 +172,7 @@ class CellLine:
         return cls(raw_text, normalize_chars(marker) if marker else None, body, bbox, opens_with_space)
 
 
-def cell_lines(lines: list[TextLine], box: dict, padding: float,
+def cell_lines(lines: list[TextLine], box: BBox | dict, padding: float,
                settings: CellTextSettings = CellTextSettings()) -> list[CellLine]:
     """Logical lines of one cell from its visual lines: wraps joined, markers cut off."""
     return [
