@@ -25,7 +25,7 @@ class BBox(Model):
     bottom: float
 
     @classmethod
-    def of(cls, obj: Any) -> "BBox":
+    def of(cls, obj: Any) -> BBox:
         """The box of a pdfplumber object (a dict) or of anything with x0/top/x1/bottom."""
         if isinstance(obj, BBox):
             return obj
@@ -34,7 +34,7 @@ class BBox(Model):
         return cls(x0=obj.x0, top=obj.top, x1=obj.x1, bottom=obj.bottom)
 
     @classmethod
-    def union(cls, boxes: Iterable[Any]) -> "BBox":
+    def union(cls, boxes: Iterable[Any]) -> BBox:
         """The smallest box around all of ``boxes`` (at least one)."""
         boxes = [cls.of(b) for b in boxes]
         return cls(x0=min(b.x0 for b in boxes), top=min(b.top for b in boxes),

@@ -95,7 +95,7 @@ class Cell(Model):
     def lines(self) -> Any:
         return self._lines
 
-    def with_lines(self, lines: Any) -> "Cell":
+    def with_lines(self, lines: Any) -> Cell:
         self._lines = lines
         return self
 
@@ -126,7 +126,7 @@ class Table(Model):
     def parsed_caption(self) -> Any:
         return self._parsed_caption
 
-    def with_parsed_caption(self, caption: Any) -> "Table":
+    def with_parsed_caption(self, caption: Any) -> Table:
         self._parsed_caption = caption
         return self
 

@@ -1,11 +1,11 @@
 from pathlib import Path
 
 import pytest
+from helpers import chars_of
 
 from evaluation.blocks import leaked_chars, normalize_for_compare
 from extractors.page.blocks import build_blocks, split_marker
 from extractors.page.lines import group_lines
-from helpers import chars_of
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -1,9 +1,10 @@
 """The one box type and the named tolerances; lines keep the indices of their chars."""
 
+from helpers import chars_of
+
 from extractors.geometry import SAME_TYPE_SIZE_PT, BBox, middle_of, same_type_size
 from extractors.page.lines import group_lines
 from extractors.page.table_text import cell_visual_lines
-from helpers import chars_of
 
 
 def test_box_helpers():

@@ -11,7 +11,6 @@ import yaml
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, truth_tables
 from extractors.document.qa_cells import find_references, parse_items, split_question_cell
-from extractors.geometry import BBox
 from extractors.page.extract import extract_page
 from extractors.page.table_text import CellLine, cell_lines, cell_visual_lines, lines_from_text
 from extractors.text.captions import parse_caption

@@ -3,7 +3,8 @@ from extractors.text.captions import Caption, is_caption, is_table_caption, pars
 
 def test_caption_with_part_in_full_width_brackets():
     assert parse_caption("表2-1（1） 国際共同研究推進のための組織的な対応") == Caption(
-        "表2-1（1） 国際共同研究推進のための組織的な対応", "表2-1", 1)
+        "表2-1（1） 国際共同研究推進のための組織的な対応", "表2-1", 1
+    )
 
 
 def test_appendix_caption_without_space_before_title():
@@ -48,7 +49,11 @@ def test_title_and_part_free_caption():
 
 def test_one_grammar_for_every_caption_word():
     assert [parse_caption(t).caption_id for t in ("参考表2 内訳", "附表1 一覧", "別表3 対象", "付表１ 一覧")] == [
-        "参考表2", "附表1", "別表3", "付表1"]
+        "参考表2",
+        "附表1",
+        "別表3",
+        "付表1",
+    ]
     assert parse_caption("参考表2 内訳").kind == "table"
     figure = parse_caption("図3-1 回答の分布")
     assert (figure.kind, figure.caption_id, figure.title) == ("figure", "図3-1", "回答の分布")

@@ -5,10 +5,17 @@ import pytest
 from extractors.text.lexicon import NO_ANSWER, PRINTED_PAGE_NUMBER, QUESTION_LABEL, QUESTION_REFERENCE
 
 
-@pytest.mark.parametrize(("text", "label", "digits"), [
-    ("質問1 方針", "質問1", "1"), ("質問１２", "質問１２", "１２"), ("設問3", "設問3", "3"),
-    ("問4", "問4", "4"), ("Q5.", "Q5", "5"), ("Ｑ６", "Ｑ６", "６"),
-])
+@pytest.mark.parametrize(
+    ("text", "label", "digits"),
+    [
+        ("質問1 方針", "質問1", "1"),
+        ("質問１２", "質問１２", "１２"),
+        ("設問3", "設問3", "3"),
+        ("問4", "問4", "4"),
+        ("Q5.", "Q5", "5"),
+        ("Ｑ６", "Ｑ６", "６"),
+    ],
+)
 def test_question_labels_in_full_and_half_width(text, label, digits):
     match = QUESTION_LABEL.match(text)
     assert match and (match.group(1), match.group(2)) == (label, digits)

@@ -58,6 +58,7 @@ def test_wrap_joiner_with_the_printed_layout():
 def test_join_wrapped_lines_joins_japanese_without_space_and_latin_with_one():
     assert join_wrapped_lines(["国際共同研究の推", "進のための調査"]) == "国際共同研究の推進のための調査"
     assert join_wrapped_lines(["Scientific  ", "  Council は"]) == "Scientific Council は"
-    assert join_wrapped_lines(["UKRIは日本との協力に熱心。R&Dプロ", "ジェクト"]) == "UKRIは日本との協力に熱心。R&Dプロジェクト"
+    joined = join_wrapped_lines(["UKRIは日本との協力に熱心。R&Dプロ", "ジェクト"])
+    assert joined == "UKRIは日本との協力に熱心。R&Dプロジェクト"
     assert join_wrapped_lines(["one line"]) == "one line"
     assert join_wrapped_lines([]) == ""

@@ -76,9 +76,9 @@ def is_no_answer(lines: list[CellLine]) -> bool:
 
 def _item_edge(lines: list[CellLine]) -> float | None:
     """Where the cell's items start: the leftmost marked line (else any line), when printed."""
-    placed = [line for line in lines if line.bbox is not None]
-    marked = [line for line in placed if line.marker is not None] or placed
-    return min((line.bbox.x0 for line in marked), default=None)
+    placed = [(line.bbox.x0, line.marker) for line in lines if line.bbox is not None]
+    marked = [x0 for x0, marker in placed if marker is not None] or [x0 for x0, _ in placed]
+    return min(marked, default=None)
 
 
 def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) -> list[ParsedItem]:

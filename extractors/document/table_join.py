@@ -40,7 +40,7 @@ def join_logical_tables(tables: list[Table]) -> list[LogicalTable]:
             rows += [_shifted(row, offset) for row in part.rows[skip:]]
         out.append(LogicalTable(
             caption_id=caption_id,
-            caption=caption_of(first).without_part() if first.caption else caption_id,
+            caption=caption.without_part() if (caption := caption_of(first)) else caption_id,
             parts=[TablePartRef(table_id=t.id, page=t.page, part=t.part) for t in parts],
             header_rows=first.header_rows,
             n_cols=max(t.n_cols for t in parts),

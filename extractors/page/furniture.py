@@ -19,7 +19,6 @@ from extractors.text.linebreak import join_wrapped_lines
 from extractors.text.normalize import collapse_spaces
 
 
-
 @dataclass(frozen=True)
 class FurnitureSettings:
     # The section label sits entirely within this share of the page height from the top.

@@ -136,7 +136,7 @@ def group_lines(chars: list[dict], settings: LineSettings = LineSettings(),
     ids = range(len(chars)) if char_ids is None else char_ids
     runs: list[list[dict]] = []
     run_ids: list[list[int]] = []
-    for char, char_id in zip(chars, ids):
+    for char, char_id in zip(chars, ids, strict=True):
         if not char.get("upright", True):
             continue
         if runs and _continues(runs[-1], char, settings):
@@ -145,5 +145,5 @@ def group_lines(chars: list[dict], settings: LineSettings = LineSettings(),
         else:
             runs.append([char])
             run_ids.append([char_id])
-    lines = [_make_line(run, run_id, settings) for run, run_id in zip(runs, run_ids)]
+    lines = [_make_line(run, run_id, settings) for run, run_id in zip(runs, run_ids, strict=True)]
     return [line for line in lines if line.raw_text]

@@ -41,7 +41,7 @@ def _space_before(prev: TextLine, line: TextLine) -> float:
     return 0.0
 
 
-def char_ids_in_box(chars: list[dict], box: BBox | dict, skip: set[int] = frozenset()) -> list[int]:
+def char_ids_in_box(chars: list[dict], box: BBox | dict, skip: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Indices of the chars whose centre lies in the box (but not in ``skip``), in content-stream order."""
     bbox = BBox.of(box)
     return [i for i, c in enumerate(chars) if i not in skip and bbox.contains(*middle_of(c))]
@@ -67,7 +67,7 @@ def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSe
     merged: list[list[tuple[dict, int]]] = []
     last_bottom = None
     for run in runs:
-        pairs = list(zip(run.chars, run.char_ids))
+        pairs = list(zip(run.chars, run.char_ids, strict=True))
         if merged and last_bottom is not None and abs(run.bottom - last_bottom) < settings.same_line * run.size:
             merged[-1].extend(pairs)
         else:
@@ -167,7 +167,7 @@ class CellLine:
         return normalize_chars(self.raw_text)
 
     @classmethod
-    def of(cls, raw_text: str, bbox: BBox | None = None, opens_with_space: bool = False) -> "CellLine":
+    def of(cls, raw_text: str, bbox: BBox | None = None, opens_with_space: bool = False) -> CellLine:
         marker, body = split_marker(normalize_chars(raw_text))
         return cls(raw_text, normalize_chars(marker) if marker else None, body, bbox, opens_with_space)
 
@@ -176,7 +176,8 @@ def cell_lines(lines: list[TextLine], box: BBox | dict, padding: float,
                settings: CellTextSettings = CellTextSettings()) -> list[CellLine]:
     """Logical lines of one cell from its visual lines: wraps joined, markers cut off."""
     return [
-        CellLine.of(join_wraps(group), BBox.union(line.bbox for line in group), group[0].chars[0]["text"].isspace())
+        CellLine.of(join_wraps(group), BBox.union(line.bbox for line in group),
+                    opens_with_space=group[0].chars[0]["text"].isspace())
         for group in split_logical_lines(lines, box, padding, settings)
     ]
 

@@ -22,7 +22,14 @@ from extractors.text.linebreak import join_wrapped_lines
 from extractors.page.table_callouts import CalloutSettings, find_callouts
 from extractors.page.table_grid import Grid, GridCell, GridSettings, find_grids, is_white
 from extractors.page.table_text import (
-    CellLine, CellTextSettings, cell_lines, cell_text, cell_visual_lines, char_ids_in_box, chars_by_cell, estimate_padding,
+    CellLine,
+    CellTextSettings,
+    cell_lines,
+    cell_text,
+    cell_visual_lines,
+    char_ids_in_box,
+    chars_by_cell,
+    estimate_padding,
 )
 
 
@@ -254,8 +261,9 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         by_cell = chars_by_cell(grid, chars, char_ids_in_box(chars, box, callout_ids))
         fills = _filled_rects(page, grid)
         drafts = [
-            _CellDraft(gc, cell_visual_lines([chars[k] for k in ids], settings.text, ids), _is_filled(gc.bbox, fills))
-            for gc, ids in zip(grid.cells, by_cell)
+            _CellDraft(gc, cell_visual_lines([chars[k] for k in ids], settings.text, ids),
+                       _is_filled(gc.bbox, fills))
+            for gc, ids in zip(grid.cells, by_cell, strict=True)
         ]
         padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
         for d in drafts:

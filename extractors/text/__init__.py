@@ -1,1 +1,1 @@
-"""Text rules every stage shares: code points, line breaking, bullet markers, the survey vocabulary, captions (no geometry)."""
+"""Text rules every stage shares: code points, line breaking, markers, vocabulary, captions (no geometry)."""

@@ -16,17 +16,34 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from extractors.text.lexicon import (
-    DASH, DIGIT, FIGURE_CAPTION_WORDS, LATIN_CAPTION_WORDS, NUMBER, ORDINAL_CAPTION_WORDS, TABLE_CAPTION_WORDS,
+    DASH,
+    DIGIT,
+    FIGURE_CAPTION_WORDS,
+    LATIN_FIGURE_WORDS,
+    LATIN_TABLE_WORDS,
+    NUMBER,
+    ORDINAL_FIGURE_WORDS,
+    ORDINAL_TABLE_WORDS,
+    TABLE_CAPTION_WORDS,
 )
 
 CaptionKind = Literal["table", "figure"]
 
-_WORD_KIND = {**{w: "table" for w in TABLE_CAPTION_WORDS}, **{w: "figure" for w in FIGURE_CAPTION_WORDS}}
+
+def _kinds(tables: tuple[str, ...], figures: tuple[str, ...]) -> dict[str, CaptionKind]:
+    kinds: dict[str, CaptionKind] = dict.fromkeys(tables, "table")
+    kinds.update(dict.fromkeys(figures, "figure"))
+    return kinds
+
+
+_WORD_KIND = _kinds(TABLE_CAPTION_WORDS, FIGURE_CAPTION_WORDS)
+_ORDINAL_KIND = _kinds(ORDINAL_TABLE_WORDS, ORDINAL_FIGURE_WORDS)
+_LATIN_KIND = _kinds(LATIN_TABLE_WORDS, LATIN_FIGURE_WORDS)
 _WORDS = sorted(_WORD_KIND, key=len, reverse=True)  # longest first: 付表 before 表
-_LATIN = sorted(LATIN_CAPTION_WORDS, key=len, reverse=True)
+_LATIN = sorted(_LATIN_KIND, key=len, reverse=True)
 _CAPTION_ID = re.compile(
     rf"^\s*(?:(?P<word>{'|'.join(_WORDS)})\s*(?P<number>{NUMBER})"
-    rf"|第\s*(?P<ordinal>{NUMBER})\s*(?P<suffix>{'|'.join(ORDINAL_CAPTION_WORDS)})"
+    rf"|第\s*(?P<ordinal>{NUMBER})\s*(?P<suffix>{'|'.join(_ORDINAL_KIND)})"
     rf"|(?P<latin>{'|'.join(re.escape(w) for w in _LATIN)})\s*(?P<latin_number>[0-9]+(?:[-.][0-9]+)*))"
 )
 # A part number right after the id: （1） (1) （１）.
@@ -47,13 +64,13 @@ class Caption:
     @property
     def title(self) -> str:
         """The caption's words after its id and part (「ヒアリング結果一覧表 …」)."""
-        return self.caption[self.title_start:].strip()
+        return self.caption[self.title_start :].strip()
 
     def without_part(self) -> str:
         """「表5-4（1） …」 → 「表5-4 …」: what the parts of one table share."""
         if self.part is None:
             return self.caption
-        return f"{self.caption[:self.id_end]} {self.title}".strip()
+        return f"{self.caption[: self.id_end]} {self.title}".strip()
 
 
 def _number(digits: str) -> str:
@@ -69,11 +86,11 @@ def parse_caption(text: str) -> Caption:
         kind, caption_id = _WORD_KIND[match.group("word")], match.group("word") + _number(match.group("number"))
     elif match.group("ordinal"):
         suffix = match.group("suffix")
-        kind, caption_id = ORDINAL_CAPTION_WORDS[suffix], f"第{_number(match.group('ordinal'))}{suffix}"
+        kind, caption_id = _ORDINAL_KIND[suffix], f"第{_number(match.group('ordinal'))}{suffix}"
     else:
         latin = match.group("latin")
-        kind, caption_id = LATIN_CAPTION_WORDS[latin], f"{latin.rstrip('.')} {match.group('latin_number')}"
-    part_match = _PART.match(caption[match.end():])
+        kind, caption_id = _LATIN_KIND[latin], f"{latin.rstrip('.')} {match.group('latin_number')}"
+    part_match = _PART.match(caption[match.end() :])
     part = int(unicodedata.normalize("NFKC", part_match.group(1))) if part_match else None
     title_start = match.end() + (part_match.end() if part_match else 0)
     return Caption(caption, caption_id, part, kind, id_end=match.end(), title_start=title_start)

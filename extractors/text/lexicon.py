@@ -29,9 +29,11 @@ NO_ANSWER = re.compile("^(?:" + "|".join(NO_ANSWER_WORDS) + r"|[―—－\-‐�
 TABLE_CAPTION_WORDS = ("参考表", "付表", "附表", "別表", "表")
 FIGURE_CAPTION_WORDS = ("参考図", "付図", "図")
 # 「第１-１-２図」: the number between 第 and the word.
-ORDINAL_CAPTION_WORDS = {"表": "table", "図": "figure"}
+ORDINAL_TABLE_WORDS = ("表",)
+ORDINAL_FIGURE_WORDS = ("図",)
 # English captions: 「Figure 2」「Fig. 2」「Table 3」.
-LATIN_CAPTION_WORDS = {"Table": "table", "Figure": "figure", "Fig.": "figure", "Fig": "figure"}
+LATIN_TABLE_WORDS = ("Table",)
+LATIN_FIGURE_WORDS = ("Figure", "Fig.", "Fig")
 
 # A printed page number alone on its line: digits, maybe dressed as 「- 3 -」 or 「p. 3」.
 PRINTED_PAGE_NUMBER = re.compile(rf"^\s*(?:[-－–—‐]\s*)?(?:[pP]\.?\s*)?({DIGIT}{{1,4}})(?:\s*[-－–—‐])?\s*$")

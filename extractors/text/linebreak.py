@@ -16,8 +16,7 @@ import re
 
 # Characters a line may not start with: they travel with the char before them.
 NO_LINE_START = frozenset(
-    "、。，．,.)）]］｝}」』】〕〉》”’:;：；!?！？%％ー々ゝゞヽヾ"
-    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･"
+    "、。，．,.)）]］｝}」』】〕〉》”’:;：；!?！？%％ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･"
 )
 # Characters a line may not end with: they travel with the char after them (※ sticks to its number).
 NO_LINE_END = frozenset("(（[［｛{「『【〔〈《“‘※")

@@ -15,15 +15,14 @@ from extractors.text.normalize import PRIVATE_USE_GLYPHS, is_private_use
 
 # Characters that open a bullet item when they start a line (printed or normalised).
 BULLET_GLYPHS = (
-    frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－-‐−–—※＊*")
-    | frozenset(PRIVATE_USE_GLYPHS)
-    | frozenset(PRIVATE_USE_GLYPHS.values())
+    frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－-‐−–—※＊*") | frozenset(PRIVATE_USE_GLYPHS) | frozenset(PRIVATE_USE_GLYPHS.values())
 )
 # Markers that only count as bullets when a space follows (they also start words).
 GLYPHS_NEEDING_SPACE = frozenset("-*※")
 # Circled and parenthesised numbers (①, ⑴, ❶ …) enumerate list items like a bullet.
 ENUMERATORS = frozenset(
-    chr(cp) for lo, hi in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2776, 0x277F), (0x2780, 0x2793))
+    chr(cp)
+    for lo, hi in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2776, 0x277F), (0x2780, 0x2793))
     for cp in range(lo, hi + 1)
 )
 # A line opening with these is a note (legend, remark) in running text.
