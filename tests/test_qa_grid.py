@@ -202,4 +202,8 @@ def test_indented_sub_items_of_a_printed_grid_are_level_one():
     items = parse_items(cell.lines)
     assert {i.marker for i in items} == {"・"}
     assert set(cell.model_dump()) == set(Cell.model_fields)  # the lines stay internal
+    # ...and the grid built from those tables reports the levels.
+    answers = [a for g in extract_qa_grids(tables) for q in g.questions for a in q.answers if a.items]
+    items = next(a.items for a in answers if any(i.text == "Belmont Forum" for i in a.items))
+    assert [i.level for i in items] == [0, 1, 1, 0, 1]
     assert [i.level for i in items] == [0, 1, 1, 0, 1]
