@@ -84,8 +84,9 @@ def body_style(lines: list[TextLine]) -> Style | None:
 def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> tuple[str | None, str]:
     """Cut a leading bullet glyph off a line: (marker as printed, rest of the raw text).
 
-    The printed gap after the glyph counts like a space (``markers.BODY``: ・ and ①
-    are markers only when set apart from what follows).
+    The printed gap after the glyph counts like a space (``markers.BODY``: ・ and ① are
+    markers only when set apart from what follows; ・ also joins words, ① also opens a
+    heading such as 「①その他」).
     """
     chars = [c for c in line.chars if c["text"].strip()]
     if len(chars) < 2:
