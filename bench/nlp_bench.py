@@ -45,7 +45,7 @@ def build_report(pdf_path: Path):
 
 def collect_units(report) -> tuple[list[str], list[bool]]:
     """Text and phrases flag of every text unit of ``report`` (a SurveyReport)."""
-    units, flags = report_units(report, fillable_only=False)
+    units, flags = report_units(report)
     return [u.text for u in units], flags
 
 
