@@ -132,7 +132,7 @@ def table_html(table: Table) -> str:
     meta = f"{table.n_rows}×{table.n_cols}, {table.header_rows} header row(s)"
     if table.part is not None:
         meta += f", part {table.part}"
-    notes = "".join(f"<li>{_lines(note)}</li>" for note in table.notes)
+    notes = "".join(f"<li>{_lines(note.text)}</li>" for note in table.notes)
     notes_html = f'<ul class="notes" data-position="{_esc(table.note_position)}">{notes}</ul>' if notes else ""
     callouts = "".join(f'<li>{_lines(c.text)}</li>' for c in table.callouts)
     callouts_html = f'<div class="callouts"><b>Call-outs drawn over the table</b><ul>{callouts}</ul></div>' if callouts else ""
