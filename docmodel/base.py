@@ -28,5 +28,5 @@ class BBox(Model):
         return round(value, BBOX_DECIMALS)
 
     @classmethod
-    def of(cls, obj: dict) -> "BBox":
+    def of(cls, obj: dict) -> BBox:
         return cls(x0=obj["x0"], top=obj["top"], x1=obj["x1"], bottom=obj["bottom"])

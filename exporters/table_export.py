@@ -115,7 +115,7 @@ def write_tables_xlsx(report: SurveyReport, path: Path) -> Path:
     views = report.analyst_tables()
     wb = Workbook()
     wb.remove(wb.active)
-    for view, name in zip(views, sheet_names(views)):
+    for view, name in zip(views, sheet_names(views), strict=True):
         _write_sheet(wb.create_sheet(name), view)
     if not views:
         wb.create_sheet("no tables")

@@ -6,12 +6,12 @@ import copy
 import json
 
 import pytest
+from test_table_export import truth_report
 
 from docmodel import load
 from docmodel.document import SCHEMA_VERSION
 from docmodel.schema import SchemaError, validate
 from exporters.outputs import dump_report
-from test_table_export import truth_report
 
 
 def as_1_3_0(current: dict) -> dict:
@@ -58,7 +58,8 @@ def test_load_reads_current_and_1x_files_alike(stem, tmp_path):
     assert loaded.model_dump(mode="json") == current
     upgraded = load(tmp_path / "old.json")
     assert upgraded.model_dump(mode="json") == current
-    assert upgraded.table(report.logical_tables[0].caption_id).grid() == report.table(report.logical_tables[0].caption_id).grid()
+    key = report.logical_tables[0].caption_id
+    assert upgraded.table(key).grid() == report.table(key).grid()
 
 
 def test_load_refuses_an_invalid_file(tmp_path):

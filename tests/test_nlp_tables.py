@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pyarrow.parquet as pq
+from test_segment import tiny_report
 
 from docmodel.nlp import Segmentation
 from exporters.nlp_tables import ENTITY_SCHEMA, TOKEN_SCHEMA, write_nlp_tables
-from test_segment import tiny_report
 
 TEXT = "東京大学の山田太郎教授が来日した。次の文"
 
@@ -16,20 +16,22 @@ def tok(surface, start, pos="NOUN"):
             "start": start, "end": start + len(surface)}
 
 
+def phrase(text, label, start, end, bunsetu_end):
+    return {"text": text, "label": label, "start": start, "end": end, "bunsetu_start": start, "bunsetu_end": bunsetu_end}
+
+
 def segmentation(phrases: bool) -> Segmentation:
     words = ["東京", "大学", "の", "山田", "太郎", "教授", "が", "来日", "し", "た", "。"]
     starts = [0, 2, 4, 5, 7, 9, 11, 12, 14, 15, 16]
-    assert "".join(words) == TEXT[:17] and [TEXT.index(w, s) for w, s in zip(words, starts)] == starts
+    assert "".join(words) == TEXT[:17] and [TEXT.index(w, s) for w, s in zip(words, starts, strict=True)] == starts
     return Segmentation.model_validate({
         "sentences": [
-            {"text": TEXT[:17], "start": 0, "end": 17, "tokens": [tok(w, s) for w, s in zip(words, starts)]},
+            {"text": TEXT[:17], "start": 0, "end": 17, "tokens": [tok(w, s) for w, s in zip(words, starts, strict=True)]},
             {"text": TEXT[17:], "start": 17, "end": 20, "tokens": [tok("次", 17), tok("の", 18), tok("文", 19)]},
         ],
         "entities": [{"text": "東京大学", "label": "University", "start": 0, "end": 4},
                      {"text": "山田太郎", "label": "Person", "start": 5, "end": 9}],
-        "phrases": [{"text": "東京大学", "label": "NP", "start": 0, "end": 4, "bunsetu_start": 0, "bunsetu_end": 5},
-                    {"text": "山田太郎教授", "label": "NP", "start": 5, "end": 11, "bunsetu_start": 5, "bunsetu_end": 12},
-                    {"text": "来日", "label": "VP", "start": 12, "end": 14, "bunsetu_start": 12, "bunsetu_end": 17}]
+        "phrases": [phrase("東京大学", "NP", 0, 4, 5), phrase("山田太郎教授", "NP", 5, 11, 12), phrase("来日", "VP", 12, 14, 17)]
         if phrases else None,
     })
 
@@ -52,7 +54,8 @@ def test_tokens_and_entities_by_unit_id(tmp_path):
     assert {r["bunsetu"] for r in block} == {None} and {r["in_phrase"] for r in block} == {None}
     item = [r for r in rows if r["unit_id"] == "g1.q1.a1.i1"]
     assert [r["bunsetu"] for r in item[:11]] == [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]
-    assert [r["in_phrase"] for r in item[:11]] == [True, True, False, True, True, True, False, True, False, False, False]
+    in_phrase = [True, True, False, True, True, True, False, True, False, False, False]
+    assert [r["in_phrase"] for r in item[:11]] == in_phrase
     assert item[7]["phrase_label"] == "VP"
     assert item[11]["bunsetu"] is None and item[11]["in_phrase"] is False  # in no bunsetu of the list
 

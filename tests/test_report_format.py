@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import CORPUS, CORPUS_STEMS
+
 from docmodel.schema import validate
 from exporters.outputs import dump_report
 from extractors.document.unit_ids import unit_ids

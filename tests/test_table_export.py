@@ -107,7 +107,7 @@ def test_to_dataframe_matches_the_truth_cell_for_cell(corpus):
             assert list(frame.columns) == header[0]
         else:
             assert isinstance(frame.columns, pd.MultiIndex) and frame.columns.nlevels == view.header_rows
-            assert list(frame.columns) == list(zip(*header)), key
+            assert list(frame.columns) == list(zip(*header, strict=True)), key
 
 
 def test_every_printed_table_by_id_matches_the_truth(corpus):
@@ -150,7 +150,7 @@ def test_xlsx_and_parquet_round_trip(corpus, tmp_path):
     expected = expected_grids(report, truths)
     wb = load_workbook(xlsx)
     assert wb.sheetnames == sheet_names(views)
-    for view, ws in zip(views, wb.worksheets):
+    for view, ws in zip(views, wb.worksheets, strict=True):
         assert _read_sheet(ws) == [[text or "" for text in row] for row in expected[view.key]], view.key
         assert ws["A1"].value == (view.caption or view.key) and ws["A1"].font.b
         spanning = [c for c in view.cells if c.rowspan > 1 or c.colspan > 1]
