@@ -373,8 +373,10 @@ def review_command(report_json: Path, pdf: Path | None, out: Path, pages: Iterab
     report's source file name beside the JSON."""
     import json
 
+    from docmodel.io import from_data  # validates; reads schema 1-x files too
+
     data = json.loads(Path(report_json).read_text(encoding="utf-8"))
-    report = SurveyReport.model_validate(data)
+    report = from_data(data)
     pdf_path = Path(pdf) if pdf is not None else Path(report_json).parent / report.source.file
     if not pdf_path.is_file():
         raise ReviewError(f"PDF not found at {pdf_path}; pass it with --pdf")
