@@ -41,9 +41,10 @@ UNNEEDED_FOR_WORDS = ("compound_splitter", "bunsetu_recognizer")
 UNNEEDED_FOR_PHRASES = ("compound_splitter",)
 
 
-# Distinct (text, phrases) analyses kept per process: report boilerplate (headers,
-# legends, 回答なし) repeats across the reports of one run.
-TEXT_CACHE_SIZE = 20_000
+# Distinct texts whose analysis a process keeps: report boilerplate (table headers,
+# legends, 回答なし) repeats across the reports of one run. One report has ~800 distinct
+# texts; an entry is ~10 kB of pydantic objects, so the cache stays under ~40 MB.
+TEXT_CACHE_SIZE = 4_000
 
 
 @dataclass(frozen=True)
