@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from types import SimpleNamespace
 
 import pdfplumber
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from conftest import SOURCE_REPORT
 from docmodel.nlp import Segmentation
 from extractors.page.lines import group_lines
-from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts, segment_units
+from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts
 from extractors.nlp.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
 
 SUDACHI_MAX_BYTES = 49_149
@@ -176,20 +175,6 @@ def test_phrase_flags_must_match_the_texts(nlp):
         segment_texts(["一つ", "二つ"], phrases=[True], nlp=nlp)
 
 
-def test_segment_units_fills_nlp_in_place(nlp):
-    from docmodel.document import Block
-
-    units = [SimpleNamespace(text="研究を進める。", nlp=None), SimpleNamespace(text="", nlp=None)]
-    returned = segment_units(units, phrases=True, nlp=nlp)
-    assert returned == units
-    assert units[0].nlp.sentences[0].tokens[0].surface == "研究"
-    assert units[0].nlp.phrases and units[1].nlp.sentences == []
-    block = Block(page=1, type="paragraph", text="研究を進める。", raw_text="研究を進める。", bbox=BOX)
-    segment_units([block], nlp=nlp)
-    assert block.nlp.sentences[0].text == "研究を進める。"
-    assert Block.model_validate_json(block.model_dump_json()) == block
-
-
 def tiny_report():
     from docmodel.document import Block, Cell, DocumentInfo, Page, PipelineInfo, Source, SurveyReport, Table
     from docmodel.qa import Answer, AnswerItem, QAGrid, Question
@@ -239,6 +224,11 @@ def test_report_units_and_segment_report(nlp):
         assert "tokens" not in unit.nlp.model_dump()
     assert seg["g1.q1.a1.i1"].phrases
     assert all(c.nlp is None for row in report.tables[1].rows for c in row)
+    # What the report file holds: valid, and read back the same.
+    from docmodel.schema import validate
+
+    validate(report.model_dump(mode="json"))
+    assert type(report).model_validate_json(report.model_dump_json()) == report
 
 
 # --- Sudachi's input limit

@@ -15,7 +15,7 @@ coverage rules are documented in ``docmodel.nlp``.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -238,15 +238,6 @@ def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = Fals
         if flag:  # the words-only units of a text analysed with phrases
             results.setdefault((text, False), found.model_copy(update={"phrases": None}))
     return [results[t, f] if (t, f) in results else _empty(t, f) for t, f in zip(texts, flags)]
-
-
-def segment_units(units: Iterable[object], *, phrases: bool | Sequence[bool] = False, **options) -> list[object]:
-    """Fill ``unit.nlp`` in place for objects with ``text`` and ``nlp``; returns the units."""
-    units = list(units)
-    found = segment_texts([u.text for u in units], phrases=phrases, **options)
-    for unit, segmentation in zip(units, found):
-        unit.nlp = segmentation
-    return units
 
 
 def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
