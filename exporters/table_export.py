@@ -4,10 +4,10 @@ Both hold every ordinary table once, parts printed over several slides joined
 (``docmodel.table_view.analyst_tables``); Q&A grid slides are in ``<stem>.qa.*``.
 
 - XLSX: one sheet per table, named by its key (caption id, e.g. 表2-1, or the printed
-  table id when uncaptioned). The caption is in A1, notes printed above the table
-  follow it, then a blank row, then the grid: spanning cells are merged ranges, header
-  rows bold on grey. Notes printed below follow the grid after a blank row. The grid's
-  range is the sheet-scoped defined name ``grid``.
+  table id when uncaptioned). The caption is in A1, the grid starts at A3: spanning
+  cells are merged ranges, header rows bold on grey (and frozen). The ※ notes follow the
+  grid after a blank row, wherever the slide prints them (``note_position`` in the JSON
+  says where). The grid's range is also the sheet-scoped defined name ``grid``.
 - Parquet, long form: one row per cell at its top-left position (columns in
   ``TABLE_CELL_SCHEMA``); a spanning cell is one row with its rowspan/colspan.
 """
@@ -41,6 +41,7 @@ TABLE_CELL_SCHEMA = pa.schema([
 XLSX_SUFFIX = ".tables.xlsx"
 PARQUET_SUFFIX = ".tables.parquet"
 GRID_NAME = "grid"
+GRID_TOP_ROW = 3  # caption in row 1, a blank row, then the grid
 MAX_SHEET_NAME = 31  # Excel's limit
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
@@ -81,12 +82,7 @@ def _write_sheet(ws, view: TableView) -> None:
     from openpyxl.workbook.defined_name import DefinedName
 
     _put(ws, 1, 1, view.caption or view.key).font = Font(bold=True)
-    line = 2
-    if view.note_position == "above":
-        for note in view.notes:
-            _put(ws, line, 1, note.text)
-            line += 1
-    top = line + 1  # a blank row between the caption (and notes) and the grid
+    top = GRID_TOP_ROW  # a blank row between the caption and the grid
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     wrap = Alignment(wrap_text=True, vertical="top")
     for cell in view.cells:
@@ -102,9 +98,8 @@ def _write_sheet(ws, view: TableView) -> None:
     ws.defined_names[GRID_NAME] = DefinedName(GRID_NAME, attr_text=f"{quote_sheetname(ws.title)}!{ref}")
     if view.header_rows:
         ws.freeze_panes = ws.cell(row=top + view.header_rows, column=1)
-    if view.note_position != "above":
-        for n, note in enumerate(view.notes):
-            _put(ws, bottom + 2 + n, 1, note.text)
+    for n, note in enumerate(view.notes):
+        _put(ws, bottom + 2 + n, 1, note.text)
     for col in range(1, view.n_cols + 1):
         ws.column_dimensions[get_column_letter(col)].width = 24
 

@@ -16,7 +16,7 @@ import pytest
 from docmodel.document import BBox, Cell, DocumentInfo, PipelineInfo, Source, SurveyReport, Table
 from evaluation.tables import _positions
 from evaluation.truth import TruthTable, load_truth, truth_tables
-from exporters.table_export import GRID_NAME, TABLE_CELL_SCHEMA, sheet_names, write_table_exports
+from exporters.table_export import GRID_NAME, GRID_TOP_ROW, TABLE_CELL_SCHEMA, sheet_names, write_table_exports
 from extractors.document.qa_grid import extract_qa_grids
 from extractors.document.table_join import join_logical_tables
 from extractors.document.unit_ids import number_report_units, number_table_units
@@ -157,11 +157,13 @@ def test_xlsx_and_parquet_round_trip(corpus, tmp_path):
         assert len(ws.merged_cells.ranges) == len(spanning)
         (_, ref), = ws.defined_names[GRID_NAME].destinations
         top = int(ref.split(":")[0].split("$")[-1])
+        assert top == GRID_TOP_ROW and ws.cell(2, 1).value is None
         for cell in view.cells:
             assert ws.cell(top + cell.row, 1 + cell.col).font.b == cell.is_header
-        notes = [n.text for n in view.notes]
-        texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value in notes]
-        assert texts == notes
+        # Notes below the grid, after a blank row.
+        below = top + view.n_rows + 1
+        assert [ws.cell(below + n, 1).value for n in range(len(view.notes))] == [n.text for n in view.notes]
+        assert ws.max_row == (below + len(view.notes) - 1 if view.notes else top + view.n_rows - 1)
 
     long = pq.read_table(parquet)
     assert long.schema == TABLE_CELL_SCHEMA
