@@ -150,20 +150,34 @@ def test_identical_texts_are_analysed_once(nlp):
     assert mixed[0].sentences == mixed[2].sentences and mixed[0].entities == mixed[2].entities
 
 
-def test_texts_seen_before_come_from_the_cache(nlp):
-    class NoModel:
-        def pipe(self, *args, **kwargs):
-            raise AssertionError("the model ran on a text it had analysed")
-
-        pipe_names: list[str] = []
+def test_texts_seen_before_come_from_the_cache(nlp, monkeypatch):
+    from extractors.nlp import segment
 
     first = segment_texts(["キャッシュの文です。", "句も取る文です。"], phrases=[False, True], nlp=nlp)
+    seen: list[str] = []
+    real_run = segment._run
+
+    def counting_run(model, texts, *args):
+        seen.extend(texts)
+        return real_run(model, texts, *args)
+
+    monkeypatch.setattr(segment, "_run", counting_run)
     again = segment_texts(["句も取る文です。", "キャッシュの文です。", "句も取る文です。"], phrases=[False, False, True],
-                          nlp=NoModel())
+                          nlp=nlp)
+    assert seen == []
     assert again[1] is first[0] and again[2] is first[1]
     assert again[0].phrases is None and again[0].sentences == first[1].sentences
-    with pytest.raises(AssertionError, match="had analysed"):
-        segment_texts(["キャッシュの文です。"], phrases=True, nlp=NoModel())  # phrases were never asked for
+    segment_texts(["キャッシュの文です。"], phrases=True, nlp=nlp)  # phrases were never asked for
+    assert seen == ["キャッシュの文です。"]
+
+    class OtherModel:
+        pipe_names: list[str] = []
+
+        def pipe(self, *args, **kwargs):
+            raise AssertionError("another model runs on its own")
+
+    with pytest.raises(AssertionError, match="its own"):  # a cache entry is the model's that made it
+        segment_texts(["キャッシュの文です。"], nlp=OtherModel())
 
 
 def test_model_is_loaded_once_per_process(nlp):

@@ -178,30 +178,36 @@ def model_texts(texts: Sequence[str], phrases: bool | Sequence[bool] = False) ->
 
 
 class _TextCache:
-    """Analyses by text, least recently used dropped first; a phrases analysis serves both flags."""
+    """Analyses by (model, text), least recently used dropped first; a phrases analysis
+    serves both flags. The models are kept alive so that their ids stay theirs."""
 
     def __init__(self, size: int):
         self.size = size
-        self._found: OrderedDict[str, tuple[bool, Segmentation]] = OrderedDict()
+        self._found: OrderedDict[tuple[int, str], tuple[bool, Segmentation]] = OrderedDict()
+        self._models: dict[int, object] = {}
 
-    def get(self, text: str, phrases: bool) -> Segmentation | None:
-        hit = self._found.get(text)
+    def get(self, model: object, text: str, phrases: bool) -> Segmentation | None:
+        key = (id(model), text)
+        hit = self._found.get(key)
         if hit is None or (phrases and not hit[0]):
             return None
-        self._found.move_to_end(text)
+        self._found.move_to_end(key)
         has_phrases, found = hit
         return found if has_phrases == phrases else found.model_copy(update={"phrases": None})
 
-    def put(self, text: str, phrases: bool, found: Segmentation) -> None:
-        if text in self._found and self._found[text][0] and not phrases:
+    def put(self, model: object, text: str, phrases: bool, found: Segmentation) -> None:
+        key = (id(model), text)
+        if key in self._found and self._found[key][0] and not phrases:
             return
-        self._found[text] = (phrases, found)
-        self._found.move_to_end(text)
+        self._models[id(model)] = model
+        self._found[key] = (phrases, found)
+        self._found.move_to_end(key)
         while len(self._found) > self.size:
             self._found.popitem(last=False)
 
     def clear(self) -> None:
         self._found.clear()
+        self._models.clear()
 
 
 TEXT_CACHE = _TextCache(TEXT_CACHE_SIZE)
@@ -214,7 +220,7 @@ def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = Fals
     """Segment each text; ``phrases`` (one flag, or one per text) adds bunsetu phrases.
 
     Empty and whitespace-only texts skip the model. Each distinct text is analysed once
-    (``model_texts``), or not at all when ``cache`` has it; identical (text, phrases)
+    (``model_texts``), or not at all when ``cache`` has it from the same model; identical (text, phrases)
     pairs share one ``Segmentation`` object: treat results as read-only.
     """
     flags = _flags(texts, phrases)
@@ -222,18 +228,19 @@ def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = Fals
         settings = SegmentSettings(batch_size=batch_size, chunks=settings.chunks)
     results: dict[tuple[str, bool], Segmentation] = {}
     todo_by_flag = model_texts(texts, flags)
+    model = nlp if nlp is not None or not any(todo_by_flag.values()) else load_nlp()
     for flag, todo in todo_by_flag.items():
         if cache is not None:
-            cached = {t: cache.get(t, flag) for t in todo}
+            cached = {t: cache.get(model, t, flag) for t in todo}
             results.update(((t, flag), s) for t, s in cached.items() if s is not None)
             todo_by_flag[flag] = [t for t in todo if cached[t] is None]
     for flag, todo in todo_by_flag.items():
         if todo:
-            done = _run(nlp or load_nlp(), todo, flag, n_process, settings)
+            done = _run(model, todo, flag, n_process, settings)
             for text, found in zip(todo, done):
                 results[text, flag] = found
                 if cache is not None:
-                    cache.put(text, flag, found)
+                    cache.put(model, text, flag, found)
     for (text, flag), found in list(results.items()):
         if flag:  # the words-only units of a text analysed with phrases
             results.setdefault((text, False), found.model_copy(update={"phrases": None}))
