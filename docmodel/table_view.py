@@ -12,6 +12,7 @@ covering several positions (rowspan/colspan) is listed once, at its top-left.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -100,6 +101,14 @@ def printed_table_view(table: Table, key: str | None = None) -> TableView:
     )
 
 
+def _distinct_notes(notes: Iterable[Note]) -> list[Note]:
+    """Notes of all parts, each text once: a legend repeated on every slide is one legend."""
+    seen: dict[str, Note] = {}
+    for note in notes:
+        seen.setdefault(note.text, note)
+    return list(seen.values())
+
+
 def logical_table_view(logical: LogicalTable, tables: dict[str, Table]) -> TableView:
     """A logical table's parts joined: its rows resolved to the parts' cells."""
     by_id = {cell.id: (table, cell) for ref in logical.parts for table in [tables[ref.table_id]]
@@ -118,7 +127,7 @@ def logical_table_view(logical: LogicalTable, tables: dict[str, Table]) -> Table
         caption_unit_id=first.caption_unit_id, header_rows=logical.header_rows,
         n_rows=max([len(logical.rows)] + [c.row + c.rowspan for c in cells]), n_cols=logical.n_cols,
         cells=cells, table_ids=[t.id for t in parts], pages=[t.page for t in parts],
-        notes=[n for t in parts for n in t.notes], note_position=first.note_position,
+        notes=_distinct_notes(n for t in parts for n in t.notes), note_position=first.note_position,
     )
 
 

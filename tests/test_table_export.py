@@ -160,7 +160,10 @@ def test_xlsx_and_parquet_round_trip(corpus, tmp_path):
         assert top == GRID_TOP_ROW and ws.cell(2, 1).value is None
         for cell in view.cells:
             assert ws.cell(top + cell.row, 1 + cell.col).font.b == cell.is_header
-        # Notes below the grid, after a blank row.
+        # Notes below the grid, after a blank row; a legend repeated on every part once.
+        assert len({n.text for n in view.notes}) == len(view.notes)
+        parts = [t for t in report.tables if t.id in view.table_ids]
+        assert {n.text for n in view.notes} == {n.text for t in parts for n in t.notes}
         below = top + view.n_rows + 1
         assert [ws.cell(below + n, 1).value for n in range(len(view.notes))] == [n.text for n in view.notes]
         assert ws.max_row == (below + len(view.notes) - 1 if view.notes else top + view.n_rows - 1)
