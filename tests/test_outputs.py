@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import duckdb
-
-from exporters import write_outputs
 from test_nlp_tables import segmentation
 from test_table_export import truth_report
+
+from exporters import write_outputs
 
 
 def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
@@ -23,7 +23,8 @@ def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no temp files
 
     con = duckdb.connect()
-    ((version, grids),) = con.sql(f"SELECT schema_version, len(qa_grids) FROM read_json('{tmp_path / 'r.json'}')").fetchall()
+    report_json = f"read_json('{tmp_path / 'r.json'}')"
+    ((version, grids),) = con.sql(f"SELECT schema_version, len(qa_grids) FROM {report_json}").fetchall()
     assert (version, grids) == ("survey-report/2-0-0", len(report.qa_grids))
     kinds = dict(con.sql(f"DESCRIBE SELECT * FROM read_json('{tmp_path / 'r.json'}')").fetchall()[i][:2]
                  for i in range(3))
