@@ -82,6 +82,17 @@ def test_matrix_float_noise_not_upright():
     assert result.recall >= TARGET and result.precision >= TARGET
 
 
+def test_upright_flag_raised_on_horizontal_chars_only():
+    """Noise hides horizontal chars from the stages that filter on ``upright``; a turned
+    char pdfminer calls upright keeps its flag (the table stage reads it as cell text)."""
+    noisy = {"upright": False, "matrix": (0.61, -3.4e-08, -9.4e-09, 0.61, 80.6, 759.8)}
+    turned_upright = {"upright": True, "matrix": (-1e-08, -0.604, 0.606, -1e-08, 156.2, 655.5)}
+    turned = {"upright": False, "matrix": (0.0, 6.85, -6.89, 0.0, 86.0, 490.0)}
+    mark_upright([noisy, turned_upright, turned])
+    assert noisy["upright"] and turned_upright["upright"] and not turned["upright"]
+    assert is_horizontal(noisy) and not is_horizontal(turned_upright) and not is_horizontal(turned)
+
+
 def test_rotated_axis_labels():
     """Year labels turned 90° (read bottom to top) under a chart are lines, not dropped."""
     path = REGRESSIONS / "rotated-axis-labels.pdf"

@@ -3,7 +3,8 @@
 pdfminer's ``upright`` flag is ``a·d > 0 and b·c <= 0`` on the char's text matrix
 ``(a, b, c, d)``, so float noise in a matrix that is horizontal for every practical
 purpose (``b = -3.4e-08, c = -9.4e-09``, as written by some Office exports and DTP
-tools) marks a plainly horizontal char as not upright. We read the baseline's direction
+tools) marks a plainly horizontal char as not upright, and noise in a turned one
+(``a = d = -1e-8``) marks it upright. We read the baseline's direction
 instead: the vector ``(a, b)``. A rotated char (a y-axis label, a vertical row-group
 label turned 90°) keeps a baseline across the page.
 
@@ -32,10 +33,13 @@ def is_horizontal(char: dict, settings: OrientationSettings = OrientationSetting
 
 
 def mark_upright(chars: list[dict], settings: OrientationSettings = OrientationSettings()) -> list[dict]:
-    """Set each char's ``upright`` to what its baseline says, in place; returns ``chars``.
+    """Flag every horizontal char ``upright``, in place; returns ``chars``.
 
-    The stages that read ``page.chars`` themselves then agree with the line grouping.
+    The stages that read ``page.chars`` themselves (table cells) then see the text the
+    noise hid. A flag pdfminer set on a turned char (noise the other way: ``a·d`` at
+    1e-16 > 0) is left as it is: the table stage reads those as cell text today.
     """
     for char in chars:
-        char["upright"] = is_horizontal(char, settings)
+        if not char.get("upright", True) and is_horizontal(char, settings):
+            char["upright"] = True
     return chars
