@@ -79,7 +79,12 @@ def _parse_failure(exc: Exception) -> IngestFailure:
 def _has_text_layer(pdf: pdfplumber.PDF) -> bool:
     # Stops at the first page with a char: one page parsed for a normal file; the
     # parsed layout is cached on the page, so extraction does not pay for it again.
-    return any(page.chars for page in pdf.pages)
+    # A page without text is dropped at once: a long scan must not pile up in memory.
+    for page in pdf.pages:
+        if page.chars:
+            return True
+        page.close()
+    return False
 
 
 def open_source(path: Path | str, limits: SourceLimits = SourceLimits()) -> tuple[pdfplumber.PDF, Source]:
