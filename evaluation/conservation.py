@@ -27,12 +27,12 @@ from pathlib import Path
 import pdfplumber
 
 from docmodel.document import SurveyReport
-from extractors.text.normalize import BULLET_MARKERS, PRIVATE_USE_GLYPHS, is_private_use, normalize_chars
+from extractors.text.markers import BULLET_GLYPHS
+from extractors.text.normalize import is_private_use, normalize_chars
 
-# Glyphs a report may keep apart from the text (a block's marker) or print as rules:
-# the project's bullet markers and what private-use glyphs map to, and the arrows and
-# dashes office exports draw as bullets.
-_MARKER_GLYPHS = set(BULLET_MARKERS) | set(PRIVATE_USE_GLYPHS.values()) | set("▫➤▶►→✔―")
+# Glyphs a report may keep apart from the text (a block's marker): the project's bullet
+# glyphs (printed and normalised), and the arrows and dashes office exports draw as bullets.
+_MARKER_GLYPHS = set(BULLET_GLYPHS) | set("▫➤▶►→✔―")
 DROPPED = frozenset(_MARKER_GLYPHS | {unicodedata.normalize("NFKC", c) for c in _MARKER_GLYPHS})
 
 

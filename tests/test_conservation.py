@@ -20,7 +20,7 @@ from docmodel.document import Block
 from evaluation.conservation import conservation, conserved_chars
 from extractors.page.extract import extract_page
 from extractors.page.lines import group_lines
-from extractors.page.orientation import is_horizontal, mark_upright
+from extractors.page.orientation import is_horizontal
 from extractors.pipeline import extract_report
 
 HERE = Path(__file__).parent
@@ -75,22 +75,21 @@ def test_matrix_float_noise_not_upright():
         chars = pdf.pages[0].chars
         noisy = [c for c in chars if not c["upright"]]
         assert len(noisy) > 800 and all(is_horizontal(c) for c in noisy)
-        lines = group_lines(mark_upright(chars))
+        lines = group_lines(chars)
     assert not any(line.rotated for line in lines)
     assert any(line.raw_text.startswith("Q1 貴社の主たる業種をお教えください。") for line in lines)
     result = _page_conservation(path)
     assert result.recall >= TARGET and result.precision >= TARGET
 
 
-def test_upright_flag_raised_on_horizontal_chars_only():
-    """Noise hides horizontal chars from the stages that filter on ``upright``; a turned
-    char pdfminer calls upright keeps its flag (the table stage reads it as cell text)."""
+def test_orientation_from_the_baseline_not_pdfminers_flag():
+    """Noise makes pdfminer call a horizontal char not upright, and a turned one upright."""
     noisy = {"upright": False, "matrix": (0.61, -3.4e-08, -9.4e-09, 0.61, 80.6, 759.8)}
-    turned_upright = {"upright": True, "matrix": (-1e-08, -0.604, 0.606, -1e-08, 156.2, 655.5)}
+    turned_called_upright = {"upright": True, "matrix": (-1e-08, -0.604, 0.606, -1e-08, 156.2, 655.5)}
     turned = {"upright": False, "matrix": (0.0, 6.85, -6.89, 0.0, 86.0, 490.0)}
-    mark_upright([noisy, turned_upright, turned])
-    assert noisy["upright"] and turned_upright["upright"] and not turned["upright"]
-    assert is_horizontal(noisy) and not is_horizontal(turned_upright) and not is_horizontal(turned)
+    italic = {"upright": True, "matrix": (10.0, 0.0, 2.1, 10.0, 0.0, 0.0)}
+    assert is_horizontal(noisy) and is_horizontal(italic)
+    assert not is_horizontal(turned_called_upright) and not is_horizontal(turned)
 
 
 def test_rotated_axis_labels():
@@ -99,7 +98,7 @@ def test_rotated_axis_labels():
     with pdfplumber.open(path) as pdf:
         page = pdf.pages[0]
         rotated = [c for c in page.chars if not is_horizontal(c)]
-        lines = group_lines(mark_upright(page.chars))
+        lines = group_lines(page.chars)
         extraction = extract_page(page, 1)
     assert len(rotated) > 200
     labels = [line for line in lines if line.rotated]
@@ -138,7 +137,7 @@ def test_every_char_becomes_part_of_a_line(path):
     """The line stage loses nothing: rotated, skewed or stray, every char is in a line."""
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
-            lines = group_lines(mark_upright(page.chars))
+            lines = group_lines(page.chars)
             printed = conserved_chars("".join(c["text"] for c in page.chars))
             assert conserved_chars("".join(line.raw_text for line in lines)) == printed, page.page_number
             page.close()

@@ -16,7 +16,6 @@ from docmodel.document import Block, Page, PageError, Table
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, group_lines
-from extractors.page.orientation import mark_upright
 from extractors.page.tables import extract_tables
 
 
@@ -62,8 +61,7 @@ def _stage(name: str) -> Iterator[None]:
 
 def extract_page(page: pdfplumber.page.Page, page_number: int) -> PageExtraction:
     with _stage("lines"):
-        # pdfminer's upright flag trips on float noise; the table stage reads page.chars itself.
-        lines = group_lines(mark_upright(page.chars))
+        lines = group_lines(page.chars)
     with _stage("tables"):
         tables, consumed = _tables(page, lines, page_number)
     free = {i for i in range(len(lines)) if i not in consumed}

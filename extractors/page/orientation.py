@@ -24,22 +24,11 @@ class OrientationSettings:
 
 
 def is_horizontal(char: dict, settings: OrientationSettings = OrientationSettings()) -> bool:
-    """Whether the char is set on a left-to-right horizontal baseline."""
+    """Whether the char is set on a left-to-right horizontal baseline (pdfminer's
+    ``upright`` is read only when a char carries no matrix)."""
     matrix = char.get("matrix")
     if not matrix:
         return bool(char.get("upright", True))
     a, b = matrix[0], matrix[1]
     return a > 0 and abs(b) <= settings.max_skew * a
 
-
-def mark_upright(chars: list[dict], settings: OrientationSettings = OrientationSettings()) -> list[dict]:
-    """Flag every horizontal char ``upright``, in place; returns ``chars``.
-
-    The stages that read ``page.chars`` themselves (table cells) then see the text the
-    noise hid. A flag pdfminer set on a turned char (noise the other way: ``a·d`` at
-    1e-16 > 0) is left as it is: the table stage reads those as cell text today.
-    """
-    for char in chars:
-        if not char.get("upright", True) and is_horizontal(char, settings):
-            char["upright"] = True
-    return chars
