@@ -115,6 +115,7 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
     blocks = score_pages(pdf_path.name, extractions, truth)
     qa = score_grids(report.qa_grids, truth)
     return {
+        "conservation": conservation_of(pdf_path, report),
         "tool": "ours",
         "pages": len(page_seconds),
         "seconds": seconds,
@@ -136,6 +137,28 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
                "grids_expected": qa.grids_expected},
         "leaks": leaked_count(report),
     }
+
+
+def conservation_of(pdf_path: Path, report) -> dict:
+    """Text conservation of one report (evaluation.conservation), as plain data."""
+    from evaluation.conservation import conservation
+
+    result = conservation(pdf_path, report)
+    return {"file": result.file, "chars": result.printed, "recall": result.recall, "precision": result.precision,
+            "summary": result.summary()}
+
+
+def worker_whole_file(pdf_path: Path) -> dict:
+    """The pipeline as the flows run it (``extract_report``, no NLP) on one PDF: wall and
+    CPU seconds, peak RSS of this fresh process, then (not timed) its text conservation."""
+    from extractors.pipeline import extract_report
+
+    started, cpu = time.perf_counter(), time.process_time()
+    report = extract_report(pdf_path)
+    out = {"tool": "whole-file", "file": pdf_path.name, "pages": len(report.pages),
+           "failed_pages": report.failed_pages, "seconds": time.perf_counter() - started,
+           "cpu_seconds": time.process_time() - cpu, "max_rss_mb": _rss_mb()}
+    return {**out, "conservation": conservation_of(pdf_path, report)}
 
 
 def worker_floor(pdf_path: Path) -> dict:
@@ -431,6 +454,16 @@ def print_report(result: dict, console) -> None:
                           f"{w['seconds']:.2f}", f"{w['pages_per_second']:.2f}", "")
     console.print(speed)
 
+    whole_files = result.get("whole_files") or []
+    if whole_files:
+        largest = max(whole_files, key=lambda w: w["pages"])
+        console.print(f"largest corpus PDF, whole pipeline without NLP: {largest['file']}: {largest['pages']} pages, "
+                      f"{largest['seconds']:.1f} s ({largest['cpu_seconds']:.1f} s CPU), "
+                      f"peak RSS {largest['max_rss_mb']:.0f} MB, {largest['failed_pages']} failed pages")
+    console.print("text conservation (every printed character in the report once):")
+    for conserved in [f["ours"]["conservation"] for f in result["files"]] + [w["conservation"] for w in whole_files]:
+        console.print(f"  {conserved['summary']}")
+
     for name, measured, target, met in result["goals"]:
         mark = "—" if met is None else ("[green]met[/]" if met else "[red]not met[/]")
         console.print(f"goal: {name}: {_num(measured, '.2f')}× (target {target}) {mark}")
@@ -448,12 +481,18 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
         raise SystemExit(f"no PDF with a truth YAML in {corpus}")
     load_before = os.getloadavg()
     per_file = [bench_file(pdf, peers, with_nlp, lambda msg: console.log(msg)) for pdf in pdfs]
+    whole_files = []
+    if not files:  # every other PDF (the real government ones): conservation, and the largest's cost
+        for pdf in sorted(set(corpus.rglob("*.pdf")) - set(pdfs)):
+            console.log(f"{pdf.name}: whole file, conservation")
+            whole_files.append(_run_worker("whole-file", pdf))
     result = _result(per_file, peers, None, load_before)
+    result["whole_files"] = whole_files
     write_result(result, stamped=False)  # the scores are kept even if the throughput run fails
     if with_parallel:
         console.log("whole corpus with 1 and 2 worker processes")
         try:
-            result = _result(per_file, peers, parallel_throughput(corpus), load_before)
+            result = {**_result(per_file, peers, parallel_throughput(corpus), load_before), "whole_files": whole_files}
         except (Exception, SystemExit) as exc:
             console.log(f"[red]parallel throughput failed[/]: {type(exc).__name__}: {exc}")
             result["parallel"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -503,7 +542,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.worker:  # internal: one measurement in this fresh process
         kind, pdf = args.worker[0], Path(args.worker[1])
-        data = worker_ours(pdf, args.nlp) if kind == "ours" else worker_floor(pdf)
+        workers = {"ours": lambda: worker_ours(pdf, args.nlp), "floor": lambda: worker_floor(pdf),
+                   "whole-file": lambda: worker_whole_file(pdf)}
+        data = workers[kind]()
         print(json.dumps(data, ensure_ascii=False))
         return 0
     peers = [p for p in args.peers.split(",") if p]

@@ -1,4 +1,5 @@
-"""Score every corpus PDF against its truth, one extraction per file.
+"""Score every corpus PDF against its truth, one extraction per file; then text
+conservation (truth-free) on every PDF under the folder, real government PDFs included.
 
     python -m evaluation tests/corpus
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from docmodel.document import SurveyReport
 from evaluation.blocks import BlockScore, score_report
+from evaluation.conservation import FileConservation, conservation
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
 from evaluation.tables import score_predicted_tables
@@ -27,6 +29,7 @@ class FileScores:
     qa: QAScore
     leaks: list[str]
     seconds: float
+    conservation: FileConservation
 
 
 def score_file(pdf_path: Path, report: SurveyReport | None = None) -> FileScores:
@@ -41,6 +44,7 @@ def score_file(pdf_path: Path, report: SurveyReport | None = None) -> FileScores
         qa=score_grids(report.qa_grids, truth),
         leaks=report_leaks(report),
         seconds=seconds,
+        conservation=conservation(pdf_path, report),
     )
 
 
@@ -50,13 +54,20 @@ def corpus_pdfs(folder: Path) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else Path("tests/corpus")
-    header = f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} {'leaks':>5} {'sec':>6}"
+    header = (f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} "
+              f"{'leaks':>5} {'recall':>7} {'precis.':>7} {'sec':>6}")
     print(header)
+    conserved: dict[Path, FileConservation] = {}
     for pdf in corpus_pdfs(folder):
         s = score_file(pdf)
+        conserved[pdf] = s.conservation
         print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
               f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
-              f"{len(s.leaks):5d} {s.seconds:6.1f}")
+              f"{len(s.leaks):5d} {s.conservation.recall:7.4f} {s.conservation.precision:7.4f} {s.seconds:6.1f}")
+    print("\nText conservation (every printed character in the report once; recall/precision per file):")
+    for pdf in sorted(Path(folder).rglob("*.pdf")):
+        result = conserved.get(pdf) or conservation(pdf, extract_report(pdf))
+        print(f"  {result.summary()}", flush=True)
     return 0
 
 

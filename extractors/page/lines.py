@@ -3,6 +3,10 @@
 Office exports write text box by text box and line by line, so the content-stream order
 of ``page.chars`` is already the reading order inside a text box; we cut a line where the
 baseline moves or the pen jumps far ahead (another text box at the same height).
+
+Rotated text (a y-axis label, a row-group label turned 90° in a table's first column)
+is grouped the same way into its own lines: chars that stack in one column, read along
+their baseline (bottom to top for text turned left, top to bottom for text turned right).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from statistics import median
 
 from extractors.geometry import BBox
 from extractors.page.colour import RGB, char_rgb
+from extractors.page.orientation import OrientationSettings, is_horizontal
 from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
 
@@ -32,6 +37,7 @@ class LineSettings:
     backstep_tolerance: float = 0.5
     # A gap wider than this share of the font size, with no space char, prints a space.
     space_gap: float = 0.3
+    orientation: OrientationSettings = OrientationSettings()
 
 
 @dataclass
@@ -50,6 +56,8 @@ class TextLine:
     size: float
     fontname: str
     color: RGB | None
+    # Set on a line of rotated chars: its text runs down or up the page, not across.
+    rotated: bool = False
 
     @property
     def text(self) -> str:
@@ -101,49 +109,111 @@ def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
     return char["x0"] - prev["x1"] <= settings.max_gap * size
 
 
-def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings) -> TextLine:
+def _matrix(char: dict) -> tuple:
+    return char.get("matrix") or (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _turned_past_45(char: dict) -> bool:
+    a, b = _matrix(char)[:2]
+    return abs(b) > abs(a)
+
+
+def _rotated_size(char: dict) -> float:
+    # pdfminer's size is the box height; a char turned 90° has its type size across x.
+    return char["x1"] - char["x0"] if _turned_past_45(char) else char["size"]
+
+
+def _box_gap(prev: dict, char: dict) -> float:
+    """The empty space between two char boxes, whichever side they touch (0 when overlapping)."""
+    return max(char["x0"] - prev["x1"], prev["x0"] - char["x1"],
+               char["top"] - prev["bottom"], prev["top"] - char["bottom"], 0.0)
+
+
+def _forward_gap(prev: dict, char: dict) -> float:
+    # Horizontal text: only a gap ahead prints a space (CJK punctuation overlaps back).
+    return char["x0"] - prev["x1"]
+
+
+def _continues_rotated(run: list[dict], char: dict, settings: LineSettings) -> bool:
+    prev = run[-1]
+    turned_same_way = (_matrix(prev)[1] > 0) == (_matrix(char)[1] > 0)
+    size = max(_rotated_size(prev), _rotated_size(char), 1.0)
+    if _turned_past_45(char):  # one column: the boxes' centres line up across x
+        shift = abs((char["x0"] + char["x1"]) - (prev["x0"] + prev["x1"])) / 2
+    else:
+        shift = abs((char["top"] + char["bottom"]) - (prev["top"] + prev["bottom"])) / 2
+    return turned_same_way and shift <= settings.baseline_tolerance * size and \
+        _box_gap(prev, char) <= settings.max_gap * size
+
+
+def _baseline_offset(char: dict, direction: tuple[float, float]) -> float:
+    """How far along a baseline ``(a, b)`` (PDF space, y up) the char sits; y is measured down."""
+    a, b = direction
+    return a * (char["x0"] + char["x1"]) / 2 - b * (char["top"] + char["bottom"]) / 2
+
+
+def _text_of(chars: list[dict], sizes: list[float], gap, settings: LineSettings) -> str:
     parts: list[str] = []
     prev = None
-    for char in chars:
+    for char, size in zip(chars, sizes):
         if prev is not None and char["text"] != " " and prev["text"] != " ":
-            if char["x0"] - prev["x1"] > settings.space_gap * char["size"]:
+            if gap(prev, char) > settings.space_gap * size:
                 parts.append(" ")
         parts.append(char["text"])
         prev = char
+    return "".join(parts).strip()
+
+
+def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings, rotated: bool = False) -> TextLine:
+    if rotated:
+        direction = _matrix(chars[0])[:2]
+        order = sorted(range(len(chars)), key=lambda k: _baseline_offset(chars[k], direction))
+        chars, char_ids = [chars[k] for k in order], [char_ids[k] for k in order]
+        sizes = [_rotated_size(c) for c in chars]
+        raw_text = _text_of(chars, sizes, _box_gap, settings)
+    else:
+        sizes = [c["size"] for c in chars]
+        raw_text = _text_of(chars, sizes, _forward_gap, settings)
     fonts = Counter(c["fontname"] for c in chars if c["text"].strip())
-    visible = [c for c in chars if c["text"].strip()] or chars
+    visible = [(c, size) for c, size in zip(chars, sizes) if c["text"].strip()] or list(zip(chars, sizes))
     return TextLine(
         chars=chars,
         char_ids=char_ids,
-        raw_text="".join(parts).strip(),
-        x0=min(c["x0"] for c in visible),
-        x1=max(c["x1"] for c in visible),
-        top=min(c["top"] for c in visible),
-        bottom=max(c["bottom"] for c in visible),
-        size=median(c["size"] for c in visible),
+        raw_text=raw_text,
+        x0=min(c["x0"] for c, _ in visible),
+        x1=max(c["x1"] for c, _ in visible),
+        top=min(c["top"] for c, _ in visible),
+        bottom=max(c["bottom"] for c, _ in visible),
+        size=median(size for _, size in visible),
         fontname=fonts.most_common(1)[0][0] if fonts else chars[0]["fontname"],
         # The colour most chars are set in: a coloured bullet glyph does not colour its line.
-        color=Counter(char_rgb(c) for c in visible).most_common(1)[0][0],
+        color=Counter(char_rgb(c) for c, _ in visible).most_common(1)[0][0],
+        rotated=rotated,
     )
 
 
 def group_lines(chars: list[dict], settings: LineSettings = LineSettings(),
                 char_ids: list[int] | None = None) -> list[TextLine]:
-    """Group chars (in content-stream order) into visual lines.
+    """Group chars (in content-stream order) into visual lines, rotated ones included.
 
     ``char_ids`` names each char (default: its index in ``chars``); lines keep them.
+    Lines come in the content-stream order of their first char.
     """
     ids = range(len(chars)) if char_ids is None else char_ids
-    runs: list[list[dict]] = []
-    run_ids: list[list[int]] = []
+    # (rotated?, chars, ids) per run, in order of the run's first char. Horizontal and
+    # rotated text are two separate streams, so a rotated label drawn mid-line does not
+    # cut a line.
+    runs: list[tuple[bool, list[dict], list[int]]] = []
+    last: dict[bool, tuple[bool, list[dict], list[int]]] = {}
     for char, char_id in zip(chars, ids, strict=True):
-        if not char.get("upright", True):
-            continue
-        if runs and _continues(runs[-1], char, settings):
-            runs[-1].append(char)
-            run_ids[-1].append(char_id)
+        rotated = not is_horizontal(char, settings.orientation)
+        run = last.get(rotated)
+        continues = _continues_rotated if rotated else _continues
+        if run is not None and continues(run[1], char, settings):
+            run[1].append(char)
+            run[2].append(char_id)
         else:
-            runs.append([char])
-            run_ids.append([char_id])
-    lines = [_make_line(run, run_id, settings) for run, run_id in zip(runs, run_ids, strict=True)]
+            last[rotated] = (rotated, [char], [char_id])
+            runs.append(last[rotated])
+    lines = [_make_line(run, run_ids, settings, rotated) for rotated, run, run_ids in runs]
     return [line for line in lines if line.raw_text]
