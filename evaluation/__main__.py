@@ -1,4 +1,5 @@
-"""Score every corpus PDF against its truth, one extraction per file.
+"""Score every corpus PDF against its truth, one extraction per file; then the real
+government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``).
 
     python -m evaluation tests/corpus
 """
@@ -14,6 +15,7 @@ from docmodel.document import SurveyReport
 from evaluation.blocks import BlockScore, score_report
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
+from evaluation.realworld import print_real_scores, real_pdfs, score_real_file
 from evaluation.tables import score_predicted_tables
 from evaluation.truth import load_truth
 from extractors.pipeline import extract_report
@@ -57,6 +59,10 @@ def main(argv: list[str]) -> int:
         print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
               f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
               f"{len(s.leaks):5d} {s.seconds:6.1f}")
+    real = real_pdfs(folder / "real")
+    if real:
+        print()
+        print_real_scores([score_real_file(pdf) for pdf in real])
     return 0
 
 
