@@ -26,6 +26,9 @@ class GridSettings:
     min_border_cover: float = 0.6
     # Filled rects at least this share of the page are page backgrounds, not cells.
     background_share: float = 0.5
+    # Between two grid lines closer than this (points) no text fits: a double rule or a
+    # cell's inset frame (JUST PDF draws both), not a column or row of its own.
+    max_sliver: float = 6.0
     # Smallest grid that counts as a table (a one-row grid is a framed box, not a table).
     min_rows: int = 2
     min_cols: int = 2
@@ -77,6 +80,22 @@ class Grid:
         return {"x0": self.xs[0], "top": self.ys[0], "x1": self.xs[-1], "bottom": self.ys[-1]}
 
 
+def _is_box_path(curve: dict, tol: float = 0.5) -> bool:
+    """A path that only visits its bbox's corners: a rectangle drawn as a path (producers
+    without a rect operator draw rulings and cell fills this way)."""
+    pts = curve.get("pts") or []
+    if len(pts) < 4:
+        return False
+    x0, x1, top, bottom = curve["x0"], curve["x1"], curve["top"], curve["bottom"]
+    return all((abs(x - x0) <= tol or abs(x - x1) <= tol) and (abs(y - top) <= tol or abs(y - bottom) <= tol)
+               for x, y in pts)
+
+
+def box_shapes(page) -> list[dict]:
+    """Rects and rectangle-shaped paths, alike."""
+    return list(page.rects) + [c for c in page.curves if _is_box_path(c)]
+
+
 def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical rulings from lines, thin rects and filled cell rects."""
     horizontals: list[Segment] = []
@@ -87,7 +106,7 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
             horizontals.append(Segment((line["top"] + line["bottom"]) / 2, line["x0"], line["x1"]))
         elif abs(line["x0"] - line["x1"]) <= settings.max_rule_width:
             verticals.append(Segment((line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]))
-    for rect in page.rects:
+    for rect in box_shapes(page):
         width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
         if height <= settings.max_rule_width and width > settings.max_rule_width:
             horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
@@ -197,9 +216,57 @@ def recover_spans(xs: list[float], ys: list[float], horizontals: list[Segment], 
     return cells
 
 
+def _border_rows(segments: list[Segment], pos: float, spans: list[float], settings: GridSettings) -> int:
+    """How many of the grid's rows (or columns) a line at ``pos`` borders."""
+    return sum(_covered(segments, pos, a, b, settings) for a, b in zip(spans, spans[1:]))
+
+
+def drop_slivers(positions: list[float], across: list[float], segments: list[Segment], centres: list[float],
+                 settings: GridSettings) -> list[float]:
+    """Grid lines without the slivers: of two lines closer than ``max_sliver`` with no
+    text between them, the one bordering fewer rows goes (the table's outer border stays)."""
+    out = list(positions)
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        if b - a >= settings.max_sliver or any(a < c < b for c in centres) or len(out) <= 2:
+            i += 1
+            continue
+        if i == 0:
+            drop = i + 1
+        elif i + 1 == len(out) - 1:
+            drop = i
+        else:
+            drop = i + 1 if _border_rows(segments, b, across, settings) <= _border_rows(segments, a, across, settings) else i
+        del out[drop]
+    return out
+
+
+def drop_unused_lines(xs: list[float], ys: list[float], cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
+    """The grid without inner lines that separate no two cells.
+
+    A rule drawn in one place only (a short tick, a cell's inner frame, a border that
+    stops short) still adds a grid line; where no row is split by it, every row spans it
+    and the table would carry a span that every row shares. Such a line is no border.
+    """
+    used_x = {0, len(xs) - 1} | {c.col for c in cells} | {c.col + c.colspan for c in cells}
+    used_y = {0, len(ys) - 1} | {c.row for c in cells} | {c.row + c.rowspan for c in cells}
+    if len(used_x) == len(xs) and len(used_y) == len(ys):
+        return xs, ys, cells
+    col_of = {old: new for new, old in enumerate(sorted(used_x))}
+    row_of = {old: new for new, old in enumerate(sorted(used_y))}
+    kept = [
+        GridCell(row_of[c.row], col_of[c.col], row_of[c.row + c.rowspan] - row_of[c.row],
+                 col_of[c.col + c.colspan] - col_of[c.col], c.x0, c.top, c.x1, c.bottom)
+        for c in cells
+    ]
+    return [xs[i] for i in sorted(used_x)], [ys[i] for i in sorted(used_y)], kept
+
+
 def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
     """Every ruled grid on the page, top to bottom."""
     horizontals, verticals = ruling_segments(page, settings)
+    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in page.chars if c["text"].strip()]
     grids: list[Grid] = []
     for h_ids, v_ids in _components(horizontals, verticals, settings.join_tolerance):
         hs = [horizontals[i] for i in h_ids]
@@ -208,9 +275,14 @@ def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
             continue
         xs = _cluster([v.pos for v in vs], settings.snap_tolerance)
         ys = _cluster([h.pos for h in hs], settings.snap_tolerance)
+        inside = [(x, y) for x, y in centres if xs[0] < x < xs[-1] and ys[0] < y < ys[-1]]
+        xs = drop_slivers(xs, ys, vs, [x for x, _ in inside], settings)
+        ys = drop_slivers(ys, xs, hs, [y for _, y in inside], settings)
         if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
             continue
-        cells = recover_spans(xs, ys, hs, vs, settings)
+        xs, ys, cells = drop_unused_lines(xs, ys, recover_spans(xs, ys, hs, vs, settings))
+        if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
+            continue
         grids.append(Grid(xs, ys, cells, hs, vs))
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids

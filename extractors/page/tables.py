@@ -17,7 +17,7 @@ from extractors.text.captions import looks_like_caption, parse_caption
 from extractors.page.lines import TextLine
 from extractors.text.normalize import join_wrapped_lines
 from extractors.page.table_callouts import CalloutSettings, char_key, find_callouts
-from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, find_grids, is_white
+from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
 from extractors.page.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
 
 
@@ -64,7 +64,7 @@ def _filled_rects(page, grid: Grid) -> list[dict]:
     """Non-white filled rects inside the table (header fill)."""
     box = grid.bbox
     out = []
-    for rect in page.rects:
+    for rect in box_shapes(page):
         if not rect.get("fill") or rect["x1"] - rect["x0"] > 1.01 * (box["x1"] - box["x0"]):
             continue
         if not is_white(rect) and rect["top"] >= box["top"] - 2 and rect["bottom"] <= box["bottom"] + 2:
