@@ -41,6 +41,7 @@ class Segment:
     pos: float
     start: float
     end: float
+    ruled: bool = True  # drawn as a rule (False: the edge of a filled shape)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,14 @@ def box_shapes(page) -> list[dict]:
     return list(page.rects) + [c for c in page.curves if _is_box_path(c)]
 
 
-def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical rulings from lines, thin rects and filled cell rects."""
+def _same_box(shape: dict, box: dict) -> bool:
+    return all(abs(shape[k] - box[k]) < 0.01 for k in ("x0", "top", "x1", "bottom"))
+
+
+def ruling_segments(page, settings: GridSettings = GridSettings(),
+                    exclude: tuple[dict, ...] = ()) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical rulings from lines, thin rects and filled cell rects
+    (shapes in ``exclude``, call-out boxes, bound nothing)."""
     horizontals: list[Segment] = []
     verticals: list[Segment] = []
     page_area = float(page.width) * float(page.height)
@@ -107,6 +114,8 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
         elif abs(line["x0"] - line["x1"]) <= settings.max_rule_width:
             verticals.append(Segment((line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]))
     for rect in box_shapes(page):
+        if any(_same_box(rect, box) for box in exclude):
+            continue
         width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
         if height <= settings.max_rule_width and width > settings.max_rule_width:
             horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
@@ -114,8 +123,10 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
             verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
         elif rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect):
             # A filled cell (header fill) bounds its cell even where no line is drawn.
-            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"]), Segment(rect["bottom"], rect["x0"], rect["x1"])]
-            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"]), Segment(rect["x1"], rect["top"], rect["bottom"])]
+            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"], False),
+                            Segment(rect["bottom"], rect["x0"], rect["x1"], False)]
+            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"], False),
+                          Segment(rect["x1"], rect["top"], rect["bottom"], False)]
     return horizontals, verticals
 
 
@@ -242,6 +253,27 @@ def drop_slivers(positions: list[float], across: list[float], segments: list[Seg
     return out
 
 
+def open_sides(xs: list[float], ys: list[float], horizontals: list[Segment],
+               settings: GridSettings = GridSettings()) -> list[float]:
+    """Column borders with the table's open sides closed: statistics tables often draw no
+    outer vertical rule, their top and bottom rules then reach past the outermost
+    vertical one, and the first or last column lies between."""
+    def ends(pos: float) -> list[Segment]:
+        return [h for h in horizontals if abs(h.pos - pos) <= settings.snap_tolerance and h.ruled]
+
+    top, bottom = ends(ys[0]), ends(ys[-1])
+    if not top or not bottom:
+        return xs
+    out = list(xs)
+    left = max(min(h.start for h in top), min(h.start for h in bottom))
+    if left < xs[0] - settings.snap_tolerance:
+        out.insert(0, left)
+    right = min(max(h.end for h in top), max(h.end for h in bottom))
+    if right > xs[-1] + settings.snap_tolerance:
+        out.append(right)
+    return out
+
+
 def drop_unused_lines(xs: list[float], ys: list[float], cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
     """The grid without inner lines that separate no two cells.
 
@@ -263,9 +295,9 @@ def drop_unused_lines(xs: list[float], ys: list[float], cells: list[GridCell]) -
     return [xs[i] for i in sorted(used_x)], [ys[i] for i in sorted(used_y)], kept
 
 
-def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
-    """Every ruled grid on the page, top to bottom."""
-    horizontals, verticals = ruling_segments(page, settings)
+def find_grids(page, settings: GridSettings = GridSettings(), exclude: tuple[dict, ...] = ()) -> list[Grid]:
+    """Every ruled grid on the page, top to bottom (``exclude``: shapes that bound no cell)."""
+    horizontals, verticals = ruling_segments(page, settings, exclude)
     centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in page.chars if c["text"].strip()]
     grids: list[Grid] = []
     for h_ids, v_ids in _components(horizontals, verticals, settings.join_tolerance):
@@ -278,6 +310,7 @@ def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
         inside = [(x, y) for x, y in centres if xs[0] < x < xs[-1] and ys[0] < y < ys[-1]]
         xs = drop_slivers(xs, ys, vs, [x for x, _ in inside], settings)
         ys = drop_slivers(ys, xs, hs, [y for _, y in inside], settings)
+        xs = open_sides(xs, ys, hs, settings)
         if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
             continue
         xs, ys, cells = drop_unused_lines(xs, ys, recover_spans(xs, ys, hs, vs, settings))

@@ -15,10 +15,26 @@ from dataclasses import dataclass, field
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.text.captions import looks_like_caption, parse_caption
 from extractors.page.lines import TextLine
-from extractors.text.normalize import join_wrapped_lines
-from extractors.page.table_callouts import CalloutSettings, char_key, find_callouts
+from extractors.text.normalize import join_wrapped_lines, normalize_chars
+from extractors.page.table_callouts import (
+    CalloutBoxSettings,
+    CalloutSettings,
+    callout_boxes,
+    char_key,
+    find_callouts,
+    lines_in_boxes,
+)
+from extractors.page.table_charts import ChartSettings, looks_like_chart
 from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
-from extractors.page.table_text import CellTextSettings, cell_text, cell_visual_lines, chars_in_box, estimate_padding
+from extractors.page.table_unruled import UnruledSettings, recover_unruled
+from extractors.page.table_text import (
+    CellTextSettings,
+    cell_text,
+    cell_visual_lines,
+    chars_in_box,
+    estimate_padding,
+    vertical_text,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +42,9 @@ class TableSettings:
     grid: GridSettings = field(default_factory=GridSettings)
     text: CellTextSettings = field(default_factory=CellTextSettings)
     callouts: CalloutSettings = field(default_factory=CalloutSettings)
+    callout_boxes: CalloutBoxSettings = field(default_factory=CalloutBoxSettings)
+    charts: ChartSettings = field(default_factory=ChartSettings)
+    unruled: UnruledSettings = field(default_factory=UnruledSettings)
     # A line belongs to the table when this share of its height lies inside the table box.
     inside_share: float = 0.5
     # Text printed with a table (caption, legends) lies within this many line heights of it.
@@ -231,12 +250,31 @@ def _callout_block(callout, page_number: int) -> Block:
     return Block(page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox))
 
 
+def _table_grids(page, lines: list[TextLine], chars: list[dict], settings: TableSettings) -> tuple[list[Grid], list[dict]]:
+    """The page's tables as grids, and the call-out boxes drawn over them (which bound no cell)."""
+    def tables(grids: list[Grid]) -> list[Grid]:
+        return [g for g in grids
+                if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)]
+
+    grids = tables(find_grids(page, settings.grid))
+    shapes = list(page.rects) + list(page.curves)
+    boxes = [box for grid in grids for box in callout_boxes(shapes, grid, lines, settings.callout_boxes)]
+    if boxes:
+        grids = tables(find_grids(page, settings.grid, tuple(boxes)))
+    return [recover_unruled(g, chars, settings.unruled) for g in grids], boxes
+
+
+def _within(box: dict, outer: dict) -> bool:
+    return box["x0"] >= outer["x0"] - 2 and box["x1"] <= outer["x1"] + 2 \
+        and box["top"] >= outer["top"] - 2 and box["bottom"] <= outer["bottom"] + 2
+
+
 def extract_tables(page, lines: list[TextLine], page_number: int,
                    settings: TableSettings = TableSettings()) -> TablesOnPage:
-    grids = find_grids(page, settings.grid)
+    chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
+    grids, boxes = _table_grids(page, lines, chars, settings)
     if not grids:
         return TablesOnPage([], set())
-    chars = [c for c in page.chars if c.get("upright", True)]
     stream_order = {char_key(c): i for i, c in enumerate(page.chars)}
     consumed: set[int] = set()
     tables: list[Table] = []
@@ -245,18 +283,26 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         box = grid.bbox
         table_lines = [lines[i] for i in inside_ids[index]]
         consumed.update(inside_ids[index])
-        callouts = find_callouts(table_lines, grid, stream_order, settings.callouts)
+        callouts = lines_in_boxes(table_lines, [b for b in boxes if _within(b, box)])
+        boxed = {id(line) for callout in callouts for line in callout.lines}
+        callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, stream_order,
+                                  settings.callouts)
         callout_keys = {char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
         table_chars = [c for c in chars_in_box(chars, box) if char_key(c) not in callout_keys]
         fills = _filled_rects(page, grid)
         by_cell = assign_chars(grid, table_chars)
+        verticals = [vertical_text(cell_chars, settings.text) for cell_chars in by_cell]
         drafts = [
-            _CellDraft(gc, cell_visual_lines(by_cell[i], settings.text), _is_filled(gc.bbox, fills))
+            _CellDraft(gc, cell_visual_lines([c for c in by_cell[i] if c.get("upright", True)], settings.text),
+                       _is_filled(gc.bbox, fills))
             for i, gc in enumerate(grid.cells)
         ]
-        padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
-        for d in drafts:
-            d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)
+        padding = estimate_padding([(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals) if v is None])
+        for d, vertical in zip(drafts, verticals):
+            if vertical is not None:
+                d.text, d.raw_text = normalize_chars(vertical), vertical
+            else:
+                d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)
         body_sizes = sorted(line.size for d in drafts for line in d.lines)
         table_size = body_sizes[len(body_sizes) // 2] if body_sizes else 0.0
 
