@@ -121,3 +121,18 @@ def test_callout_box_drawn_first():
     assert _texts(table) == [["Item", "2022", "2023", "2024"], ["A", "1.0", "2.0", "3.0"], ["B", "", "", ""],
                              ["C", "4.0", "5.0", "6.0"], ["D", "7.0", "8.0", "9.0"]]
     assert [c.text for c in table.callouts] == ["Most firms say this"]
+
+
+def test_printers_marks_in_bleed():
+    # Crop and registration marks drawn outside the trimmed page meet in a grid: no table.
+    assert _tables("printers-marks-in-bleed.pdf") == []
+
+
+def test_framed_text_box():
+    # A column box (title bar, lined-paper fill under each text line) has all its text
+    # in one column: not a table. The term table above it on the page still is one.
+    tables = _tables("framed-text-box.pdf")
+    assert len(tables) == 1
+    texts = [c.text for row in tables[0].rows for c in row]
+    assert "機械学習" in texts and "深層学習" in texts
+    assert not any("ＡＩやＡＩシステムについては" in t for t in texts)

@@ -28,7 +28,7 @@ class GridSettings:
     background_share: float = 0.5
     # Between two grid lines closer than this (points) no text fits: a double rule or a
     # cell's inset frame (JUST PDF draws both), not a column or row of its own.
-    max_sliver: float = 6.0
+    max_sliver: float = 8.0
     # Smallest grid that counts as a table (a one-row grid is a framed box, not a table).
     min_rows: int = 2
     min_cols: int = 2
@@ -127,6 +127,10 @@ def ruling_segments(page, settings: GridSettings = GridSettings(),
                             Segment(rect["bottom"], rect["x0"], rect["x1"], False)]
             verticals += [Segment(rect["x0"], rect["top"], rect["bottom"], False),
                           Segment(rect["x1"], rect["top"], rect["bottom"], False)]
+    # Crop and registration marks sit in the bleed, outside the page: they rule nothing.
+    x0, top, x1, bottom = page.bbox
+    horizontals = [h for h in horizontals if top <= h.pos <= bottom and h.end > x0 and h.start < x1]
+    verticals = [v for v in verticals if x0 <= v.pos <= x1 and v.end > top and v.start < bottom]
     return horizontals, verticals
 
 
