@@ -73,7 +73,7 @@ def print_real_bench(results: dict, console) -> None:
     ours = results["this project"]
     for i, score in enumerate(ours):
         cells = []
-        for tool, scores in results.items():
+        for scores in results.values():
             if isinstance(scores, str):
                 cells.append("—")
                 continue

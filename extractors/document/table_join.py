@@ -44,11 +44,12 @@ def repeated_header_rows(first: Table, later: Table, settings: JoinSettings = Jo
     """How many leading rows ``later`` repeats of ``first``'s header: same text, spans and
     column borders (0 when it repeats none)."""
     count = 0
-    for a, b in zip(first.rows[: first.header_rows], later.rows[: max(later.header_rows, 1)]):
+    for a, b in zip(first.rows[: first.header_rows], later.rows[: max(later.header_rows, 1)], strict=False):
         same_text = [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in a] == \
             [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in b]
+        pairs = zip(_borders(a), _borders(b), strict=False)
         same_borders = all(abs(p - q) <= settings.border_tolerance
-                           for pa, pb in zip(_borders(a), _borders(b)) for p, q in zip(pa, pb))
+                           for pa, pb in pairs for p, q in zip(pa, pb, strict=True))
         if not (same_text and same_borders):
             break
         count += 1

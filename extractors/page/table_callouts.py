@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
-from extractors.text.normalize import join_wrapped_lines
 from extractors.page.table_grid import Grid, Segment
+from extractors.text.normalize import join_wrapped_lines
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def callout_boxes(shapes: list[dict], grid: Grid, lines: list[TextLine],
                   if x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom]
         # Its text runs across the rules too (a heat-map fill or a bar spanning cells holds
         # one figure per cell).
-        if any(_crosses_rule({"x0": l.x0, "top": l.top, "x1": l.x1, "bottom": l.bottom}, ruled, tol) for l in inside):
+        if any(_crosses_rule({"x0": t.x0, "top": t.top, "x1": t.x1, "bottom": t.bottom}, ruled, tol) for t in inside):
             out.append(shape_box)
     return out
 

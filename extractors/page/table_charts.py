@@ -1,4 +1,5 @@
-"""Charts and page bands are not tables: a grid found in their drawing is dropped.
+"""Charts, page bands, printer's marks and framed text boxes are not tables: a grid
+found in their drawing is dropped.
 
 A bar chart gives the grid finder what a table does: gridlines one way, bar edges the
 other, the plot frame around them. What it lacks is a table's two things: rules drawn
@@ -9,8 +10,8 @@ gridlines). Its scale is printed outside the grid as numbers along an axis.
 Slides also stack full-width coloured bands (title bar, lead box) whose edges meet in a
 grid; a band reaches the page edges and has no rules. A framed text box (a column, a
 note, lined-paper fills under each line) is a grid too, but its text sits in one column
-or one row: a table is read by row and column, so it has text in at least two of each. Print-ready pages carry crop marks
-in the bleed, outside the page: they meet in a grid too.
+or one row: a table is read by row and column, so it has text in at least two of each.
+Print-ready pages carry crop marks in the bleed, outside the page: they meet in a grid too.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _axis_labels(grid: Grid, lines: list[TextLine], settings: ChartSettings) -> 
 def _text_columns_and_rows(grid: Grid, cell_chars: list[list[dict]]) -> tuple[int, int]:
     """How many grid columns and rows (of a cell's first) hold text."""
     cols, rows = set(), set()
-    for cell, chars in zip(grid.cells, cell_chars):
+    for cell, chars in zip(grid.cells, cell_chars, strict=True):
         if any(c["text"].strip() for c in chars):
             cols.add(cell.col)
             rows.add(cell.row)
@@ -82,14 +83,14 @@ def _text_columns_and_rows(grid: Grid, cell_chars: list[list[dict]]) -> tuple[in
 
 
 def looks_like_chart(grid: Grid, cell_chars: list[list[dict]], lines: list[TextLine], page_box: tuple,
-                     settings: ChartSettings = ChartSettings(), grid_settings: GridSettings = GridSettings()) -> bool:
+                     settings: ChartSettings = ChartSettings(), grid_settings: GridSettings | None = None) -> bool:
     """Whether a grid is a chart's drawing or page bands; ``cell_chars`` are the chars of
     each grid cell, ``page_box`` the page's (x0, top, x1, bottom)."""
     box = grid.bbox
     bleed = max(page_box[0] - box["x0"], page_box[1] - box["top"], box["x1"] - page_box[2], box["bottom"] - page_box[3])
     if bleed > settings.max_bleed:
         return True
-    tol = grid_settings.snap_tolerance
+    tol = (grid_settings or GridSettings()).snap_tolerance
     text_cols, text_rows = _text_columns_and_rows(grid, cell_chars)
     if text_cols < 2 or text_rows < 2:
         return True

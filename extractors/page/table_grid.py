@@ -233,7 +233,7 @@ def recover_spans(xs: list[float], ys: list[float], horizontals: list[Segment], 
 
 def _border_rows(segments: list[Segment], pos: float, spans: list[float], settings: GridSettings) -> int:
     """How many of the grid's rows (or columns) a line at ``pos`` borders."""
-    return sum(_covered(segments, pos, a, b, settings) for a, b in zip(spans, spans[1:]))
+    return sum(_covered(segments, pos, a, b, settings) for a, b in zip(spans, spans[1:], strict=False))
 
 
 def drop_slivers(positions: list[float], across: list[float], segments: list[Segment], centres: list[float],
@@ -252,7 +252,8 @@ def drop_slivers(positions: list[float], across: list[float], segments: list[Seg
         elif i + 1 == len(out) - 1:
             drop = i
         else:
-            drop = i + 1 if _border_rows(segments, b, across, settings) <= _border_rows(segments, a, across, settings) else i
+            weaker_b = _border_rows(segments, b, across, settings) <= _border_rows(segments, a, across, settings)
+            drop = i + 1 if weaker_b else i
         del out[drop]
     return out
 
@@ -278,7 +279,8 @@ def open_sides(xs: list[float], ys: list[float], horizontals: list[Segment],
     return out
 
 
-def drop_unused_lines(xs: list[float], ys: list[float], cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
+def drop_unused_lines(xs: list[float], ys: list[float],
+                      cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
     """The grid without inner lines that separate no two cells.
 
     A rule drawn in one place only (a short tick, a cell's inner frame, a border that

@@ -67,7 +67,7 @@ def split_columns(grid: Grid, chars: list[dict], settings: UnruledSettings = Unr
     by_cell = assign_chars(grid, chars)
     out: list[GridCell] = []
     changed = False
-    for cell, cell_chars in zip(grid.cells, by_cell):
+    for cell, cell_chars in zip(grid.cells, by_cell, strict=True):
         text = [c for c in cell_chars if c["text"].strip()]
         if cell.colspan < 2 or not text:
             out.append(cell)

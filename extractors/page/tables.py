@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
-from extractors.text.captions import looks_like_caption, parse_caption
 from extractors.page.lines import TextLine
-from extractors.text.normalize import join_wrapped_lines, normalize_chars
 from extractors.page.table_callouts import (
     CalloutBoxSettings,
     CalloutSettings,
@@ -26,7 +24,6 @@ from extractors.page.table_callouts import (
 )
 from extractors.page.table_charts import ChartSettings, looks_like_chart
 from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
-from extractors.page.table_unruled import UnruledSettings, recover_unruled
 from extractors.page.table_text import (
     CellTextSettings,
     cell_text,
@@ -35,6 +32,9 @@ from extractors.page.table_text import (
     estimate_padding,
     vertical_text,
 )
+from extractors.page.table_unruled import UnruledSettings, recover_unruled
+from extractors.text.captions import looks_like_caption, parse_caption
+from extractors.text.normalize import join_wrapped_lines, normalize_chars
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,8 @@ def _callout_block(callout, page_number: int) -> Block:
     return Block(page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox))
 
 
-def _table_grids(page, lines: list[TextLine], chars: list[dict], settings: TableSettings) -> tuple[list[Grid], list[dict]]:
+def _table_grids(page, lines: list[TextLine], chars: list[dict],
+                 settings: TableSettings) -> tuple[list[Grid], list[dict]]:
     """The page's tables as grids, and the call-out boxes drawn over them (which bound no cell)."""
     def tables(grids: list[Grid]) -> list[Grid]:
         return [g for g in grids
@@ -297,8 +298,9 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
                        _is_filled(gc.bbox, fills))
             for i, gc in enumerate(grid.cells)
         ]
-        padding = estimate_padding([(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals) if v is None])
-        for d, vertical in zip(drafts, verticals):
+        horizontal = [(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals, strict=True) if v is None]
+        padding = estimate_padding(horizontal)
+        for d, vertical in zip(drafts, verticals, strict=True):
             if vertical is not None:
                 d.text, d.raw_text = normalize_chars(vertical), vertical
             else:
