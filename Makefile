@@ -13,7 +13,7 @@ OUTPUTS ?= outputs
 INBOX ?= $(INPUTS)
 CRON ?= */15 * * * *
 
-.PHONY: setup test-deps run test bench serve schema schema-check clean
+.PHONY: setup test-deps run test test-fast lint bench serve schema schema-check clean
 
 setup: $(STAMP)
 
@@ -31,8 +31,18 @@ test-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ja | grep -q . || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-test: setup test-deps
+# Everything: lint and types, then every test (CI runs this).
+test: setup test-deps lint
 	$(BIN)/python -m pytest
+
+# The dev loop: no flows, servers, GiNZA or whole-corpus runs (under 2 minutes).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Scheduled ingestion of $(INBOX) (a Prefect deployment served until Ctrl-C).
 serve: setup

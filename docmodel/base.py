@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -10,6 +13,9 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The one box type of the project: the extractors use it for lines and cells too
+# (``extractors.geometry``). The docstring below is the schema's description; the
+# helpers are not part of the schema.
 class BBox(Model):
     """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom)."""
 
@@ -19,5 +25,39 @@ class BBox(Model):
     bottom: float
 
     @classmethod
-    def of(cls, obj: dict) -> "BBox":
-        return cls(x0=obj["x0"], top=obj["top"], x1=obj["x1"], bottom=obj["bottom"])
+    def of(cls, obj: Any) -> BBox:
+        """The box of a pdfplumber object (a dict) or of anything with x0/top/x1/bottom."""
+        if isinstance(obj, BBox):
+            return obj
+        if isinstance(obj, dict):
+            return cls(x0=obj["x0"], top=obj["top"], x1=obj["x1"], bottom=obj["bottom"])
+        return cls(x0=obj.x0, top=obj.top, x1=obj.x1, bottom=obj.bottom)
+
+    @classmethod
+    def union(cls, boxes: Iterable[Any]) -> BBox:
+        """The smallest box around all of ``boxes`` (at least one)."""
+        boxes = [cls.of(b) for b in boxes]
+        return cls(x0=min(b.x0 for b in boxes), top=min(b.top for b in boxes),
+                   x1=max(b.x1 for b in boxes), bottom=max(b.bottom for b in boxes))
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle(self) -> tuple[float, float]:
+        """The centre point (x, y)."""
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+    def contains(self, x: float, y: float) -> bool:
+        """Whether the point lies in the box (edges included)."""
+        return self.x0 <= x <= self.x1 and self.top <= y <= self.bottom
+
+    def overlaps(self, other: Any) -> bool:
+        """Whether the two boxes share some area (touching edges do not count)."""
+        other = BBox.of(other)
+        return self.x0 < other.x1 and other.x0 < self.x1 and self.top < other.bottom and other.top < self.bottom

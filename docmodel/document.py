@@ -8,9 +8,9 @@ physical page indices (not the number printed on the slide).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from docmodel.base import BBox, Model  # noqa: F401  (BBox re-exported)
 from docmodel.nlp import Segmentation
@@ -86,6 +86,19 @@ class Cell(Model):
     bbox: BBox
     nlp: Segmentation | None = Field(None, description="GiNZA segmentation of text; null until the NLP stage ran.")
 
+    # The cell's logical lines as the table stage found them (``extractors.page.table_text.CellLine``:
+    # marker, where printed), so later stages read the structure instead of re-splitting
+    # ``text``. Internal: not in the schema, not serialised.
+    _lines: Any = PrivateAttr(default=None)
+
+    @property
+    def lines(self) -> Any:
+        return self._lines
+
+    def with_lines(self, lines: Any) -> Cell:
+        self._lines = lines
+        return self
+
 
 class Table(Model):
     """One ruled table as printed on one page."""
@@ -104,6 +117,18 @@ class Table(Model):
     note_position: Literal["above", "below"] | None = None
     callouts: list[Block] = Field(default_factory=list, description="Text boxes drawn over the table, not cell text.")
     rows: list[list[Cell]]
+
+    # The caption as parsed where it was found (``extractors.text.captions.Caption``: id,
+    # part, title), so later stages do not parse it again. Internal: not serialised.
+    _parsed_caption: Any = PrivateAttr(default=None)
+
+    @property
+    def parsed_caption(self) -> Any:
+        return self._parsed_caption
+
+    def with_parsed_caption(self, caption: Any) -> Table:
+        self._parsed_caption = caption
+        return self
 
 
 class TablePartRef(Model):

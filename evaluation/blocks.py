@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 
 from docmodel.document import SurveyReport
-from extractors.text.normalize import is_private_use, is_radical, normalize_marker
+from extractors.text.normalize import is_private_use, is_radical, normalize_chars
 from extractors.page.extract import PageExtraction
 
 
@@ -114,7 +114,7 @@ def score_pages(name: str, pages: list[PageExtraction], truth: dict) -> BlockSco
             score.type_ok += block.type == want["type"]
             if want.get("marker") is not None:
                 score.marker_checked += 1
-                expected = normalize_for_compare(normalize_marker(want["marker"]))
+                expected = normalize_for_compare(normalize_chars(want["marker"]))
                 score.marker_ok += normalize_for_compare(block.marker) == expected
     return score
 

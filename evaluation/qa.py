@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from docmodel.document import Table
 from evaluation.truth import truth_tables as printed_tables
 from docmodel.qa import QAGrid
-from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, normalize_chars
+from extractors.text.markers import split_marker
+from extractors.text.normalize import normalize_chars
 
 _SPACES = re.compile(r"\s+")
 
@@ -36,10 +37,8 @@ def norm_lines(text: str) -> str:
 
 def strip_marker(item: str) -> str:
     """An item as printed → its text without the leading bullet glyph."""
-    text = normalize_chars(item or "").lstrip()
-    if text[:1] in BULLET_MARKERS and (text[:1] not in MARKERS_NEEDING_SPACE or text[1:2] in (" ", "\u3000")):
-        text = text[1:]
-    return text
+    marker, rest = split_marker(normalize_chars(item or ""))
+    return rest if marker else normalize_chars(item or "").lstrip()
 
 
 def norm_items(items: list[str] | None) -> list[str] | None:

@@ -13,17 +13,16 @@ the one file can be mailed or archived).
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from docmodel.document import BBox, Block, Cell, SurveyReport, Table
 from docmodel.qa import QAGrid, Question
+from exporters.files import write_text_atomic
+from extractors.text.lexicon import NO_ANSWER_WORDS
 
 REVIEW_SUFFIX = ".review.html"
 # Japanese needs a CJK face; Noto CJK is Debian's fonts-noto-cjk.
@@ -154,7 +153,7 @@ def question_card(grid: QAGrid, question: Question) -> str:
     answers = []
     for answer in question.answers:
         if answer.items is None:
-            body = f'<p class="no-answer">{_esc(answer.no_answer_text or "回答なし")}</p>'
+            body = f'<p class="no-answer">{_esc(answer.no_answer_text or NO_ANSWER_WORDS[0])}</p>'
         else:
             items = "".join(
                 f'<li class="level-{item.level}">'
@@ -287,20 +286,14 @@ def _as_report(report: SurveyReport | dict) -> SurveyReport:
     return report if isinstance(report, SurveyReport) else SurveyReport.model_validate(report)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def check_pdf(report: SurveyReport, pdf_path: Path) -> None:
     """The PDF must be the one the report was made from (same bytes when the report says)."""
+    from extractors.source import sha256_of  # the fingerprint ingest took (imports pdfplumber, like review_html)
+
     if not pdf_path.is_file():
         raise ReviewError(f"no such PDF: {pdf_path}")
     expected = report.source.sha256
-    if len(expected) == 64 and _sha256(pdf_path) != expected:
+    if len(expected) == 64 and sha256_of(pdf_path) != expected:
         raise ReviewError(f"{pdf_path} is not the PDF this report was made from (sha256 differs)")
 
 
@@ -356,16 +349,7 @@ def write_review(report: SurveyReport | dict, pdf_path: str | Path, out_dir: str
     out_dir.mkdir(parents=True, exist_ok=True)
     text = review_html(report, pdf_path, settings, pages)
     path = review_path(report, out_dir)
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; a review page is for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, text)
 
 
 def review_command(report_json: Path, pdf: Path | None, out: Path, pages: Iterable[int] | None = None) -> Path:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import Iterator, Literal
+from typing import Iterator
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-RunnerKind = Literal["process", "thread", "dask"]
 RUNNER_KINDS: tuple[str, ...] = ("process", "thread", "dask")
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import yaml
 
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, truth_tables
-from extractors.document.qa_cells import CellLine, cell_lines, find_references, parse_items, split_marker, split_question_cell
+from extractors.document.qa_cells import find_references, parse_items, split_question_cell
+from extractors.page.extract import extract_page
+from extractors.page.table_text import CellLine, cell_lines, cell_visual_lines, lines_from_text
+from extractors.text.captions import parse_caption
 from extractors.text.normalize import normalize_chars
 from extractors.document.qa_grid import extract_qa_grids, recognise_part, split_caption
+from helpers import chars_of
 
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = ["source-report", "variant-1", "variant-2", "variant-3", "variant-4"]
@@ -122,23 +127,25 @@ def test_cell_helpers():
     assert split_question_cell("質問１\n国際連携ポリシーの\n有の場合") == ("質問１", 1, "国際連携ポリシーの\n有の場合")
     assert split_question_cell("Q12. 評価") == ("Q12", 12, "評価")
     assert split_question_cell("質問内容") is None
-    assert split_marker("\uf0d8回答") == ("➢", "回答")
-    assert split_marker("※EUREKA とは") == (None, "※EUREKA とは")
-    assert split_marker("※ 注記") == ("※", "注記")
+    assert (CellLine.of("\uf0d8回答").marker, CellLine.of("\uf0d8回答").body) == ("➢", "回答")
+    assert (CellLine.of("※EUREKA とは").marker, CellLine.of("※EUREKA とは").body) == (None, "※EUREKA とは")
+    assert (CellLine.of("※ 注記").marker, CellLine.of("※ 注記").body) == ("※", "注記")
     assert find_references("質問３の回答を参照。質問１０の回答も参照。質問3の回答参照") == [3, 10]
     assert find_references("2017戦略レポート参照。") == []
     # Geometry beats glyphs: an indented line is a sub-item whatever its marker.
-    items = parse_items([CellLine("・親。", 0.0), CellLine("・子。", 6.5), CellLine("（注）補足。", 0.0)])
+    def at(text: str, x0: float) -> CellLine:
+        return CellLine.of(text, BBox(x0=x0, top=0, x1=x0 + 50, bottom=10))
+    items = parse_items([at("・親。", 10.0), at("・子。", 16.5), at("（注）補足。", 10.0)])
     assert [(i.marker, i.level, i.text) for i in items] == [("・", 0, "親。"), ("・", 1, "子。"), (None, 0, "（注）補足。")]
     # An unmarked line after an unfinished sentence is a wrap the table stage missed.
-    items = parse_items(cell_lines("・研究を支援し促\n進する。\n・次の項目。\n※注記。"))
+    items = parse_items(lines_from_text("・研究を支援し促\n進する。\n・次の項目。\n※注記。"))
     assert [i.text for i in items] == ["研究を支援し促進する。", "次の項目。", "※注記。"]
 
 
 def test_split_caption():
-    assert split_caption("付表1（1）ヒアリング結果一覧表 研究機関・大学等（管理部門）") == (
+    assert split_caption(parse_caption("付表1（1）ヒアリング結果一覧表 研究機関・大学等（管理部門）")) == (
         "ヒアリング結果一覧表", "研究機関・大学等（管理部門）")
-    assert split_caption("付表３ 一覧表") == ("一覧表", None)
+    assert split_caption(parse_caption("付表３ 一覧表")) == ("一覧表", None)
     assert split_caption(None) == (None, None)
 
 
@@ -170,3 +177,33 @@ def test_other_bullet_glyphs_parse_the_same(glyph):
     grids = extract_qa_grids(truth_tables(truth))
     markers = {item.marker for g in grids for q in g.questions for a in q.answers for item in a.items or []}
     assert normalize_chars(glyph) in markers
+
+
+def test_sub_items_with_the_same_glyph_take_their_level_from_indentation():
+    """No glyph switch to go by: the sub-items are printed indented under the item."""
+    chars = []
+    for k, (text, x0) in enumerate([("・次のネットワークに参加している。", 100.0), ("・Belmont Forum", 110.0),
+                                    ("・JPI", 110.0), ("・その他の連携。", 100.0)]):
+        chars += chars_of(text, x0, 20.0 * k, size=10.0)
+    box = {"x0": 96.0, "top": 0.0, "x1": 400.0, "bottom": 80.0}
+    lines = cell_lines(cell_visual_lines(chars), box, padding=4.0)
+    assert [(line.marker, line.body) for line in lines] == [
+        ("・", "次のネットワークに参加している。"), ("・", "Belmont Forum"), ("・", "JPI"), ("・", "その他の連携。")]
+    items = parse_items(lines)
+    assert [(i.marker, i.level) for i in items] == [("・", 0), ("・", 1), ("・", 1), ("・", 0)]
+
+
+def test_indented_sub_items_of_a_printed_grid_are_level_one():
+    """source-report p.44: member networks listed indented under 「…メンバーである。」, same ・ glyph."""
+    with pdfplumber.open(CORPUS / "source-report.pdf") as pdf:
+        tables = extract_page(pdf.pages[43], 44).tables
+    cells = [cell for table in tables for row in table.rows for cell in row if cell.lines]
+    cell = next(c for c in cells if any(line.body == "Belmont Forum" for line in c.lines))
+    items = parse_items(cell.lines)
+    assert {i.marker for i in items} == {"・"}
+    assert set(cell.model_dump()) == set(Cell.model_fields)  # the lines stay internal
+    # ...and the grid built from those tables reports the levels.
+    answers = [a for g in extract_qa_grids(tables) for q in g.questions for a in q.answers if a.items]
+    items = next(a.items for a in answers if any(i.text == "Belmont Forum" for i in a.items))
+    assert [i.level for i in items] == [0, 1, 1, 0, 1]
+    assert [i.level for i in items] == [0, 1, 1, 0, 1]

@@ -12,8 +12,7 @@ from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
 from extractors.page.lines import group_lines
 from extractors.page.table_grid import Segment, recover_spans
-from extractors.document.table_join import caption_without_part, join_logical_tables
-from extractors.page.table_text import can_break, starts_bullet
+from extractors.document.table_join import join_logical_tables
 from extractors.page.tables import extract_tables
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -64,20 +63,14 @@ def test_merged_header_on_a_real_page():
     assert [c.col for c in table.rows[1]] == [6, 7, 8, 9]  # covered positions omitted
     assert table.header_rows == 2
     assert table.caption_id == "表2-1" and table.part == 1
+    # The caption is parsed once, here; the parse travels with the table (not serialised).
+    assert (table.parsed_caption.caption_id, table.parsed_caption.part) == ("表2-1", 1)
+    assert "parsed_caption" not in table.model_dump()
     assert table.note_position == "above" and table.notes[0].startswith("※1")
     assert len(table.callouts) == 3 and all(c.type == "callout" for c in table.callouts)
 
 
 # --- cell text -----------------------------------------------------------------------
-
-def test_line_breaking_rules():
-    assert not can_break("（", "内")      # an opening bracket never ends a line
-    assert not can_break("究", "、")      # a comma never starts one
-    assert not can_break("0", "名")       # a Latin word sticks to what follows it
-    assert not can_break("。", "E")
-    assert can_break("研", "究")
-    assert starts_bullet("・世界") and starts_bullet("\uf0d8項目") and not starts_bullet("※1")
-
 
 def test_callout_cells_stay_empty_and_wraps_are_joined():
     with pdfplumber.open(CORPUS / "source-report.pdf") as pdf:
@@ -139,7 +132,6 @@ def test_parts_join_with_header_once():
     assert [[c.text for c in row] for row in logical.rows] == [["質問内容", "A"], ["q1", "a"], ["q2", "b"], ["q3", "c"]]
     assert [row[0].row for row in logical.rows] == [0, 1, 2, 3]
     assert logical.caption == "付表1 一覧"
-    assert caption_without_part("表2-1（1） 組織的な対応") == "表2-1 組織的な対応"
 
 
 # --- scorer ------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-"""Q&A grid cell text → question labels, question text, answer items, references.
+"""Q&A grid cells → question labels, question text, answer items, references.
 
-Pure functions over a cell's logical lines (the table stage already joined wraps and
-put "\\n" between logical lines). An answer cell is a list of bullet items, an item
-per logical line; a no-answer cell prints 回答なし / 該当なし / ― instead (possibly
-followed by a remark on the next line, which stays part of the no-answer text).
+Pure functions over a cell's logical lines (``CellLine``: the table stage already joined
+wraps, cut the bullet marker off and noted where each line is printed). An answer cell
+is a list of bullet items, an item per logical line; a no-answer cell prints 回答なし /
+該当なし / ― instead (possibly followed by a remark on the next line, which stays part
+of the no-answer text).
 """
 
 from __future__ import annotations
@@ -12,31 +13,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from docmodel.document import Cell
+from extractors.page.table_text import CellLine, lines_from_text
+from extractors.text.lexicon import NO_ANSWER, QUESTION_LABEL, QUESTION_REFERENCE
+from extractors.text.linebreak import wrap_joiner
 
-# 「質問1」「質問１」「Q1」「Ｑ１」「問1」「設問1」 at the start of the question cell.
-QUESTION_LABEL = re.compile(r"^\s*((?:質問|設問|問|Q|Ｑ)\s*([0-9０-９]+))(?![0-9０-９])")
 # Separators printed between a label and question text on the same line.
 _LABEL_SEPARATORS = " \u3000.．:：)）"
-# The words a cell prints instead of an answer (the whole first line).
-NO_ANSWER = re.compile(r"^(?:回答なし|回答無し|無回答|該当なし|該当無し|[―—－\-‐−]+)$")
-# 「質問３の回答を参照」「質問１の回答参照」「質問10の回答も参照」「質問1の回答より」「(質問3の回答参照)」.
-REFERENCE = re.compile(r"(?:質問|設問|問|Q|Ｑ)\s*([0-9０-９]+)\s*(?:の回答)?\s*(?:を|も|にも|に)?\s*(?:参照|より)")
-# Leading characters that print an indent (Office writes sub-items after an em space).
-_INDENT_CHARS = " \u3000\u2002\u2003\u2009\t"
-
-
-@dataclass(frozen=True)
-class CellLine:
-    """One logical line of a cell; ``indent`` is points right of the cell's text edge, when known."""
-
-    text: str
-    indent: float | None = None
 
 
 @dataclass(frozen=True)
 class ItemSettings:
-    # A line starting this many points right of the cell's leftmost line is a sub-item.
+    # A line starting this many points right of the cell's item lines is a sub-item
+    # (Office indents a sub-item by a tab stop or an em; a marker glyph's own side
+    # bearing moves a line by well under this).
     sub_item_indent: float = 3.0
     # Join an unmarked line to the item above when that item stops mid-sentence: an
     # author starts an unmarked item only after a finished sentence, so such a line is a
@@ -74,35 +64,34 @@ def split_question_cell(text: str) -> tuple[str, int, str] | None:
     return match.group(1), to_int(match.group(2)), "\n".join(line for line in lines if line)
 
 
-def split_marker(text: str) -> tuple[str | None, str]:
-    """(marker, text after it) of one logical line; marker None when the line is unmarked."""
-    stripped = text.lstrip(_INDENT_CHARS)
-    if not stripped:
-        return None, ""
-    first = stripped[0]
-    if first not in BULLET_MARKERS:
-        return None, stripped
-    if first in MARKERS_NEEDING_SPACE and stripped[1:2] not in (" ", "\u3000"):
-        return None, stripped
-    return normalize_chars(first), stripped[1:].lstrip(_INDENT_CHARS)
-
-
-def cell_lines(text: str) -> list[CellLine]:
-    """Logical lines of a cell from its text (no geometry: indent unknown)."""
-    return [CellLine(line) for line in (text or "").split("\n") if line.strip()]
+def logical_lines(cell: Cell) -> list[CellLine]:
+    """A cell's logical lines as the table stage recorded them; a cell that never went
+    through it (a table built from truth data or in a test) has only its text."""
+    return cell.lines if cell.lines is not None else lines_from_text(cell.text)
 
 
 def is_no_answer(lines: list[CellLine]) -> bool:
     return bool(lines) and bool(NO_ANSWER.match(lines[0].text.strip()))
 
 
+def _item_edge(lines: list[CellLine]) -> float | None:
+    """Where the cell's items start: the leftmost marked line (else any line), when printed."""
+    placed = [(line.bbox.x0, line.marker) for line in lines if line.bbox is not None]
+    marked = [x0 for x0, marker in placed if marker is not None] or [x0 for x0, _ in placed]
+    return min(marked, default=None)
+
+
 def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) -> list[ParsedItem]:
-    """Answer items of a cell, one per logical line, with marker and nesting level."""
-    indents = [line.indent for line in lines if line.indent is not None]
-    left = min(indents) if indents else 0.0
-    items = []
+    """Answer items of a cell, one per logical line, with marker and nesting level.
+
+    A line printed indented from the cell's items is a sub-item (level 1); so is a run
+    of another marker under the cell's first one (「・」 items, then 「･」 items), as
+    outliners nest a new glyph.
+    """
+    edge = _item_edge(lines)
+    items: list[ParsedItem] = []
     for line in lines:
-        marker, body = split_marker(line.text)
+        marker, body = line.marker, line.body
         if not body and marker is None:
             continue
         if (settings.join_unfinished and marker is None and items
@@ -110,32 +99,23 @@ def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) 
             last = items[-1]
             items[-1] = ParsedItem(join_continued_item(last.text, body), last.marker, last.level)
             continue
-        if line.indent is not None:
-            nested = line.indent - left >= settings.sub_item_indent
-        else:
-            # Office prints a sub-item's indent as a leading em space; an unmarked line with
-            # a leading space is a sentence cut by a slide break, not a sub-item.
-            nested = marker is not None and line.text[:1] in _INDENT_CHARS
-        # Without geometry the glyph tells: a run of another marker under the cell's
-        # first one (「・」 items, then 「･」 items) is one level deeper.
+        indented = edge is not None and line.bbox is not None and line.bbox.x0 - edge >= settings.sub_item_indent
         top_marker = next((item.marker for item in items if item.marker), None)
-        nested = nested or (marker is not None and top_marker is not None and marker != top_marker)
-        items.append(ParsedItem(text=body.strip(), marker=marker, level=1 if nested else 0))
+        switched = marker is not None and top_marker is not None and marker != top_marker
+        items.append(ParsedItem(text=body.strip(), marker=marker, level=1 if indented or switched else 0))
     return items
 
 
 def find_references(text: str) -> list[int]:
     """Question numbers a text points to, in order, without repeats."""
     numbers: list[int] = []
-    for match in REFERENCE.finditer(text or ""):
+    for match in QUESTION_REFERENCE.finditer(text or ""):
         number = to_int(match.group(1))
         if number not in numbers:
             numbers.append(number)
     return numbers
 
 
-def join_continued_item(previous: str, continued: str, continued_raw: str | None = None) -> str:
+def join_continued_item(previous: str, continued: str, cut_at_space: bool = False) -> str:
     """One item cut by a slide break: the halves joined as a wrap (a space if the break was one)."""
-    cut_at_space = bool(continued_raw) and continued_raw[0] in _INDENT_CHARS
-    space = cut_at_space or needs_space(previous, continued)
-    return previous.rstrip() + (" " if space else "") + continued.strip()
+    return previous.rstrip() + wrap_joiner(previous, continued, printed_space=cut_at_space or None) + continued.strip()

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from docmodel.document import Cell, Table
 from docmodel.qa import Answer, AnswerItem, QAGrid, Question, Reference, SourceSpan
-from extractors.text.captions import parse_caption
-from extractors.text.normalize import collapse_spaces
 from extractors.document.qa_cells import (
-    CellLine, ItemSettings, cell_lines, find_references, is_no_answer, join_continued_item,
-    match_label, parse_items, split_question_cell,
+    ItemSettings, find_references, is_no_answer, join_continued_item, logical_lines, match_label, parse_items,
+    split_question_cell,
 )
+from extractors.text.captions import Caption, caption_of
+from extractors.text.normalize import collapse_spaces
 
 
 @dataclass(frozen=True)
@@ -159,11 +159,11 @@ def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) ->
 # ---------------------------------------------------------------------------
 # Caption → title and respondent group
 
-def split_caption(caption: str | None) -> tuple[str | None, str | None]:
+def split_caption(caption: Caption | None) -> tuple[str | None, str | None]:
     """(title, respondent group): the caption after its id and part, cut at the first space."""
-    if not caption:
+    if caption is None:
         return None, None
-    rest = parse_caption(caption).title
+    rest = caption.title
     if not rest:
         return None, None
     parts = re.split(r"[ \u3000]+", rest, maxsplit=1)
@@ -211,7 +211,7 @@ class _AnswerBuilder:
     def add(self, cells: list[Cell], page: int, table_id: str, settings: QAGridSettings) -> None:
         for cell in cells:
             self.sources.append(SourceSpan(page=page, bbox=cell.bbox, table_id=table_id))
-            lines = _cell_lines(cell)
+            lines = logical_lines(cell)
             if not lines:
                 continue
             if is_no_answer(lines):
@@ -224,7 +224,7 @@ class _AnswerBuilder:
                     and parsed[0].marker is None):
                 head = parsed.pop(0)
                 last = self.items[-1]
-                last.text = join_continued_item(last.text, head.text, lines[0].text)
+                last.text = join_continued_item(last.text, head.text, lines[0].opens_with_space)
                 last.references = find_references(last.text)
             for item in parsed:
                 self.items.append(AnswerItem(text=item.text, marker=item.marker, level=item.level,
@@ -245,14 +245,6 @@ class _AnswerBuilder:
             references=[Reference(number=n, resolved=n in numbers) for n in refs],
             sources=self.sources,
         )
-
-
-def _cell_lines(cell: Cell) -> list[CellLine]:
-    """Logical lines of a cell, with indents when the table stage recorded line geometry."""
-    lines = getattr(cell, "lines", None)
-    if lines:
-        return [CellLine(line.text, getattr(line, "indent", None)) for line in lines if line.text.strip()]
-    return cell_lines(cell.text)
 
 
 @dataclass
@@ -292,7 +284,7 @@ def join_parts(parts: list[GridPart], settings: QAGridSettings = QAGridSettings(
             for name, cells in zip(part.respondents, row.answer_cells):
                 question.answers[respondents.index(name)].add(cells, table.page, table.id, settings)
     numbers = {q.number for q in questions}
-    title, group = split_caption(first.table.caption)
+    title, group = split_caption(caption_of(first.table))
     return QAGrid(
         caption_id=first.table.caption_id,
         caption=first.table.caption,
@@ -314,9 +306,4 @@ def extract_qa_grids(tables: list[Table], settings: QAGridSettings = QAGridSetti
     """Every Q&A grid among a document's printed tables, parts joined, in print order."""
     parts = [part for table in tables if (part := recognise_part(table, settings)) is not None]
     return [join_parts(group, settings) for group in _group_parts(parts)]
-
-
-def qa_table_ids(grids: list[QAGrid]) -> set[str]:
-    """Ids of the printed tables that are Q&A grid parts (for callers that list them apart)."""
-    return {table_id for grid in grids for table_id in grid.table_ids}
 

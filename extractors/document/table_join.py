@@ -15,17 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docmodel.document import Cell, LogicalTable, Table, TablePartRef
-from extractors.text.captions import parse_caption
+from extractors.text.captions import caption_of
 
 
 @dataclass(frozen=True)
 class JoinSettings:
     # Column borders of two pages' headers agree within this many points.
     border_tolerance: float = 2.0
-
-def caption_without_part(caption: str) -> str:
-    """「表5-4（1） …」 → 「表5-4 …」."""
-    return parse_caption(caption).without_part()
 
 
 def _header_texts(table: Table) -> list[list[tuple]]:
@@ -118,7 +114,7 @@ def join_logical_tables(tables: list[Table], settings: JoinSettings = JoinSettin
             rows += [_shifted(row, offset) for row in part.rows[skip:]]
         out.append(LogicalTable(
             caption_id=caption_id,
-            caption=caption_without_part(first.caption or caption_id),
+            caption=caption.without_part() if (caption := caption_of(first)) else caption_id,
             parts=[TablePartRef(table_id=t.id, page=t.page, part=t.part) for t in parts],
             header_rows=first.header_rows,
             n_cols=max(t.n_cols for t in parts),

@@ -10,39 +10,19 @@ of the column's right edge although the next word would have fit ends a logical 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
-from docmodel.document import BBox, Block
+from docmodel.document import Block
+from extractors.geometry import BBox, same_type_size
 from extractors.page.colour import RGB, is_coloured
-from extractors.page.lines import TextLine
-from extractors.text.normalize import (
-    BULLET_MARKERS,
-    MARKERS_NEEDING_SPACE,
-    collapse_spaces,
-    is_private_use,
-    join_wrapped_lines,
-    normalize_chars,
-    normalize_marker,
-)
-
-# Circled and parenthesised numbers (①, ⑴, ❶ …) enumerate list items like a bullet.
-ENUMERATOR_MARKERS = frozenset(
-    chr(cp) for lo, hi in ((0x2460, 0x2473), (0x2474, 0x2487), (0x2776, 0x277F), (0x2780, 0x2793)) for cp in range(lo, hi + 1)
-)
-# A figure/table caption: "表5-4 …", "図3", "第１-１-２図 …", "Figure 2".
-CAPTION = re.compile(
-    r"^(?:付?表|図)\s*[0-9０-９]|^第\s*[0-9０-９]+(?:\s*[-－‐−ー]\s*[0-9０-９]+)*\s*[図表]|^(?:Fig(?:ure)?\.?|Table)\s*[0-9]"
-)
-# A line starting with these is a note (legend, remark), kept whole.
-NOTE_OPENERS = frozenset("※＊*")
-# Brackets that cannot end a line (they move to the next) and punctuation that cannot
-# start one (it pulls the previous char down): both ride with the first char of a line.
-_OPENING = frozenset("（(「『【〔［[｛{〈《“‘")
-_CLOSING = frozenset("）)」』】〕］]｝}〉》”’、。，．,.・：:；;！!？?ー々ゝゞヽヾぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+from extractors.page.lines import TextLine, first_unit_width
+from extractors.text.captions import is_caption
+from extractors.text.linebreak import join_wrapped_lines
+from extractors.text.markers import BODY, NOTE_MARKS
+from extractors.text.markers import split_marker as split_text_marker
+from extractors.text.normalize import collapse_spaces, normalize_chars
 
 
 @dataclass(frozen=True)
@@ -104,26 +84,17 @@ def body_style(lines: list[TextLine]) -> Style | None:
 def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> tuple[str | None, str]:
     """Cut a leading bullet glyph off a line: (marker as printed, rest of the raw text).
 
-    Private-use glyphs are always markers; ・ ● ① and friends only when a gap or a space
-    follows (・ also joins words, ① also opens a heading such as "①その他").
+    The printed gap after the glyph counts like a space (``markers.BODY``: ・ and ① are
+    markers only when set apart from what follows; ・ also joins words, ① also opens a
+    heading such as 「①その他」).
     """
     chars = [c for c in line.chars if c["text"].strip()]
     if len(chars) < 2:
         return None, line.raw_text
     first, second = chars[0], chars[1]
-    glyph = first["text"]
-    if not (glyph in BULLET_MARKERS or glyph in ENUMERATOR_MARKERS or is_private_use(glyph)):
-        return None, line.raw_text
-    if glyph in NOTE_OPENERS:
-        return None, line.raw_text
-    gap = second["x0"] - first["x1"]
-    spaced = line.raw_text[1:2].isspace()
-    if not is_private_use(glyph):
-        if gap < settings.marker_gap * first["size"] and not spaced:
-            return None, line.raw_text
-        if glyph in MARKERS_NEEDING_SPACE and not spaced:
-            return None, line.raw_text
-    return glyph, line.raw_text[1:].lstrip()
+    gap_after = second["x0"] - first["x1"] >= settings.marker_gap * first["size"]
+    marker, rest = split_text_marker(line.raw_text, BODY, gap_after)
+    return (marker, rest) if marker is not None else (None, line.raw_text)
 
 
 def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
@@ -131,7 +102,7 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
         return "heading"
     if line.bold and not body.bold:
         return "heading"
-    if line.raw_text[:1] in NOTE_OPENERS or line.size <= settings.note_size_ratio * body.size:
+    if line.raw_text[:1] in NOTE_MARKS or line.size <= settings.note_size_ratio * body.size:
         return "note"
     if line.color != body.color and line.size >= body.size and is_coloured(line.color):
         return "heading"
@@ -140,43 +111,12 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
 
 
 
-def _first_unit_width(line: TextLine) -> float:
-    """Width of what a wrap could not split off the start of ``line``: a Latin word, or
-    one CJK char with any brackets before it and any closing punctuation after it."""
-    chars = [c for c in line.chars if c["text"].strip()]
-    if not chars:
-        return 0.0
-    i = 0
-    while i < len(chars) - 1 and chars[i]["text"] in _OPENING:
-        i += 1
-    if _is_latin(chars[i]["text"]):
-        while i + 1 < len(chars) and _touches(chars[i], chars[i + 1]) and _is_latin(chars[i + 1]["text"]):
-            i += 1
-        # Engines differ on breaking between a Latin word and the kana after it: count
-        # the kana too, so that doubt never invents a hard break.
-        if i + 1 < len(chars) and _touches(chars[i], chars[i + 1]):
-            i += 1
-    while i + 1 < len(chars) and chars[i + 1]["text"] in _CLOSING:
-        i += 1
-    return chars[i]["x1"] - chars[0]["x0"]
-
-
-def _touches(left: dict, right: dict) -> bool:
-    return right["x0"] - left["x1"] < 0.2 * left["size"]
-
-
-def _is_latin(ch: str) -> bool:
-    if ch.isascii():
-        return ch.isalnum() or ch in "-'&.,"
-    return ord(ch) < 0x0250 and unicodedata.category(ch).startswith("L")  # accented Latin
-
-
 def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
     prev = draft.lines[-1]
     # Wrapped lines of a bullet or a ※ note are set like a paragraph.
     if role != draft.kind and not (draft.kind in ("bullet", "note") and role == "paragraph"):
         return True
-    if abs(line.size - prev.size) > 0.5:
+    if not same_type_size(line.size, prev.size):
         return True
     if line.top < prev.top:  # moved up: another text box
         return True
@@ -198,7 +138,7 @@ def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float
 
 def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings: BlockSettings) -> bool:
     """Whether ``line`` stopped only because ``following``'s first word did not fit."""
-    return right - line.x1 <= _first_unit_width(following) + settings.hard_break_slack * line.size
+    return right - line.x1 <= first_unit_width(following) + settings.hard_break_slack * line.size
 
 
 def _column_rights(lines: list[TextLine]) -> list[float]:
@@ -209,7 +149,7 @@ def _column_rights(lines: list[TextLine]) -> list[float]:
         reach = [
             other.x1
             for other in lines
-            if abs(other.size - line.size) <= 0.5
+            if same_type_size(other.size, line.size)
             and other.x0 < line.x1
             and other.x1 > line.x0
             and abs(other.x0 - line.x0) <= 2 * line.size
@@ -226,7 +166,7 @@ def _gap_limit(lines: list[TextLine], rights: list[float], settings: BlockSettin
     for k in range(len(lines) - 1):
         a, b = lines[k], lines[k + 1]
         gap = b.top - a.bottom
-        if abs(a.size - b.size) <= 0.5 and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
+        if same_type_size(a.size, b.size) and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
             ratios.append(gap / a.size)
     if len(ratios) < settings.min_wrap_samples:
         return settings.paragraph_gap
@@ -287,7 +227,7 @@ def _is_caption(draft: _Draft) -> bool:
     if draft.kind not in ("heading", "paragraph", "note") or len(draft.lines) > 2:
         return False
     text = normalize_chars(" ".join(draft.texts)).strip()
-    return bool(CAPTION.match(text)) and not text.endswith("。")
+    return is_caption(text) and not text.endswith("。")
 
 
 def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings()) -> list[Block]:
@@ -302,7 +242,7 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
     for line, right in zip(lines, rights):
         role = _role(line, body, settings)
         marker, rest = (None, line.raw_text)
-        if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_OPENERS:
+        if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_MARKS:
             marker, rest = split_marker(line, settings)
         if marker is not None:
             drafts.append(_Draft("bullet", marker, line.x0, [line], [rest]))
@@ -322,21 +262,15 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
     blocks = []
     for k, draft in enumerate(drafts):
         column_right = draft_rights[k]
-        x0 = min(ln.x0 for ln in draft.lines)
         blocks.append(
             Block(
                 page=page_number,
                 type=draft.kind,
-                marker=normalize_marker(draft.marker) if draft.marker else None,
+                marker=normalize_chars(draft.marker) if draft.marker else None,
                 level=levels.get(k, 0),
                 text=_join(draft, column_right, settings),
                 raw_text="\n".join(ln.raw_text for ln in draft.lines),
-                bbox=BBox(
-                    x0=x0,
-                    top=min(ln.top for ln in draft.lines),
-                    x1=max(ln.x1 for ln in draft.lines),
-                    bottom=max(ln.bottom for ln in draft.lines),
-                ),
+                bbox=BBox.union(draft.lines),
             )
         )
     return blocks

@@ -9,15 +9,14 @@ so the body does not repeat them.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
-from extractors.text.normalize import collapse_spaces, join_wrapped_lines
-
-# A printed page number: digits, maybe dressed as "- 3 -" or "p. 3".
-_PAGE_NUMBER = re.compile(r"^(?:[-–—‐]\s*)?(?:[pP]\.?\s*)?([0-9０-９]{1,4})(?:\s*[-–—‐])?$")
+from extractors.text.lexicon import PRINTED_PAGE_NUMBER
+from extractors.text.linebreak import join_wrapped_lines
+from extractors.text.normalize import collapse_spaces
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,8 @@ def body_size(lines: list[TextLine]) -> float:
 
 
 def _page_number(text: str) -> int | None:
-    match = _PAGE_NUMBER.match(text.strip())
-    return int(match.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789"))) if match else None
+    match = PRINTED_PAGE_NUMBER.match(text)
+    return int(match.group(1)) if match else None  # int() reads full-width digits too
 
 
 def find_furniture(
@@ -97,7 +96,7 @@ def find_furniture(
         if lines[i].top <= heading_top
         and lines[i].size >= settings.heading_min_ratio * size
         and lines[i].size > settings.heading_over_section * section_size
-        and lines[i].size >= largest - 0.5
+        and lines[i].size >= largest - SAME_TYPE_SIZE_PT
     ]
     if heading_ids:
         heading_ids.sort(key=lambda i: lines[i].top)

@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
 
+from extractors.geometry import BBox
 from extractors.page.colour import RGB, char_rgb
+from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
 
 
@@ -37,6 +39,9 @@ class TextLine:
     """One visual line of text with the attributes layout decisions need."""
 
     chars: list[dict] = field(repr=False)
+    # Index of each char in the list the line was grouped from (the page's chars, in
+    # content-stream order): the chars' identity for later stages, and their order.
+    char_ids: list[int] = field(repr=False)
     raw_text: str
     x0: float
     x1: float
@@ -56,12 +61,23 @@ class TextLine:
         return "bold" in self.fontname.lower()
 
     @property
-    def bbox(self) -> dict:
-        return {"x0": self.x0, "top": self.top, "x1": self.x1, "bottom": self.bottom}
+    def bbox(self) -> BBox:
+        return BBox(x0=self.x0, top=self.top, x1=self.x1, bottom=self.bottom)
 
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
+
+def first_unit_width(line: TextLine, settings: LineSettings = LineSettings()) -> float:
+    """Width of the text a line breaker could not have split off the line's start (a
+    Latin word and what sticks to it, one Japanese char with its brackets and
+    punctuation): what did not fit at the end of the line above, if that was a wrap."""
+    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
+    if not chars:
+        return 0.0
+    end = 0
+    while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
+        if chars[end + 1]["x0"] - chars[end]["x1"] > settings.space_gap * chars[end]["size"]:
+            break  # a printed gap is a space
+        end += 1
+    return chars[end]["x1"] - chars[0]["x0"]
 
 
 def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
@@ -85,7 +101,7 @@ def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
     return char["x0"] - prev["x1"] <= settings.max_gap * size
 
 
-def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
+def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings) -> TextLine:
     parts: list[str] = []
     prev = None
     for char in chars:
@@ -98,6 +114,7 @@ def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
     visible = [c for c in chars if c["text"].strip()] or chars
     return TextLine(
         chars=chars,
+        char_ids=char_ids,
         raw_text="".join(parts).strip(),
         x0=min(c["x0"] for c in visible),
         x1=max(c["x1"] for c in visible),
@@ -110,15 +127,23 @@ def _make_line(chars: list[dict], settings: LineSettings) -> TextLine:
     )
 
 
-def group_lines(chars: list[dict], settings: LineSettings = LineSettings()) -> list[TextLine]:
-    """Group chars (in content-stream order) into visual lines."""
+def group_lines(chars: list[dict], settings: LineSettings = LineSettings(),
+                char_ids: list[int] | None = None) -> list[TextLine]:
+    """Group chars (in content-stream order) into visual lines.
+
+    ``char_ids`` names each char (default: its index in ``chars``); lines keep them.
+    """
+    ids = range(len(chars)) if char_ids is None else char_ids
     runs: list[list[dict]] = []
-    for char in chars:
+    run_ids: list[list[int]] = []
+    for char, char_id in zip(chars, ids, strict=True):
         if not char.get("upright", True):
             continue
         if runs and _continues(runs[-1], char, settings):
             runs[-1].append(char)
+            run_ids[-1].append(char_id)
         else:
             runs.append([char])
-    lines = [_make_line(run, settings) for run in runs]
+            run_ids.append([char_id])
+    lines = [_make_line(run, run_id, settings) for run, run_id in zip(runs, run_ids, strict=True)]
     return [line for line in lines if line.raw_text]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
 from extractors.page.table_grid import Grid, Segment
-from extractors.text.normalize import join_wrapped_lines
+from extractors.text.linebreak import join_wrapped_lines
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,12 @@ def _crosses_rule(box: dict, grid: Grid, margin: float) -> bool:
     return False
 
 
-def find_callouts(table_lines: list[TextLine], grid: Grid, stream_order: dict,
+def find_callouts(table_lines: list[TextLine], grid: Grid,
                   settings: CalloutSettings = CalloutSettings()) -> list[Callout]:
     """Boxes of off-colour lines inside the table drawn over it: they straddle its rules,
     or (emphasised, written after every cell) sit inside one cell.
 
-    ``stream_order`` maps a char key (see ``char_key``) to its content-stream index.
+    A line's ``char_ids`` are the chars' content-stream indices.
     """
     weight = Counter()
     for line in table_lines:
@@ -99,12 +99,12 @@ def find_callouts(table_lines: list[TextLine], grid: Grid, stream_order: dict,
                 continue
         boxes.append([line])
     body = [line for line in table_lines if line.color == body_color]
-    body_last = max((stream_order.get(char_key(c), -1) for line in body for c in line.chars), default=-1)
+    body_last = max((i for line in body for i in line.char_ids), default=-1)
     body_size = max((line.size for line in body), default=0.0)
     out = []
     for box in boxes:
         callout = Callout(box)
-        first = min(stream_order.get(char_key(c), -1) for line in box for c in line.chars)
+        first = min(i for line in box for i in line.char_ids)
         emphasised = box[0].bold or box[0].size > body_size + 0.25
         if _crosses_rule(callout.bbox, grid, settings.straddle_margin) or (emphasised and first > body_last):
             out.append(callout)
@@ -160,7 +160,3 @@ def lines_in_boxes(lines: list[TextLine], boxes: list[dict]) -> list[Callout]:
             out.append(Callout(inside))
     return out
 
-
-def char_key(char: dict) -> tuple:
-    """Identity of a char across re-extractions of the same page."""
-    return (round(char["x0"], 2), round(char["top"], 2), char["text"])

@@ -13,8 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractors.page.lines import LineSettings, TextLine, group_lines
-from extractors.text.normalize import BULLET_MARKERS, MARKERS_NEEDING_SPACE, needs_space, normalize_chars
+from extractors.geometry import BBox, middle_of
+from extractors.page.lines import LineSettings, TextLine, first_unit_width, group_lines
+from extractors.page.table_grid import Grid, assign_chars
+from extractors.text.lexicon import DIGIT
+from extractors.text.linebreak import wrap_joiner
+from extractors.text.markers import split_marker, starts_with_marker
+from extractors.text.normalize import normalize_chars
 
 
 @dataclass(frozen=True)
@@ -34,60 +39,6 @@ class CellTextSettings:
     vertical_majority: float = 2.0
 
 
-# Characters a line may not start with (kinsoku): they travel with the char before them.
-NO_LINE_START = frozenset("、。，．,.)）]］｝」』】〕〉》”’:;：；!?！？%％ー々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ・･")
-# Japanese stops: a Latin word right after one sticks to it.
-FULLWIDTH_STOPS = frozenset("、。，．")
-# Characters a line may not end with: they travel with the char after them (※ sticks to its number).
-NO_LINE_END = frozenset("(（[［｛「『【〔〈《“‘※")
-
-
-def _is_latin(ch: str) -> bool:
-    # "," and "." belong to numbers (「2,300名」, 「3.5」) as much as to words.
-    return (ch.isascii() and (ch.isalnum() or ch in "-_/@#&+=.,'\"*%")) or "\u00c0" <= ch <= "\u024f" \
-        or "\uff10" <= ch <= "\uff5a"
-
-
-def _splits_a_word(left: str, right: str) -> bool:
-    """A wrap between two word characters with no space printed there: office exports
-    print the space at a word wrap, so this line breaker cut inside a word (「T|SMC」)."""
-    a, b = left.rstrip()[-1:], right.lstrip()[:1]
-    return bool(a and b) and (a.isascii() and a.isalnum()) and (b.isascii() and b.isalnum())
-
-
-def can_break(left: str, right: str) -> bool:
-    """Whether a line breaker may wrap between two adjacent characters.
-
-    Kinsoku pairs never split; a Latin word sticks to whatever follows it up to a
-    space (「2,300名）」, 「Finlandの」), and a Japanese full stop or comma sticks
-    to a Latin word after it (「る。EUREKA」): observed office line breaking.
-    """
-    if right.isspace():
-        return False  # the space hangs at the line end; the break comes after it
-    if left.isspace():
-        return True
-    if right in NO_LINE_START or left in NO_LINE_END:
-        return False
-    if _is_latin(left):
-        return False
-    if left in FULLWIDTH_STOPS and _is_latin(right):
-        return False
-    return True
-
-
-def first_unit_width(line: TextLine) -> float:
-    """Width of the text a line breaker could not have split off the line's start."""
-    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
-    if not chars:
-        return 0.0
-    end = 0
-    while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
-        if chars[end + 1]["x0"] - chars[end]["x1"] > 0.3 * chars[end]["size"]:
-            break  # a printed gap is a space
-        end += 1
-    return chars[end]["x1"] - chars[0]["x0"]
-
-
 def _space_before(prev: TextLine, line: TextLine) -> float:
     """Room a space printed at the wrap takes (a trailing or leading space char), 0 if none."""
     for char in (prev.chars[-1] if prev.chars else None, line.chars[0] if line.chars else None):
@@ -96,43 +47,44 @@ def _space_before(prev: TextLine, line: TextLine) -> float:
     return 0.0
 
 
-def starts_bullet(text: str) -> bool:
-    stripped = text.lstrip()
-    if not stripped or stripped[0] not in BULLET_MARKERS:
-        return False
-    return stripped[0] not in MARKERS_NEEDING_SPACE or stripped[1:2] in (" ", "\u3000")
+def char_ids_in_box(chars: list[dict], box: BBox | dict, skip: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """Indices of the chars whose centre lies in the box (but not in ``skip``), in content-stream order."""
+    bbox = BBox.of(box)
+    return [i for i, c in enumerate(chars) if i not in skip and bbox.contains(*middle_of(c))]
 
 
-def chars_in_box(chars: list[dict], box: dict) -> list[dict]:
-    """Chars whose centre lies in the box, in content-stream order."""
-    x0, top, x1, bottom = box["x0"], box["top"], box["x1"], box["bottom"]
-    return [
-        c for c in chars
-        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-    ]
+def chars_by_cell(grid: Grid, chars: list[dict], ids: list[int]) -> list[list[int]]:
+    """Indices of each grid cell's chars among ``ids`` (``assign_chars``: by the char's centre)."""
+    position = {id(chars[i]): i for i in ids}
+    return [[position[id(c)] for c in cell_chars] for cell_chars in assign_chars(grid, [chars[i] for i in ids])]
 
 
 # group_lines settings that never cut an x-sorted, one-baseline group on pen jumps.
 _ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
 
 
-def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings()) -> list[TextLine]:
-    """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here)."""
-    runs = sorted(group_lines(chars), key=lambda line: (round(line.bottom, 1), line.x0))
-    merged: list[list[dict]] = []
+def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings(),
+                      char_ids: list[int] | None = None) -> list[TextLine]:
+    """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here).
+
+    ``char_ids`` names the chars (their index on the page); the lines keep them.
+    """
+    runs = sorted(group_lines(chars, char_ids=char_ids), key=lambda line: (round(line.bottom, 1), line.x0))
+    merged: list[list[tuple[dict, int]]] = []
     last_bottom = None
     for run in runs:
+        pairs = list(zip(run.chars, run.char_ids, strict=True))
         if merged and last_bottom is not None and abs(run.bottom - last_bottom) < settings.same_line * run.size:
-            merged[-1].extend(run.chars)
+            merged[-1].extend(pairs)
         else:
-            merged.append(list(run.chars))
+            merged.append(pairs)
             last_bottom = run.bottom
     if len(merged) == len(runs):
         return runs
     out = []
     for group in merged:
-        group.sort(key=lambda c: c["x0"])
-        out += group_lines(group, _ONE_LINE)
+        group.sort(key=lambda pair: pair[0]["x0"])
+        out += group_lines([c for c, _ in group], _ONE_LINE, [i for _, i in group])
     return out
 
 
@@ -180,7 +132,7 @@ def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettin
 
 def _only_marker(group: list[TextLine]) -> bool:
     """A bullet marker printed alone on its line: what follows is its item."""
-    return len(group) == 1 and len(group[0].raw_text.strip()) == 1 and starts_bullet(group[0].raw_text + " ")
+    return len(group) == 1 and len(group[0].raw_text.strip()) == 1 and starts_with_marker(group[0].raw_text + " ")
 
 
 def _is_bracket_heading(group: list[TextLine]) -> bool:
@@ -189,7 +141,7 @@ def _is_bracket_heading(group: list[TextLine]) -> bool:
     return len(group) == 1 and text.startswith("【") and text.endswith("】")
 
 
-_CLOSED_END = re.compile(r"([）)】］\]。]|※\s*[0-9０-９]+)$")
+_CLOSED_END = re.compile(rf"([）)】］\]。]|※\s*{DIGIT}+)$")
 _OPENING = "（(【［[※"
 
 
@@ -200,12 +152,13 @@ def _closes_then_opens(prev: str, line: str) -> bool:
     return line.lstrip()[:1] in _OPENING and bool(_CLOSED_END.search(prev.rstrip()))
 
 
-def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
+def split_logical_lines(lines: list[TextLine], box: BBox | dict, padding: float,
                         settings: CellTextSettings = CellTextSettings()) -> list[list[TextLine]]:
     """Group a cell's visual lines into logical lines (each a list of wrapped visual lines)."""
-    left, right = box["x0"] + padding, box["x1"] - padding
+    box = BBox.of(box)
+    left, right = box.x0 + padding, box.x1 - padding
     width = right - left
-    centre = (box["x0"] + box["x1"]) / 2
+    centre = box.middle[0]
     groups: list[list[TextLine]] = []
     for line in lines:
         if not groups:
@@ -218,7 +171,7 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
         authored = need <= room - settings.fit_margin * line.size
         if _only_marker(groups[-1]):
             groups[-1].append(line)
-        elif authored or starts_bullet(line.raw_text) or _is_bracket_heading(groups[-1]) \
+        elif authored or starts_with_marker(line.raw_text) or _is_bracket_heading(groups[-1]) \
                 or _closes_then_opens(prev.raw_text, line.raw_text):
             groups.append([line])
         else:
@@ -227,27 +180,65 @@ def split_logical_lines(lines: list[TextLine], box: dict, padding: float,
 
 
 def join_wraps(group: list[TextLine]) -> str:
-    """One logical line (printed code points) from its wrapped visual lines; a space
-    printed at the wrap is kept, otherwise ``needs_space`` decides as for paragraphs."""
+    """One logical line (printed code points) from its wrapped visual lines; whether a
+    space was printed at the wrap is known here (``wrap_joiner``)."""
     out = ""
     prev = None
     for line in group:
         text = line.raw_text
         if prev is None:
             out = text
-        elif _space_before(prev, line) or (needs_space(out, text) and not _splits_a_word(out, text)):
-            out = out.rstrip() + " " + text.strip()
         else:
-            out = out.rstrip() + text.strip()
+            out = out.rstrip() + wrap_joiner(out, text, printed_space=bool(_space_before(prev, line))) + text.strip()
         prev = line
     return out
 
 
-def cell_text(lines: list[TextLine], box: dict, padding: float,
-              settings: CellTextSettings = CellTextSettings()) -> tuple[str, str]:
-    """(text, raw_text) of one cell from its visual lines: wraps joined, "\n" between logical lines."""
-    groups = split_logical_lines(lines, box, padding, settings)
-    raw = "\n".join(join_wraps(group) for group in groups)
+@dataclass(frozen=True)
+class CellLine:
+    """One logical line of a cell, as the table stage found it.
+
+    Kept on the cell (not serialised) so that later stages read the structure instead
+    of re-splitting the cell's text: the bullet marker, and where the line is printed.
+    """
+
+    raw_text: str  # printed code points, wraps joined
+    marker: str | None  # the bullet glyph opening the line (normalised), if any
+    body: str  # normalised text after the marker
+    # Where the line is printed; None for a cell known only by its text (truth, tests).
+    bbox: BBox | None = None
+    # A space printed before the first char: a sentence cut by a slide break goes on after one.
+    opens_with_space: bool = False
+
+    @property
+    def text(self) -> str:
+        return normalize_chars(self.raw_text)
+
+    @classmethod
+    def of(cls, raw_text: str, bbox: BBox | None = None, opens_with_space: bool = False) -> CellLine:
+        marker, body = split_marker(normalize_chars(raw_text))
+        return cls(raw_text, normalize_chars(marker) if marker else None, body, bbox, opens_with_space)
+
+
+def cell_lines(lines: list[TextLine], box: BBox | dict, padding: float,
+               settings: CellTextSettings = CellTextSettings()) -> list[CellLine]:
+    """Logical lines of one cell from its visual lines: wraps joined, markers cut off."""
+    return [
+        CellLine.of(join_wraps(group), BBox.union(line.bbox for line in group),
+                    opens_with_space=group[0].chars[0]["text"].isspace())
+        for group in split_logical_lines(lines, box, padding, settings)
+    ]
+
+
+def lines_from_text(text: str) -> list[CellLine]:
+    """Logical lines of a cell known only by its text ("\n" between logical lines)."""
+    return [CellLine.of(line.strip(), opens_with_space=line[:1].isspace())
+            for line in (text or "").split("\n") if line.strip()]
+
+
+def cell_text(lines: list[CellLine]) -> tuple[str, str]:
+    """(text, raw_text) of one cell: "\n" between logical lines."""
+    raw = "\n".join(line.raw_text for line in lines)
     return normalize_chars(raw), raw
 
 

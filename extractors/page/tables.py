@@ -13,28 +13,34 @@ import re
 from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
+from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
 from extractors.page.table_callouts import (
     CalloutBoxSettings,
     CalloutSettings,
     callout_boxes,
-    char_key,
     find_callouts,
     lines_in_boxes,
 )
 from extractors.page.table_charts import ChartSettings, looks_like_chart
 from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
 from extractors.page.table_text import (
+    CellLine,
     CellTextSettings,
+    cell_lines,
     cell_text,
     cell_visual_lines,
-    chars_in_box,
+    char_ids_in_box,
+    chars_by_cell,
     estimate_padding,
+    lines_from_text,
     vertical_text,
 )
 from extractors.page.table_unruled import UnruledSettings, recover_unruled
-from extractors.text.captions import looks_like_caption, parse_caption
-from extractors.text.normalize import join_wrapped_lines, normalize_chars
+from extractors.text.captions import is_table_caption, parse_caption
+from extractors.text.lexicon import PRINTED_PAGE_NUMBER
+from extractors.text.linebreak import join_wrapped_lines
+from extractors.text.markers import NOTE_MARKS
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,7 @@ class TablesOnPage:
     consumed_lines: set[int]  # indices into `lines` used by tables
 
 
-_NOTE_MARK = re.compile(r"^\s*[※＊*]")
-_PAGE_NUMBER = re.compile(r"^\s*[-－]?\s*[0-9０-９]+\s*[-－]?\s*$")
+_NOTE_MARK = re.compile("^\\s*[" + "".join(sorted(NOTE_MARKS)) + "]")
 
 
 def _inside(line: TextLine, box: dict, share: float) -> bool:
@@ -98,6 +103,7 @@ class _CellDraft:
     filled: bool
     text: str = ""
     raw_text: str = ""
+    logical: list[CellLine] = field(default_factory=list)
 
     @property
     def bold(self) -> bool:
@@ -190,7 +196,7 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
     # Caption: the nearest numbered caption line above, else a centred title-like line.
     caption_at = None
     for i in reversed(above):
-        if looks_like_caption(lines[i].text):
+        if is_table_caption(lines[i].text):
             caption_at = i
             break
     if caption_at is None:
@@ -230,13 +236,13 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
 
     # Legends printed under the table: a stack starting right below it.
     stack = [i for i in _stack(lines, below, box["bottom"], settings.max_gap_lines, upward=False)]
-    stack = [i for i in stack if not _PAGE_NUMBER.match(lines[i].raw_text)]
+    stack = [i for i in stack if not PRINTED_PAGE_NUMBER.match(lines[i].raw_text)]
     # Unmarked lines count only as a short stack in smaller type (a remark, not body text).
     marked = bool(stack) and bool(_NOTE_MARK.match(lines[stack[0]].raw_text))
     small = bool(stack) and len(stack) <= settings.max_unmarked_note_lines and all(
         lines[i].size < table_size - 0.25 for i in stack)
     if marked or small:
-        stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + 0.5]
+        stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + SAME_TYPE_SIZE_PT]
         out["used"] += stack
         if not out["notes"]:
             out["notes"] = _collect_notes(lines, stack)
@@ -276,7 +282,6 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
     grids, boxes = _table_grids(page, lines, chars, settings)
     if not grids:
         return TablesOnPage([], set())
-    stream_order = {char_key(c): i for i, c in enumerate(page.chars)}
     consumed: set[int] = set()
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
@@ -286,25 +291,24 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         consumed.update(inside_ids[index])
         callouts = lines_in_boxes(table_lines, [b for b in boxes if _within(b, box)])
         boxed = {id(line) for callout in callouts for line in callout.lines}
-        callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, stream_order,
-                                  settings.callouts)
-        callout_keys = {char_key(c) for callout in callouts for line in callout.lines for c in line.chars}
-        table_chars = [c for c in chars_in_box(chars, box) if char_key(c) not in callout_keys]
+        callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, settings.callouts)
+        callout_ids = {i for callout in callouts for line in callout.lines for i in line.char_ids}
+        by_cell = chars_by_cell(grid, chars, char_ids_in_box(chars, box, callout_ids))
         fills = _filled_rects(page, grid)
-        by_cell = assign_chars(grid, table_chars)
-        verticals = [vertical_text(cell_chars, settings.text) for cell_chars in by_cell]
-        drafts = [
-            _CellDraft(gc, cell_visual_lines([c for c in by_cell[i] if c.get("upright", True)], settings.text),
-                       _is_filled(gc.bbox, fills))
-            for i, gc in enumerate(grid.cells)
-        ]
+        verticals = [vertical_text([chars[k] for k in ids], settings.text) for ids in by_cell]
+        drafts = []
+        for gc, ids in zip(grid.cells, by_cell, strict=True):
+            upright = [k for k in ids if chars[k].get("upright", True)]
+            drafts.append(_CellDraft(gc, cell_visual_lines([chars[k] for k in upright], settings.text, upright),
+                                     _is_filled(gc.bbox, fills)))
         horizontal = [(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals, strict=True) if v is None]
         padding = estimate_padding(horizontal)
         for d, vertical in zip(drafts, verticals, strict=True):
             if vertical is not None:
-                d.text, d.raw_text = normalize_chars(vertical), vertical
+                d.logical = lines_from_text(vertical)
             else:
-                d.text, d.raw_text = cell_text(d.lines, d.cell.bbox, padding, settings.text)
+                d.logical = cell_lines(d.lines, d.cell.bbox, padding, settings.text)
+            d.text, d.raw_text = cell_text(d.logical)
         body_sizes = sorted(line.size for d in drafts for line in d.lines)
         table_size = body_sizes[len(body_sizes) // 2] if body_sizes else 0.0
 
@@ -321,7 +325,7 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         for d in drafts:
             gc = d.cell
             rows[gc.row].append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
-                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)))
+                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)).with_lines(d.logical))
         for row in rows:
             row.sort(key=lambda c: c.col)
         tables.append(Table(
@@ -334,5 +338,5 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
             notes=around["notes"], note_position=around["note_position"],
             callouts=[_callout_block(c, page_number) for c in callouts],
             rows=rows,
-        ))
+        ).with_parsed_caption(caption))
     return TablesOnPage(tables, consumed)

@@ -1,1 +1,1 @@
-"""Text: code points, markers, line breaking, captions (no geometry)."""
+"""Text rules every stage shares: code points, line breaking, markers, vocabulary, captions (no geometry)."""

@@ -31,12 +31,6 @@ PRIVATE_USE_GLYPHS = {
 # A private-use glyph we have no mapping for still draws *some* bullet.
 UNKNOWN_PRIVATE_USE = "•"
 
-# Characters that open a bullet item when they start a line.
-BULLET_MARKERS = frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－-‐−–—※＊*") | frozenset(PRIVATE_USE_GLYPHS)
-# Markers that only count as bullets when followed by a space (they also start words).
-MARKERS_NEEDING_SPACE = frozenset("-*※")
-
-
 @cache
 def radical_table() -> dict[int, str]:
     data = json.loads(files("extractors.text").joinpath("data/radicals.json").read_text(encoding="utf-8"))
@@ -66,37 +60,6 @@ def map_private_use(text: str) -> str:
 def normalize_chars(text: str) -> str:
     """Normalise a printed string's code points without touching its layout."""
     return map_private_use(unify_radicals(text))
-
-
-def normalize_marker(marker: str) -> str:
-    return normalize_chars(marker)
-
-
-_LATIN_END = re.compile(r"[A-Za-z0-9\u00C0-\u024F,.;:!?)\]%&'\"]$")
-_LATIN_START = re.compile(r"^[A-Za-z0-9\u00C0-\u024F(\[&'\"]")
-
-
-def needs_space(left: str, right: str) -> bool:
-    """Whether a hard wrap between ``left`` and ``right`` stood for a space.
-
-    Japanese has no inter-word spaces, so a wrap between two Japanese characters joins
-    with nothing; a wrap between two Latin words was a space.
-    """
-    left, right = left.rstrip(), right.lstrip()
-    return bool(left and right and _LATIN_END.search(left) and _LATIN_START.match(right))
-
-
-def join_wrapped_lines(lines: list[str]) -> str:
-    """Join visual lines that are one logical line (a hard wrap inside a paragraph)."""
-    out = ""
-    for line in lines:
-        if not out:
-            out = line.strip()
-        elif needs_space(out, line):
-            out = out.rstrip() + " " + line.strip()
-        else:
-            out = out.rstrip() + line.strip()
-    return out
 
 
 def collapse_spaces(text: str) -> str:

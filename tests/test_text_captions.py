@@ -1,9 +1,10 @@
-from extractors.text.captions import Caption, looks_like_caption, parse_caption
+from extractors.text.captions import Caption, is_caption, is_table_caption, parse_caption
 
 
 def test_caption_with_part_in_full_width_brackets():
     assert parse_caption("表2-1（1） 国際共同研究推進のための組織的な対応") == Caption(
-        "表2-1（1） 国際共同研究推進のための組織的な対応", "表2-1", 1)
+        "表2-1（1） 国際共同研究推進のための組織的な対応", "表2-1", 1
+    )
 
 
 def test_appendix_caption_without_space_before_title():
@@ -33,8 +34,8 @@ def test_bracket_later_in_the_title_is_not_a_part():
 
 def test_caption_without_number():
     assert parse_caption("質問項目（研究機関・大学等）") == Caption("質問項目（研究機関・大学等）", None, None)
-    assert not looks_like_caption("質問項目（研究機関・大学等）")
-    assert not looks_like_caption("表示されたデータ")
+    assert not is_table_caption("質問項目（研究機関・大学等）")
+    assert not is_table_caption("表示されたデータ")
 
 
 def test_title_and_part_free_caption():
@@ -44,3 +45,25 @@ def test_title_and_part_free_caption():
     assert caption.without_part() == "付表１ ヒアリング結果一覧表 研究機関（管理部門）"
     assert parse_caption("別表3 対象機関").caption_id == "別表3"
     assert parse_caption("対象機関の一覧").title == "対象機関の一覧"
+
+
+def test_one_grammar_for_every_caption_word():
+    assert [parse_caption(t).caption_id for t in ("参考表2 内訳", "附表1 一覧", "別表3 対象", "付表１ 一覧")] == [
+        "参考表2",
+        "附表1",
+        "別表3",
+        "付表1",
+    ]
+    assert parse_caption("参考表2 内訳").kind == "table"
+    figure = parse_caption("図3-1 回答の分布")
+    assert (figure.kind, figure.caption_id, figure.title) == ("figure", "図3-1", "回答の分布")
+    ordinal = parse_caption("第１-１-２図 研究開発費の推移")
+    assert (ordinal.kind, ordinal.caption_id) == ("figure", "第1-1-2図")
+    assert parse_caption("第3表 内訳").kind == "table"
+    assert (parse_caption("Table 2 Budget").kind, parse_caption("Fig. 4 Trend").caption_id) == ("table", "Fig 4")
+
+
+def test_tables_and_figures_are_told_apart():
+    assert is_table_caption("別表3 対象機関") and is_caption("別表3 対象機関")
+    assert not is_table_caption("図2 推移") and is_caption("図2 推移")
+    assert not is_caption("図書館の利用")

@@ -1,0 +1,37 @@
+"""Bullet markers: one recogniser, with the body-text and cell rules named."""
+
+import pytest
+
+from extractors.text.markers import BODY, CELL, split_marker, starts_with_marker
+
+
+@pytest.mark.parametrize("glyph", ["・", "●", "➢", "■", "－", "\uf0d8", "\ue123"])
+def test_cell_items_open_with_any_bullet_glyph(glyph):
+    assert split_marker(f"{glyph}回答。") == (glyph, "回答。")
+
+
+def test_glyphs_that_also_start_words_need_a_space():
+    assert split_marker("-5%の増加") == (None, "-5%の増加")
+    assert split_marker("- 増加") == ("-", "増加")
+    assert split_marker("※EUREKA とは") == (None, "※EUREKA とは")
+    assert split_marker("※ 注記") == ("※", "注記")
+    assert not starts_with_marker("※1")
+
+
+def test_leading_indent_is_not_text():
+    assert split_marker("\u3000・子項目") == ("・", "子項目")
+    assert split_marker("  本文") == (None, "本文")
+
+
+def test_body_text_needs_a_gap_after_a_glyph_that_joins_words():
+    assert split_marker("・研究", BODY) == (None, "・研究")
+    assert split_marker("・研究", BODY, gap_after=True) == ("・", "研究")
+    assert split_marker("・ 研究", BODY) == ("・", "研究")
+    assert split_marker("\uf0d8研究", BODY) == ("\uf0d8", "研究")  # a symbol-font glyph always marks
+
+
+def test_enumerators_and_note_marks_differ_between_body_and_cells():
+    assert split_marker("① 概要", BODY) == ("①", "概要")
+    assert split_marker("① 概要", CELL) == (None, "① 概要")
+    assert split_marker("※ 注記", BODY) == (None, "※ 注記")
+    assert split_marker("＊注記", CELL) == ("＊", "注記")
