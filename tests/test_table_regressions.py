@@ -136,3 +136,18 @@ def test_framed_text_box():
     texts = [c.text for row in tables[0].rows for c in row]
     assert "機械学習" in texts and "深層学習" in texts
     assert not any("ＡＩやＡＩシステムについては" in t for t in texts)
+
+
+def test_table_title_band():
+    # White papers print 「■第1-3-5表／…」 in a band that is the first row of the table's
+    # frame: it is the caption, not a row (nor is the empty spacer row under it).
+    (table,) = _tables("table-title-band.pdf")
+    assert table.caption_id == "第1-3-5表"
+    assert table.caption.startswith("第１-３-５表／博士トレーニングセンター採択拠点")
+    assert not any("第１-３-５表" in c.text for row in table.rows for c in row)
+    assert any(c.text.strip() for c in table.rows[0])
+
+
+def test_figure_frame_title_band():
+    # The same band naming a figure (「■第1-3-4図」): the frame holds a figure, not a table.
+    assert _tables("figure-frame-title-band.pdf") == []

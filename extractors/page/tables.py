@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
+from extractors.page.table_band import TitleBand, below_band, title_band
 from extractors.page.table_callouts import (
     CalloutBoxSettings,
     CalloutSettings,
@@ -257,8 +258,9 @@ def _callout_block(callout, page_number: int) -> Block:
 
 
 def _table_grids(page, lines: list[TextLine], chars: list[dict],
-                 settings: TableSettings) -> tuple[list[Grid], list[dict]]:
-    """The page's tables as grids, and the call-out boxes drawn over them (which bound no cell)."""
+                 settings: TableSettings) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
+    """The page's tables as grids, each with its title band if its first row is one, and the
+    call-out boxes drawn over them (which bound no cell)."""
     def tables(grids: list[Grid]) -> list[Grid]:
         return [g for g in grids
                 if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)]
@@ -268,7 +270,15 @@ def _table_grids(page, lines: list[TextLine], chars: list[dict],
     boxes = [box for grid in grids for box in callout_boxes(shapes, grid, lines, settings.callout_boxes)]
     if boxes:
         grids = tables(find_grids(page, settings.grid, tuple(boxes)))
-    return [recover_unruled(g, chars, settings.unruled) for g in grids], boxes
+    out: list[tuple[Grid, TitleBand | None]] = []
+    for grid in grids:
+        band = title_band(grid, chars)
+        if band is not None and band.kind != "table":
+            continue  # a figure's frame
+        if band is not None:
+            grid = below_band(grid, chars)
+        out.append((recover_unruled(grid, chars, settings.unruled), band))
+    return out, boxes
 
 
 def _within(box: dict, outer: dict) -> bool:
@@ -279,16 +289,19 @@ def _within(box: dict, outer: dict) -> bool:
 def extract_tables(page, lines: list[TextLine], page_number: int,
                    settings: TableSettings = TableSettings()) -> TablesOnPage:
     chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
-    grids, boxes = _table_grids(page, lines, chars, settings)
-    if not grids:
+    found, boxes = _table_grids(page, lines, chars, settings)
+    if not found:
         return TablesOnPage([], set())
+    grids = [grid for grid, _ in found]
     consumed: set[int] = set()
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
-    for index, grid in enumerate(grids):
+    for index, (grid, band) in enumerate(found):
         box = grid.bbox
         table_lines = [lines[i] for i in inside_ids[index]]
         consumed.update(inside_ids[index])
+        band_ids = [i for i, line in enumerate(lines) if band and _inside(line, band.box, settings.inside_share)]
+        consumed.update(band_ids)
         callouts = lines_in_boxes(table_lines, [b for b in boxes if _within(b, box)])
         boxed = {id(line) for callout in callouts for line in callout.lines}
         callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, settings.callouts)
@@ -319,6 +332,8 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         around = _surroundings(lines, free, box, table_size, settings)
         consumed.update(around["used"])
         caption = parse_caption(lines[around["caption"]].text) if around["caption"] is not None else None
+        if band is not None:
+            caption = parse_caption(band.text)
         heading = join_wrapped_lines([lines[i].text for i in around["heading"]]) or None
 
         rows: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
