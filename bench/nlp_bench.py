@@ -45,7 +45,7 @@ def build_report(pdf_path: Path):
 
 def collect_units(report) -> tuple[list[str], list[bool]]:
     """Text and phrases flag of every text unit of ``report`` (a SurveyReport)."""
-    units, flags = report_units(report, fillable_only=False)
+    units, flags = report_units(report)
     return [u.text for u in units], flags
 
 
@@ -86,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         bare_tokens = run_bare(nlp, inputs, settings, args.n_process)
         bare_wall, bare_cpu = min(bare_wall, time.perf_counter() - wall), min(bare_cpu, time.process_time() - cpu)
         wall, cpu = time.perf_counter(), time.process_time()
-        found = segment_texts(texts, phrases=flags, nlp=nlp, n_process=args.n_process, settings=settings)
+        # No cross-call cache: every round analyses every text, as the first run of a report does.
+        found = segment_texts(texts, phrases=flags, nlp=nlp, n_process=args.n_process, settings=settings,
+                              cache=None)
         ours_wall, ours_cpu = min(ours_wall, time.perf_counter() - wall), min(ours_cpu, time.process_time() - cpu)
 
     ours_tokens = sum(len(s.tokens) for seg in found for s in seg.sentences)

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+# Decimals of bbox coordinates in output files.
+BBOX_DECIMALS = 2
 
 
 # The one box type of the project: the extractors use it for lines and cells too
@@ -19,10 +23,15 @@ class Model(BaseModel):
 class BBox(Model):
     """Bounding box in PDF points, origin top-left (pdfplumber's x0/top/x1/bottom)."""
 
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+    x0: float = Field(description="Left edge, points from the page's left.")
+    top: float = Field(description="Top edge, points from the page's top.")
+    x1: float = Field(description="Right edge, points from the page's left.")
+    bottom: float = Field(description="Bottom edge, points from the page's top.")
+
+    @field_serializer("x0", "top", "x1", "bottom")
+    def _rounded(self, value: float) -> float:
+        # pdfplumber's sums carry float noise (459.63800000000003); 0.01 pt is 1/7200 inch.
+        return round(value, BBOX_DECIMALS)
 
     @classmethod
     def of(cls, obj: Any) -> BBox:

@@ -15,6 +15,11 @@ Coverage, so that nothing is dropped or counted twice:
   (whitespace-only tokens are not listed).
 - ``entities`` and ``phrases`` are spans of the unit text, in order; they carry no
   leading or trailing whitespace.
+
+In a report file (schema 2-0-0) a unit's ``nlp`` keeps only its sentence spans
+(``SentenceSpans``); tokens, entities and phrases go beside the report in columns
+(``<stem>.tokens.parquet``, ``<stem>.entities.parquet``, see ``exporters.nlp_tables``).
+``Segmentation`` is the whole analysis of one unit as the NLP stage produces it.
 """
 
 from __future__ import annotations
@@ -30,22 +35,22 @@ class Token(Model):
     pos: str = Field(description="Universal POS tag (GiNZA's morphologizer).")
     tag: str = Field(description='SudachiPy part of speech, e.g. "名詞-普通名詞-一般".')
     reading: str | None = Field(None, description="Katakana reading; null where the dictionary has none.")
-    start: int
-    end: int
+    start: int = Field(description="Offset of the first character in the unit text.")
+    end: int = Field(description="Offset after the last character in the unit text (exclusive).")
 
 
 class Sentence(Model):
-    text: str
-    start: int
-    end: int
-    tokens: list[Token]
+    text: str = Field(description="The sentence as it is in the unit text (trailing whitespace included).")
+    start: int = Field(description="Offset of the sentence in the unit text.")
+    end: int = Field(description="End offset (exclusive); equals the next sentence's start.")
+    tokens: list[Token] = Field(description="The sentence's tokens, whitespace-only tokens left out.")
 
 
 class Entity(Model):
-    text: str
+    text: str = Field(description="The entity as written in the unit text.")
     label: str = Field(description='GiNZA named-entity label (Extended Named Entity types, e.g. "Person", "Date").')
-    start: int
-    end: int
+    start: int = Field(description="Offset of the entity in the unit text.")
+    end: int = Field(description="End offset (exclusive).")
 
 
 class Phrase(Model):
@@ -56,17 +61,38 @@ class Phrase(Model):
     ``bunsetu_start``/``bunsetu_end`` is the whole bunsetu around it.
     """
 
-    text: str
+    text: str = Field(description="The content phrase as written in the unit text.")
     label: str = Field(description='Phrase type of the bunsetu head: "NP", "VP", "ADJP", "ADVP", …')
-    start: int
-    end: int
-    bunsetu_start: int
-    bunsetu_end: int
+    start: int = Field(description="Offset of the phrase in the unit text.")
+    end: int = Field(description="End offset of the phrase (exclusive).")
+    bunsetu_start: int = Field(description="Offset of the whole bunsetu around the phrase.")
+    bunsetu_end: int = Field(description="End offset of the whole bunsetu (exclusive).")
 
 
 class Segmentation(Model):
     """Sentences, tokens and entities of one text unit, by GiNZA (ja_ginza)."""
 
-    sentences: list[Sentence] = Field(default_factory=list)
-    entities: list[Entity] = Field(default_factory=list)
+    sentences: list[Sentence] = Field(default_factory=list, description="Sentences tiling the unit text.")
+    entities: list[Entity] = Field(default_factory=list, description="Named entities, in text order.")
     phrases: list[Phrase] | None = Field(None, description="Bunsetu phrases; only for units segmented with phrases (answer items).")
+
+    def spans(self) -> SentenceSpans:
+        """What a report file keeps of this segmentation: the sentence spans."""
+        return SentenceSpans(sentences=[Span(start=s.start, end=s.end) for s in self.sentences])
+
+
+class Span(Model):
+    """A stretch of a unit's text: ``text[start:end]``."""
+
+    start: int = Field(description="Offset of the first character in the unit text (Python string index).")
+    end: int = Field(description="Offset after the last character (exclusive).")
+
+
+class SentenceSpans(Model):
+    """A unit's sentences as kept in the report file; tokens and entities are in the NLP Parquet files."""
+
+    sentences: list[Span] = Field(
+        default_factory=list,
+        description="GiNZA sentences tiling the unit text: the first starts at 0, each ends where the next starts, "
+        "the last ends at len(text). Empty for an empty text.",
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
 
-from docmodel.document import SCHEMA_NAME, SCHEMA_VERSION, IngestError, SurveyReport
+from docmodel.document import SCHEMA_NAME, SCHEMA_VERSION, IngestError, SurveyReport, schema_tag, split_schema_version
 
 SCHEMA_BASE_URI = "https://survey-ingest.invalid/schemas"
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -53,7 +53,14 @@ def generate_schema(name: str = SCHEMA_NAME, version: str = SCHEMA_VERSION) -> d
     body = MODELS[name].model_json_schema()
     # Pin the version field: a document checked against the wrong version's file fails
     # on this field first, which says what is wrong.
-    body["properties"]["schema_version"] = {**body["properties"]["schema_version"], "const": version}
+    body["properties"]["schema_version"] = {**body["properties"]["schema_version"], "const": schema_tag(name, version)}
+    body["required"] = sorted({*body.get("required", []), "schema_version"}, key=list(body["properties"]).index)
+    # Unit ids default to "" only so that stages can build units before the report numbers
+    # them; every unit of a written report has one.
+    for definition in body.get("$defs", {}).values():
+        if "id" in definition.get("properties", {}):
+            definition["properties"]["id"].pop("default", None)
+            definition["required"] = ["id", *[r for r in definition.get("required", []) if r != "id"]]
     header = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": schema_id(name, version),
@@ -93,7 +100,7 @@ def stale_schemas(root: Path = SCHEMAS_DIR) -> list[Path]:
 @cache
 def load_schema(name: str, version: str) -> dict:
     path = schema_path(name, version)
-    if not path.exists():
+    if name not in MODELS or not path.exists():
         known = ", ".join(sorted(p.stem for p in path.parent.glob("*.json"))) or "none"
         raise SchemaError(f"unknown {name} schema_version {version!r} (known: {known})")
     return json.loads(path.read_text(encoding="utf-8"))
@@ -105,7 +112,12 @@ def _validator(name: str, version: str) -> Draft202012Validator:
 
 
 def schema_name_of(doc: dict) -> str:
-    """Which schema a JSON document claims: error records carry stage + reason, no source."""
+    """Which schema a JSON document claims: named in schema_version from 2-0-0 on
+    ("survey-report/2-0-0"); before that, error records carry stage + reason, no source."""
+    version = doc.get("schema_version")
+    named = split_schema_version(version)[0] if isinstance(version, str) else None
+    if named:
+        return named
     return ERROR_SCHEMA_NAME if {"stage", "reason"} <= doc.keys() and "source" not in doc else SCHEMA_NAME
 
 
@@ -117,15 +129,20 @@ def _describe(error) -> str:
 def validate(doc: dict, name: str | None = None) -> None:
     """Validate ``doc`` against the schema file its ``schema_version`` names.
 
+    ``schema_version`` is ``"<name>/<version>"`` from 2-0-0 on, a bare ``"1-3-0"`` before.
+
     ``name`` is the schema (``survey-report`` or ``ingest-error``); guessed from the
     document when not given. Raises ``SchemaError`` listing the first problems.
     """
     if not isinstance(doc, dict):
         raise SchemaError(f"not a JSON object but {type(doc).__name__}")
-    name = name or schema_name_of(doc)
-    version = doc.get("schema_version")
-    if not isinstance(version, str):
+    value = doc.get("schema_version")
+    if not isinstance(value, str):
         raise SchemaError("no schema_version in the document")
+    named, version = split_schema_version(value)
+    name = name or schema_name_of(doc)
+    if named is not None and named != name:
+        raise SchemaError(f"schema_version {value!r} names {named!r}, not {name!r}")
     errors = sorted(_validator(name, version).iter_errors(doc), key=lambda e: list(e.absolute_path))
     if errors:
         described = [_describe(e) for e in errors]

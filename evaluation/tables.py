@@ -161,7 +161,8 @@ def _norm(text: str | None) -> str | None:
 
 def _around(table) -> tuple:
     callouts = [c if isinstance(c, str) else c.text for c in table.callouts]
-    return (_norm(table.heading), [_norm(n) for n in table.notes], table.note_position if table.notes else None,
+    notes = [n if isinstance(n, str) else n.text for n in table.notes]
+    return (_norm(table.heading), [_norm(n) for n in notes], table.note_position if table.notes else None,
             [_norm(c) for c in callouts])
 
 

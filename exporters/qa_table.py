@@ -2,12 +2,16 @@
 
 One row per answer item, plus one row per answer the respondent did not give (the cell
 printed 回答なし / 該当なし / ―), so every question × respondent appears at least once.
-The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact; in the
-CSV the ``references`` list is written as ``3;10``.
+The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact. A list
+column (``referenced_questions``: list<int64> in Parquet) is written to the CSV as JSON
+array text, ``[3, 10]``, ``[]`` when empty: the same values, and a string a reader does
+not mistake for a number (DuckDB: ``referenced_questions::INTEGER[]``; pandas:
+``json.loads``).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -35,10 +39,11 @@ QA_SCHEMA = pa.schema([
     ("item_level", pa.int64()),
     ("no_answer", pa.bool_()),
     ("no_answer_text", pa.string()),
-    ("references", pa.list_(pa.int64())),
+    ("referenced_questions", pa.list_(pa.int64())),
     ("page", pa.int64()),
 ])
 QA_COLUMNS = QA_SCHEMA.names
+LIST_COLUMNS = [f.name for f in QA_SCHEMA if pa.types.is_list(f.type)]
 
 
 def grid_rows(grid: QAGrid, report: str) -> list[dict]:
@@ -65,14 +70,14 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
                 rows.append({
                     **who, "item_index": None, "item_text": None, "item_marker": None, "item_level": None,
                     "no_answer": True, "no_answer_text": answer.no_answer_text,
-                    "references": [ref.number for ref in answer.references], "page": first_page,
+                    "referenced_questions": [ref.number for ref in answer.referenced_questions], "page": first_page,
                 })
                 continue
             for index, item in enumerate(answer.items, start=1):
                 rows.append({
                     **who, "item_index": index, "item_text": item.text, "item_marker": item.marker,
                     "item_level": item.level, "no_answer": False, "no_answer_text": None,
-                    "references": list(item.references), "page": item.page or first_page,
+                    "referenced_questions": list(item.referenced_questions), "page": item.page or first_page,
                 })
     return rows
 
@@ -101,9 +106,10 @@ def _nullable(arrow_type: pa.DataType):
 
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as written to CSV: the references list as ``3;10``."""
+    """The frame as written to CSV: list columns as JSON array text (``[3, 10]``, ``[]``)."""
     out = frame.copy()
-    out["references"] = [";".join(str(n) for n in refs) if refs is not None else "" for refs in frame["references"]]
+    for column in LIST_COLUMNS:
+        out[column] = [json.dumps([int(n) for n in values]) if values is not None else "[]" for values in frame[column]]
     return out
 
 

@@ -131,7 +131,7 @@ def table_html(table: Table) -> str:
     meta = f"{table.n_rows}×{table.n_cols}, {table.header_rows} header row(s)"
     if table.part is not None:
         meta += f", part {table.part}"
-    notes = "".join(f"<li>{_lines(note)}</li>" for note in table.notes)
+    notes = "".join(f"<li>{_lines(note.text)}</li>" for note in table.notes)
     notes_html = f'<ul class="notes" data-position="{_esc(table.note_position)}">{notes}</ul>' if notes else ""
     callouts = "".join(f'<li>{_lines(c.text)}</li>' for c in table.callouts)
     callouts_html = f'<div class="callouts"><b>Call-outs drawn over the table</b><ul>{callouts}</ul></div>' if callouts else ""
@@ -357,8 +357,10 @@ def review_command(report_json: Path, pdf: Path | None, out: Path, pages: Iterab
     report's source file name beside the JSON."""
     import json
 
+    from docmodel.io import from_data  # validates; reads schema 1-x files too
+
     data = json.loads(Path(report_json).read_text(encoding="utf-8"))
-    report = SurveyReport.model_validate(data)
+    report = from_data(data)
     pdf_path = Path(pdf) if pdf is not None else Path(report_json).parent / report.source.file
     if not pdf_path.is_file():
         raise ReviewError(f"PDF not found at {pdf_path}; pass it with --pdf")

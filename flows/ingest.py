@@ -85,8 +85,7 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
         stage = "validate"
         data = tasks.validate_report(report)
         stage = "write"
-        tasks.write_qa_tables(out_dir, stem, report)
-        path = tasks.write_report(out_dir, stem, data)
+        path = tasks.write_outputs(out_dir, stem, report, data)
     except Exception as exc:
         if raise_transient and tasks.is_transient(exc):
             raise

@@ -26,7 +26,7 @@ from extractors.page.extract import PageExtraction
 from extractors import pipeline
 from extractors.pipeline import pipeline_version  # noqa: F401  (the flows' version)
 from extractors.source import SourceLimits, document_info, open_source
-from exporters import qa_table
+import exporters
 from flows import outputs
 
 # Transient: worth a second try. Errors that will not change on retry are left out.
@@ -118,15 +118,12 @@ def validate_report(report: SurveyReport) -> dict:
     return data
 
 
-@task(name="write-qa-tables", **_step)
-def write_qa_tables(out_dir: Path, stem: str, report: SurveyReport) -> tuple[Path, Path]:
-    """The flat Q&A export (<stem>.qa.parquet / .qa.csv), written before the JSON that marks a file done."""
-    return qa_table.write_qa_tables(report, out_dir, stem)
-
-
 @task(name="write", **_step)
-def write_report(out_dir: Path, stem: str, data: dict) -> Path:
-    return outputs.write_report(out_dir, stem, data)
+def write_outputs(out_dir: Path, stem: str, report: SurveyReport, data: dict) -> Path:
+    """Every file of the report (``exporters.write_outputs``), the JSON that marks it done last; returns the JSON."""
+    path = exporters.write_outputs(report, out_dir, stem, data)[-1]
+    outputs.error_path(Path(out_dir), stem).unlink(missing_ok=True)  # a stale error record from an earlier run
+    return path
 
 
 @task(name="write-error", **_step)

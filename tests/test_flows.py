@@ -41,9 +41,10 @@ def test_source_report_ingests_to_valid_json(tmp_path):
     assert (outcome.pages, outcome.tables, outcome.qa_grids) == (44, len(doc["tables"]), len(doc["qa_grids"]))
     assert len(doc["qa_grids"]) == 3  # 付表1–3 of the corpus truth
     assert doc["tables"] and doc["blocks"]
-    # The flat Q&A tables beside the JSON, and no temp files left.
+    # The flat Q&A tables and the analyst tables beside the JSON (no NLP files), and no temp files left.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "source-report.json", "source-report.qa.csv", "source-report.qa.parquet"]
+        "source-report.json", "source-report.qa.csv", "source-report.qa.parquet",
+        "source-report.tables.parquet", "source-report.tables.xlsx"]
     answers = [a for g in doc["qa_grids"] for q in g["questions"] for a in q["answers"]]
     expected_rows = sum(len(a["items"]) if a["items"] is not None else 1 for a in answers)
     assert len(pd.read_parquet(tmp_path / "source-report.qa.parquet")) == expected_rows
@@ -145,7 +146,8 @@ def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
     outcome = ingest_report(tiny_pdf, out, nlp=False, stem="../escaped")
     # An explicit stem is still made safe.
     assert outcome.status == OK
-    assert sorted(p.name for p in out.iterdir()) == ["escaped.json", "escaped.qa.csv", "escaped.qa.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "escaped.json", "escaped.qa.csv", "escaped.qa.parquet", "escaped.tables.parquet", "escaped.tables.xlsx"]
     assert not (tmp_path / "escaped.json").exists()
 
 
@@ -177,3 +179,10 @@ def test_nlp_stage_runs_and_is_recorded(tmp_path, tiny_pdf):
     doc = _load(tmp_path / "tiny.json")
     validate(doc)
     assert doc["pipeline"]["nlp"] is True
+    # Tokens beside the report, keyed by the unit ids of the JSON; the JSON keeps sentence spans.
+    tokens = pd.read_parquet(tmp_path / "tiny.tokens.parquet")
+    block = doc["blocks"][0]
+    mine = tokens[tokens["unit_id"] == block["id"]]
+    assert "".join(mine["surface"]) == block["text"].replace(" ", "") and len(mine) >= 2
+    assert block["nlp"]["sentences"][0]["start"] == 0 and block["nlp"]["sentences"][-1]["end"] == len(block["text"])
+    assert (tmp_path / "tiny.entities.parquet").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -65,12 +66,30 @@ def test_parquet_and_csv_round_trip(tmp_path):
     assert first["question_label"] == "質問1" and first["item_text"].startswith("回答は2017")
     assert "\n有の場合" in first["question_text"]
 
-    # References: a list in Parquet, "3" / "1;2" in the CSV, on the same rows.
-    with_refs = parquet[parquet["references"].map(len) > 0]
+    # Referenced questions: a list in Parquet, the same list as JSON array text in the CSV, on the same rows.
+    assert "references" not in parquet.columns  # an SQL reserved word
+    with_refs = parquet[parquet["referenced_questions"].map(len) > 0]
     assert len(with_refs) >= 10
     row = with_refs.iloc[0]
-    assert csv.loc[with_refs.index[0], "references"] == ";".join(str(n) for n in row["references"])
-    assert all(str(n) in row["item_text"] or "質問" in row["item_text"] for n in row["references"])
+    assert csv.loc[with_refs.index[0], "referenced_questions"] == json.dumps([int(n) for n in row["referenced_questions"]])
+    assert all(str(n) in row["item_text"] or "質問" in row["item_text"] for n in row["referenced_questions"])
+    assert [json.loads(v) for v in csv["referenced_questions"]] == [list(v) for v in parquet["referenced_questions"]]
+    assert set(csv.loc[parquet["referenced_questions"].map(len) == 0, "referenced_questions"]) == {"[]"}
+
+
+def test_duckdb_reads_both_files_with_defaults(tmp_path):
+    import duckdb
+
+    parquet_path, csv_path = write_qa_tables(report_with_grids("source-report"), tmp_path, "r")
+    con = duckdb.connect()
+    from_parquet = con.sql(f"SELECT question_number, referenced_questions FROM '{parquet_path}' "
+                           "WHERE len(referenced_questions) > 0 ORDER BY ALL").fetchall()
+    from_csv = con.sql(f"SELECT question_number, referenced_questions::BIGINT[] FROM read_csv('{csv_path}') "
+                       "WHERE referenced_questions <> '[]' ORDER BY ALL").fetchall()
+    assert from_parquet == from_csv and len(from_parquet) >= 10
+    types = dict(con.sql(f"DESCRIBE SELECT * FROM read_csv('{csv_path}')").fetchall()[i][:2]
+                 for i in range(len(QA_COLUMNS)))
+    assert types["referenced_questions"] == "VARCHAR" and types["question_number"] == "BIGINT"
 
 
 def test_overwrites_atomically(tmp_path):

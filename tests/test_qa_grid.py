@@ -62,7 +62,7 @@ def test_recognises_grid_by_structure_not_names():
     a2 = q2.answers[0]
     assert [(i.marker, i.level, i.text) for i in a2.items] == [("●", 0, "外部評価。"), ("･", 1, "年1回"), ("･", 1, "公開")]
     assert q2.answers[1].no_answer_text == "該当なし"
-    assert [r.number for r in q2.answers[2].references] == [1]
+    assert [r.number for r in q2.answers[2].referenced_questions] == [1]
     assert q1.sources[0].page == 1 and q1.sources[0].bbox.x0 == 0.0
 
 
@@ -110,7 +110,7 @@ def test_cross_references_resolve_within_grid():
         ["質問3\n効果", "・質問10の回答も参照。", "・（質問2の回答参照）のとおり。"],
     ], caption_id="付表9", caption="付表9 一覧 機関")
     grid = extract_qa_grids([table])[0]
-    refs = {(q.number, a.respondent): [(r.number, r.resolved) for r in a.references]
+    refs = {(q.number, a.respondent): [(r.number, r.resolved) for r in a.referenced_questions]
             for q in grid.questions for a in q.answers}
     assert refs[(1, "B")] == [(3, True)]
     assert refs[(2, "A")] == [(1, True)]
@@ -120,7 +120,7 @@ def test_cross_references_resolve_within_grid():
     assert refs[(1, "A")] == []
     b2 = grid.questions[1].answers[1]
     assert b2.items is None and b2.no_answer_text == "回答なし\n（ただし、質問1の回答より、体制は小さい。）"
-    assert grid.questions[0].answers[1].items[0].references == [3]
+    assert grid.questions[0].answers[1].items[0].referenced_questions == [3]
 
 
 def test_cell_helpers():

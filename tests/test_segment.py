@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from types import SimpleNamespace
 
 import pdfplumber
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from conftest import SOURCE_REPORT
 from docmodel.nlp import Segmentation
 from extractors.page.lines import group_lines
-from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts, segment_units
+from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts
 from extractors.nlp.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
 
 SUDACHI_MAX_BYTES = 49_149
@@ -146,6 +145,39 @@ def test_identical_texts_are_analysed_once(nlp):
     # The same text with phrases is another analysis.
     mixed = segment_texts(texts[:2] + texts[:1], phrases=[False, False, True], nlp=nlp)
     assert mixed[0].phrases is None and mixed[2].phrases
+    # A text wanted with and without phrases goes to the model once, with phrases.
+    assert model_texts(texts[:2] + texts[:1], [False, False, True]) == {False: ["別の文です。"], True: ["同じ文です。"]}
+    assert mixed[0].sentences == mixed[2].sentences and mixed[0].entities == mixed[2].entities
+
+
+def test_texts_seen_before_come_from_the_cache(nlp, monkeypatch):
+    from extractors.nlp import segment
+
+    first = segment_texts(["キャッシュの文です。", "句も取る文です。"], phrases=[False, True], nlp=nlp)
+    seen: list[str] = []
+    real_run = segment._run
+
+    def counting_run(model, texts, *args):
+        seen.extend(texts)
+        return real_run(model, texts, *args)
+
+    monkeypatch.setattr(segment, "_run", counting_run)
+    again = segment_texts(["句も取る文です。", "キャッシュの文です。", "句も取る文です。"], phrases=[False, False, True],
+                          nlp=nlp)
+    assert seen == []
+    assert again[1] is first[0] and again[2] is first[1]
+    assert again[0].phrases is None and again[0].sentences == first[1].sentences
+    segment_texts(["キャッシュの文です。"], phrases=True, nlp=nlp)  # phrases were never asked for
+    assert seen == ["キャッシュの文です。"]
+
+    class OtherModel:
+        pipe_names: list[str] = []
+
+        def pipe(self, *args, **kwargs):
+            raise AssertionError("another model runs on its own")
+
+    with pytest.raises(AssertionError, match="its own"):  # a cache entry is the model's that made it
+        segment_texts(["キャッシュの文です。"], nlp=OtherModel())
 
 
 def test_model_is_loaded_once_per_process(nlp):
@@ -157,58 +189,60 @@ def test_phrase_flags_must_match_the_texts(nlp):
         segment_texts(["一つ", "二つ"], phrases=[True], nlp=nlp)
 
 
-def test_segment_units_fills_nlp_in_place(nlp):
-    from docmodel.document import Block
-
-    units = [SimpleNamespace(text="研究を進める。", nlp=None), SimpleNamespace(text="", nlp=None)]
-    returned = segment_units(units, phrases=True, nlp=nlp)
-    assert returned == units
-    assert units[0].nlp.sentences[0].tokens[0].surface == "研究"
-    assert units[0].nlp.phrases and units[1].nlp.sentences == []
-    block = Block(page=1, type="paragraph", text="研究を進める。", raw_text="研究を進める。", bbox=BOX)
-    segment_units([block], nlp=nlp)
-    assert block.nlp.sentences[0].text == "研究を進める。"
-    assert Block.model_validate_json(block.model_dump_json()) == block
-
-
 def tiny_report():
     from docmodel.document import Block, Cell, DocumentInfo, Page, PipelineInfo, Source, SurveyReport, Table
     from docmodel.qa import Answer, AnswerItem, QAGrid, Question
+    from extractors.document.unit_ids import number_report_units, number_table_units
 
-    def cell(col, text):
-        return Cell(row=0, col=col, text=text, raw_text=text, bbox=BOX)
+    def cell(col, text, row=0):
+        return Cell(row=row, col=col, text=text, raw_text=text, bbox=BOX)
 
-    return SurveyReport(
-        source=Source(file="t.pdf", sha256="0" * 64, size_bytes=1, page_count=1),
+    tables = [
+        Table(id="p1-t0", page=1, bbox=BOX, n_rows=1, n_cols=2, header_rows=0,
+              callouts=[Block(page=1, type="callout", text="吹き出し", raw_text="吹き出し", bbox=BOX)],
+              rows=[[cell(0, "セルの文"), cell(1, "")]]),
+        # The printed Q&A grid slide: its words are the grid's question and items.
+        Table(id="p2-t0", page=2, bbox=BOX, n_rows=2, n_cols=2, header_rows=1,
+              rows=[[cell(0, "質問内容"), cell(1, "機関")], [cell(0, "質問1\n研究体制について", 1), cell(1, "・研究支援者を増やした。", 1)]]),
+    ]
+    number_table_units(tables)
+    return number_report_units(SurveyReport(
+        source=Source(file="t.pdf", sha256="0" * 64, size_bytes=1, page_count=2),
         document=DocumentInfo(), pipeline=PipelineInfo(version="test", nlp=False),
-        pages=[Page(number=1, width=10, height=10)],
+        pages=[Page(number=1, width=10, height=10), Page(number=2, width=10, height=10)],
         blocks=[Block(page=1, type="paragraph", text="本文の段落です。", raw_text="本文の段落です。", bbox=BOX)],
-        tables=[Table(id="p1-t0", page=1, bbox=BOX, n_rows=1, n_cols=2, header_rows=0,
-                      callouts=[Block(page=1, type="callout", text="吹き出し", raw_text="吹き出し", bbox=BOX)],
-                      rows=[[cell(0, "セルの文"), cell(1, "")]])],
-        qa_grids=[QAGrid(pages=[1], respondents=["機関"], questions=[Question(
+        tables=tables,
+        qa_grids=[QAGrid(pages=[2], table_ids=["p2-t0"], respondents=["機関"], questions=[Question(
             number=1, label="質問1", text="研究体制について",
             answers=[Answer(respondent="機関", items=[AnswerItem(text="研究支援者を増やした。")])])])],
-    )
+    ))
 
 
 def test_report_units_and_segment_report(nlp):
     report = tiny_report()
-    units, flags = report_units(report, fillable_only=False)
+    units, flags = report_units(report)
+    # Q&A grid slide cells are left out: their words are the question and the item.
     assert [u.text for u in units] == ["本文の段落です。", "吹き出し", "セルの文", "", "研究体制について", "研究支援者を増やした。"]
+    assert [u.id for u in units] == ["b1", "p1-t0.k1", "p1-t0.r0.c0", "p1-t0.r0.c1", "g1.q1", "g1.q1.a1.i1"]
     assert flags == [False] * 5 + [True]
-    fillable, _ = report_units(report)
-    assert all(hasattr(u, "nlp") for u in fillable) and len(fillable) >= 4
     assert segment_report(report, nlp=nlp) is report
-    assert report.blocks[0].nlp.sentences[0].text == "本文の段落です。"
-    assert "".join(t.surface for t in report.tables[0].callouts[0].nlp.sentences[0].tokens) == "吹き出し"
-    cells = report.tables[0].rows[0]
-    assert cells[0].nlp.sentences[0].text == "セルの文" and cells[1].nlp.sentences == []
-    for unit in fillable:
-        assert_tiles(unit.text, unit.nlp)
-    item = report.qa_grids[0].questions[0].answers[0].items[0]
-    assert item.nlp.phrases
-    assert report.qa_grids[0].questions[0].nlp.sentences
+    assert list(report.segmentation) == [u.id for u in units]
+    seg = report.segmentation
+    assert seg["b1"].sentences[0].text == "本文の段落です。"
+    assert "".join(t.surface for t in seg["p1-t0.k1"].sentences[0].tokens) == "吹き出し"
+    assert seg["p1-t0.r0.c0"].sentences[0].text == "セルの文" and seg["p1-t0.r0.c1"].sentences == []
+    for unit in units:
+        assert_tiles(unit.text, seg[unit.id])
+        # The report keeps the sentence spans only.
+        assert [(s.start, s.end) for s in unit.nlp.sentences] == [(s.start, s.end) for s in seg[unit.id].sentences]
+        assert "tokens" not in unit.nlp.model_dump()
+    assert seg["g1.q1.a1.i1"].phrases
+    assert all(c.nlp is None for row in report.tables[1].rows for c in row)
+    # What the report file holds: valid, and read back the same.
+    from docmodel.schema import validate
+
+    validate(report.model_dump(mode="json"))
+    assert type(report).model_validate_json(report.model_dump_json()).model_dump() == report.model_dump()
 
 
 # --- Sudachi's input limit

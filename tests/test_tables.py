@@ -12,7 +12,9 @@ from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
 from extractors.page.lines import group_lines
 from extractors.page.table_grid import Segment, recover_spans
+from docmodel.table_view import logical_table_view
 from extractors.document.table_join import join_logical_tables
+from extractors.document.unit_ids import number_table_units
 from extractors.page.tables import extract_tables
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -66,7 +68,7 @@ def test_merged_header_on_a_real_page():
     # The caption is parsed once, here; the parse travels with the table (not serialised).
     assert (table.parsed_caption.caption_id, table.parsed_caption.part) == ("表2-1", 1)
     assert "parsed_caption" not in table.model_dump()
-    assert table.note_position == "above" and table.notes[0].startswith("※1")
+    assert table.note_position == "above" and table.notes[0].text.startswith("※1")
     assert len(table.callouts) == 3 and all(c.type == "callout" for c in table.callouts)
 
 
@@ -125,12 +127,18 @@ def _table(page, part, body):
 
 
 def test_parts_join_with_header_once():
-    joined = join_logical_tables([_table(5, 2, [("q3", "c")]), _table(4, 1, [("q1", "a"), ("q2", "b")])])
+    parts = [_table(5, 2, [("q3", "c")]), _table(4, 1, [("q1", "a"), ("q2", "b")])]
+    number_table_units(parts)
+    joined = join_logical_tables(parts)
     assert len(joined) == 1
     logical = joined[0]
     assert [p.page for p in logical.parts] == [4, 5]
-    assert [[c.text for c in row] for row in logical.rows] == [["質問内容", "A"], ["q1", "a"], ["q2", "b"], ["q3", "c"]]
-    assert [row[0].row for row in logical.rows] == [0, 1, 2, 3]
+    # The logical table points at the printed cells (stored once), header once.
+    assert logical.rows == [["p4-t0.r0.c0", "p4-t0.r0.c1"], ["p4-t0.r1.c0", "p4-t0.r1.c1"],
+                            ["p4-t0.r2.c0", "p4-t0.r2.c1"], ["p5-t0.r1.c0", "p5-t0.r1.c1"]]
+    view = logical_table_view(logical, {t.id: t for t in parts})
+    assert view.grid() == [["質問内容", "A"], ["q1", "a"], ["q2", "b"], ["q3", "c"]]
+    assert [(c.row, c.page) for c in view.cells if c.col == 0] == [(0, 4), (1, 4), (2, 4), (3, 5)]
     assert logical.caption == "付表1 一覧"
 
 
@@ -197,8 +205,9 @@ def test_uncaptioned_list_continued_over_pages_is_one_logical_table():
     parts = [t for t in report.tables if t.page in {p.page for p in logical.parts}]
     repeated = sum(2 for _ in parts[1:])  # each later page repeats the two header rows
     assert len(logical.rows) == sum(t.n_rows for t in parts) - repeated
-    assert [c.text for c in logical.rows[1]][:3] == ["施設名", "郵便番号", "住所"]
-    assert [row[0].row for row in logical.rows] == list(range(len(logical.rows)))
+    view = logical_table_view(logical, {t.id: t for t in parts})
+    assert view.grid()[1][:3] == ["施設名", "郵便番号", "住所"]
+    assert sorted({c.page for c in view.cells}) == [1, 2, 3, 4, 5, 6, 7]
     # The same columns on the next page without the header repeated: not a continuation.
     headless = parts[-1].model_copy(update={"page": 8, "id": "p8-t0", "rows": parts[-1].rows[2:]})
     assert join_logical_tables([parts[-1], headless]) == []

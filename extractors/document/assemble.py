@@ -12,6 +12,7 @@ from docmodel.document import DocumentInfo, LogicalTable, PipelineInfo, Source, 
 from docmodel.qa import QAGrid
 from extractors.document.qa_grid import extract_qa_grids
 from extractors.document.table_join import join_logical_tables
+from extractors.document.unit_ids import number_report_units, number_table_units
 from extractors.page.extract import PageExtraction
 
 
@@ -36,11 +37,12 @@ def assemble_report(
     """The report of one PDF from its pages, in page order."""
     extractions = sorted(page_extractions, key=lambda e: e.page.number)
     tables = [table for e in extractions for table in e.tables]
+    number_table_units(tables)
     qa_grids = build_qa_grids(tables)
     # A Q&A grid slide is also a printed table; it is reported once, as a grid.
     grid_table_ids = {table_id for grid in qa_grids for table_id in grid.table_ids}
     logical_tables = build_logical_tables([t for t in tables if t.id not in grid_table_ids])
-    return SurveyReport(
+    report = SurveyReport(
         source=source,
         document=info,
         pipeline=PipelineInfo(version=pipeline_version, nlp=nlp),
@@ -51,3 +53,4 @@ def assemble_report(
         logical_tables=logical_tables,
         qa_grids=qa_grids,
     )
+    return number_report_units(report)

@@ -225,10 +225,10 @@ class _AnswerBuilder:
                 head = parsed.pop(0)
                 last = self.items[-1]
                 last.text = join_continued_item(last.text, head.text, lines[0].opens_with_space)
-                last.references = find_references(last.text)
+                last.referenced_questions = find_references(last.text)
             for item in parsed:
                 self.items.append(AnswerItem(text=item.text, marker=item.marker, level=item.level,
-                                             references=find_references(item.text), page=page))
+                                             referenced_questions=find_references(item.text), page=page))
             self.answered = True
         self.last_page = page
 
@@ -242,7 +242,7 @@ class _AnswerBuilder:
             respondent=self.respondent,
             items=items,
             no_answer_text=None if items is not None else self.no_answer_text,
-            references=[Reference(number=n, resolved=n in numbers) for n in refs],
+            referenced_questions=[Reference(number=n, resolved=n in numbers) for n in refs],
             sources=self.sources,
         )
 

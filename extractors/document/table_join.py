@@ -2,7 +2,8 @@
 
 A long table is split over slides that repeat the caption with a part number
 （1）（2）… and repeat the header rows. The parts share a caption id; the logical
-table keeps the header once and the body rows of every part in order.
+table keeps the header once and the body rows of every part in order, as the ids of
+the parts' cells (the cells themselves stay in their printed tables: stored once).
 
 A list exported from a spreadsheet runs on over pages with no caption at all: each page
 repeats the header at the same column borders. A table that opens a page, has no
@@ -28,8 +29,8 @@ def _header_texts(table: Table) -> list[list[tuple]]:
     return [[(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in row] for row in table.rows[: table.header_rows]]
 
 
-def _shifted(row: list[Cell], offset: int) -> list[Cell]:
-    return [cell.model_copy(update={"row": cell.row + offset}) for cell in row]
+def _ids(row: list[Cell]) -> list[str]:
+    return [cell.id for cell in row]
 
 
 def _borders(row: list[Cell]) -> list[tuple[float, float]]:
@@ -77,11 +78,9 @@ def continued_lists(tables: list[Table], settings: JoinSettings = JoinSettings()
 
 def _join_continued(run: list[Table], settings: JoinSettings) -> LogicalTable:
     first = run[0]
-    rows = [_shifted(row, 0) for row in first.rows]
+    rows = [_ids(row) for row in first.rows]
     for part in run[1:]:
-        skip = repeated_header_rows(first, part, settings)
-        offset = len(rows) - skip
-        rows += [_shifted(row, offset) for row in part.rows[skip:]]
+        rows += [_ids(row) for row in part.rows[repeated_header_rows(first, part, settings):]]
     return LogicalTable(
         caption_id=first.caption or first.id,  # no caption number: the caption, else the first part's id
         caption=first.caption or "",
@@ -105,13 +104,12 @@ def join_logical_tables(tables: list[Table], settings: JoinSettings = JoinSettin
             continue  # a one-slide table is its own logical table
         parts = sorted(parts, key=lambda t: (t.part if t.part is not None else 0, t.page))
         first = parts[0]
-        rows = [_shifted(row, 0) for row in first.rows]
+        rows = [_ids(row) for row in first.rows]
         header = _header_texts(first)
         for part in parts[1:]:
             # The repeated header is dropped only where it is the same header.
             skip = part.header_rows if part.header_rows and _header_texts(part) == header else 0
-            offset = len(rows) - skip
-            rows += [_shifted(row, offset) for row in part.rows[skip:]]
+            rows += [_ids(row) for row in part.rows[skip:]]
         out.append(LogicalTable(
             caption_id=caption_id,
             caption=caption.without_part() if (caption := caption_of(first)) else caption_id,

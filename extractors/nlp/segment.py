@@ -2,14 +2,20 @@
 
 One ``ja_ginza`` model per process (loaded on first use, from the installed package).
 All units of a document go through ``nlp.pipe`` together, with only the components the
-requested fields need; identical texts are analysed once. Texts over SudachiPy's input
-limit are cut (``segment_chunks``) and the pieces stitched back with unit offsets.
-Offsets and coverage rules are documented in ``docmodel.nlp``.
+requested fields need. Each distinct text is analysed once: identical texts share one
+analysis, a text wanted both with and without phrases runs once with them, and a
+per-process cache by text (``TEXT_CACHE_SIZE`` entries) serves texts seen before.
+Units that only repeat text stored elsewhere are not analysed at all: the printed cells
+of Q&A grid slides (their words are the grid's questions and answer items) and logical
+tables (references to printed cells). Texts over SudachiPy's input limit are cut
+(``segment_chunks``) and the pieces stitched back with unit offsets. Offsets and
+coverage rules are documented in ``docmodel.nlp``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -33,6 +39,12 @@ MODEL = "ja_ginza"
 # Sudachi ~3 %, bunsetu_recognizer lost in the noise: the parser is a cheap sentence splitter.
 UNNEEDED_FOR_WORDS = ("compound_splitter", "bunsetu_recognizer")
 UNNEEDED_FOR_PHRASES = ("compound_splitter",)
+
+
+# Distinct texts whose analysis a process keeps: report boilerplate (table headers,
+# legends, 回答なし) repeats across the reports of one run. One report has ~800 distinct
+# texts; an entry is ~10 kB of pydantic objects, so the cache stays under ~40 MB.
+TEXT_CACHE_SIZE = 4_000
 
 
 @dataclass(frozen=True)
@@ -153,65 +165,121 @@ def _flags(texts: Sequence[str], phrases: bool | Sequence[bool]) -> list[bool]:
 
 
 def model_texts(texts: Sequence[str], phrases: bool | Sequence[bool] = False) -> dict[bool, list[str]]:
-    """The texts the model has to see, per phrases flag: distinct and not blank."""
+    """The texts the model has to see, per phrases flag: distinct, not blank, each once.
+
+    A text wanted both with and without phrases is analysed with phrases only (the
+    bunsetu recognizer adds phrases and changes no token, sentence or entity).
+    """
     flags = _flags(texts, phrases)
-    return {flag: list(dict.fromkeys(t for t, f in zip(texts, flags) if f == flag and t.strip()))
-            for flag in (False, True)}
+    with_phrases = list(dict.fromkeys(t for t, f in zip(texts, flags) if f and t.strip()))
+    seen = set(with_phrases)
+    words = list(dict.fromkeys(t for t, f in zip(texts, flags) if not f and t.strip() and t not in seen))
+    return {False: words, True: with_phrases}
+
+
+class _TextCache:
+    """Analyses by (model, text), least recently used dropped first; a phrases analysis
+    serves both flags. The models are kept alive so that their ids stay theirs."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._found: OrderedDict[tuple[int, str], tuple[bool, Segmentation]] = OrderedDict()
+        self._models: dict[int, object] = {}
+
+    def get(self, model: object, text: str, phrases: bool) -> Segmentation | None:
+        key = (id(model), text)
+        hit = self._found.get(key)
+        if hit is None or (phrases and not hit[0]):
+            return None
+        self._found.move_to_end(key)
+        has_phrases, found = hit
+        return found if has_phrases == phrases else found.model_copy(update={"phrases": None})
+
+    def put(self, model: object, text: str, phrases: bool, found: Segmentation) -> None:
+        key = (id(model), text)
+        if key in self._found and self._found[key][0] and not phrases:
+            return
+        self._models[id(model)] = model
+        self._found[key] = (phrases, found)
+        self._found.move_to_end(key)
+        while len(self._found) > self.size:
+            self._found.popitem(last=False)
+
+    def clear(self) -> None:
+        self._found.clear()
+        self._models.clear()
+
+
+TEXT_CACHE = _TextCache(TEXT_CACHE_SIZE)
 
 
 def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = False, nlp: Language | None = None,
                   batch_size: int | None = None, n_process: int = 1,
-                  settings: SegmentSettings = SegmentSettings()) -> list[Segmentation]:
+                  settings: SegmentSettings = SegmentSettings(), cache: _TextCache | None = TEXT_CACHE
+                  ) -> list[Segmentation]:
     """Segment each text; ``phrases`` (one flag, or one per text) adds bunsetu phrases.
 
-    Empty and whitespace-only texts skip the model. Identical (text, phrases) pairs are
-    analysed once and share one ``Segmentation`` object: treat results as read-only.
+    Empty and whitespace-only texts skip the model. Each distinct text is analysed once
+    (``model_texts``), or not at all when ``cache`` has it from the same model; identical (text, phrases)
+    pairs share one ``Segmentation`` object: treat results as read-only.
     """
     flags = _flags(texts, phrases)
     if batch_size is not None:
         settings = SegmentSettings(batch_size=batch_size, chunks=settings.chunks)
     results: dict[tuple[str, bool], Segmentation] = {}
-    for flag, todo in model_texts(texts, flags).items():
+    todo_by_flag = model_texts(texts, flags)
+    model = nlp if nlp is not None or not any(todo_by_flag.values()) else load_nlp()
+    for flag, todo in todo_by_flag.items():
+        if cache is not None:
+            cached = {t: cache.get(model, t, flag) for t in todo}
+            results.update(((t, flag), s) for t, s in cached.items() if s is not None)
+            todo_by_flag[flag] = [t for t in todo if cached[t] is None]
+    for flag, todo in todo_by_flag.items():
         if todo:
-            done = _run(nlp or load_nlp(), todo, flag, n_process, settings)
-            results.update(((t, flag), s) for t, s in zip(todo, done))
+            done = _run(model, todo, flag, n_process, settings)
+            for text, found in zip(todo, done):
+                results[text, flag] = found
+                if cache is not None:
+                    cache.put(model, text, flag, found)
+    for (text, flag), found in list(results.items()):
+        if flag:  # the words-only units of a text analysed with phrases
+            results.setdefault((text, False), found.model_copy(update={"phrases": None}))
     return [results[t, f] if (t, f) in results else _empty(t, f) for t, f in zip(texts, flags)]
 
 
-def segment_units(units: Iterable[object], *, phrases: bool | Sequence[bool] = False, **options) -> list[object]:
-    """Fill ``unit.nlp`` in place for objects with ``text`` and ``nlp``; returns the units."""
-    units = list(units)
-    found = segment_texts([u.text for u in units], phrases=phrases, **options)
-    for unit, segmentation in zip(units, found):
-        unit.nlp = segmentation
-    return units
+def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
+    """Every text unit of a report the NLP stage analyses, with its phrases flag, in document order.
 
-
-def report_units(report: SurveyReport, *, fillable_only: bool = True) -> tuple[list[object], list[bool]]:
-    """Every text unit of a report, with its phrases flag, in document order.
-
-    Blocks, table callouts and cells (printed and logical tables), then Q&A question
-    texts and answer items (the items get phrases). ``fillable_only`` passes over units
-    whose type has no ``nlp`` field.
+    Blocks, table call-outs and the cells of ordinary printed tables, then Q&A question
+    texts and answer items (the items get phrases). Left out, because their words are
+    analysed where they are stored: the cells of Q&A grid slides (= the grid's question
+    texts and items) and logical tables (ids of printed cells). Captions and notes are
+    not analysed (they never were).
     """
+    grid_tables = {table_id for grid in report.qa_grids for table_id in grid.table_ids}
     units: list[tuple[object, bool]] = [(b, False) for b in report.blocks]
     for table in report.tables:
         units += [(b, False) for b in table.callouts]
-        units += [(c, False) for row in table.rows for c in row]
-    for table in report.logical_tables:
-        units += [(c, False) for row in table.rows for c in row]
+        if table.id not in grid_tables:
+            units += [(c, False) for row in table.rows for c in row]
     for grid in report.qa_grids:
         for question in grid.questions:
             units.append((question, False))
             for answer in question.answers:
                 units += [(item, True) for item in answer.items or []]
-    if fillable_only:
-        units = [(u, f) for u, f in units if hasattr(u, "nlp")]
     return [u for u, _ in units], [f for _, f in units]
 
 
 def segment_report(report: SurveyReport, **options) -> SurveyReport:
-    """Segment every text unit of ``report`` in place (one batched model run); returns it."""
+    """Segment every text unit of ``report`` (one batched model run); returns it.
+
+    Each unit's ``nlp`` gets its sentence spans; the whole analysis (tokens, entities,
+    phrases) goes to ``report.segmentation`` by unit id, for the NLP Parquet files.
+    """
     units, flags = report_units(report)
-    segment_units(units, phrases=flags, **options)
+    found = segment_texts([u.text for u in units], phrases=flags, **options)
+    report.segmentation.clear()
+    for unit, segmentation in zip(units, found):
+        unit.nlp = segmentation.spans()
+        report.segmentation[unit.id] = segmentation
     return report
