@@ -41,10 +41,11 @@ def test_real_government_pdf_table_floors():
     scores = [score_real_file(pdf) for pdf in real_pdfs(CORPUS / "real")]
     print_real_scores(scores)
     mean = mean_real(scores)
-    assert mean["teds"] >= 0.99 and mean["teds_struct"] >= 0.99
-    assert mean["cells_exact"] >= 0.99
+    # At what the table stages achieve (TEDS 1.000, TEDS-Struct 1.000, cells 99.6%, no false table).
+    assert mean["teds"] >= 0.999 and mean["teds_struct"] >= 0.999
+    assert mean["cells_exact"] >= 0.995
     assert mean["false_positives"] == 0
-    assert all(s.teds is None or s.teds >= 0.98 for s in scores)
+    assert all(s.teds is None or s.teds >= 0.999 for s in scores)
 
 
 def test_table_headers_captions_and_legends(scores):

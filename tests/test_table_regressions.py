@@ -110,6 +110,8 @@ def test_group_ruled_cross_tab():
     assert _texts(first)[2][1:] == ["20代", "1424", "92.6", "7.4"]
     assert _texts(first)[3] == ["30代", "1760", "93.1", "6.9"]
     assert first.rows[6][0].text == "性別" and first.rows[6][0].rowspan == 2
+    # A two-glyph vertical header reads down too.
+    assert _texts(tables[1])[0][2:] == ["一度だけ", "時々", "何度も繰り返し"]
 
 
 def test_callout_box_drawn_first():

@@ -115,7 +115,8 @@ def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettin
         elif abs(ay - by) <= settings.column_align * size and 0 < bx - ax <= settings.column_step * size:
             across += 1
     steps = max(down, up)
-    if steps < 2 or steps < settings.vertical_majority * across:
+    # Two glyphs one above the other (「時/々」) already read down; more need the majority.
+    if steps < 1 or steps < settings.vertical_majority * across:
         return None
     columns: list[list[dict]] = []
     for char in sorted(text, key=lambda c: -_centre(c)[0]):
