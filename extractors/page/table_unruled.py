@@ -42,6 +42,8 @@ class UnruledSettings:
 _NUMERIC = re.compile(r"^[\s\-－−+＋△▲]*[0-9０-９][0-9０-９.,．，\s]*[%％]?\s*$")
 
 
+# Only a cell with a digit can hold figures that set sub-rows.
+_DIGIT = re.compile(r"[0-9０-９]")
 # A unit printed over a column of figures: 「（千人）」「(%)」.
 _UNIT = re.compile(r"^\s*[（(][^（()）]{1,6}[)）]\s*$")
 
@@ -128,7 +130,9 @@ def _on_sub_rows(lines: list[TextLine], split: _BandSplit, settings: UnruledSett
 def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
     """Ruled bands holding several aligned rows of numbers, split into those rows."""
     by_cell = assign_chars(grid, [c for c in chars if c.get("upright", True)])
-    lines_of = [cell_visual_lines(cell_chars) for cell_chars in by_cell]
+    # Lines are measured only where figures could be (a cheap look at the chars first).
+    figures = [any(_DIGIT.match(c["text"]) for c in cell_chars) for cell_chars in by_cell]
+    lines_of: list[list[TextLine]] = [cell_visual_lines(cc) if f else [] for cc, f in zip(by_cell, figures, strict=True)]
     splits: dict[int, _BandSplit] = {}
     for row in range(grid.n_rows):
         band = [(cell, lines_of[i]) for i, cell in enumerate(grid.cells) if cell.row == row and cell.rowspan == 1]
@@ -137,6 +141,9 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
             splits[row] = split
     if not splits:
         return grid
+    for i, cell in enumerate(grid.cells):
+        if cell.row in splits and not figures[i]:
+            lines_of[i] = cell_visual_lines(by_cell[i])
     # A column holding a band-spanning label in any split band is a row-group column.
     spanning: set[int] = set()
     group_columns: set[int] = set()
