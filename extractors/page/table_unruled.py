@@ -132,7 +132,8 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
     by_cell = assign_chars(grid, [c for c in chars if c.get("upright", True)])
     # Lines are measured only where figures could be (a cheap look at the chars first).
     figures = [any(_DIGIT.match(c["text"]) for c in cell_chars) for cell_chars in by_cell]
-    lines_of: list[list[TextLine]] = [cell_visual_lines(cc) if f else [] for cc, f in zip(by_cell, figures, strict=True)]
+    lines_of: list[list[TextLine]] = [cell_visual_lines(cell_chars) if figure else []
+                                      for cell_chars, figure in zip(by_cell, figures, strict=True)]
     splits: dict[int, _BandSplit] = {}
     for row in range(grid.n_rows):
         band = [(cell, lines_of[i]) for i, cell in enumerate(grid.cells) if cell.row == row and cell.rowspan == 1]
