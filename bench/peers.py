@@ -155,6 +155,17 @@ def run_camelot(pdf_path: Path, pages: list[int], run: PeerRun) -> None:
     run.tables = [PeerTable(int(table.page), grid_of_strings(table.df.values.tolist())) for table in found]
 
 
+def run_camelot_stream(pdf_path: Path, pages: list[int], run: PeerRun) -> None:
+    """Camelot, stream flavour (tables from text alignment, no rules needed)."""
+    import camelot
+
+    run.version = version("camelot-py")
+    started, cpu = time.perf_counter(), time.process_time()
+    found = camelot.read_pdf(str(pdf_path), pages=_pages_arg(pages), flavor="stream")
+    run.seconds, run.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    run.tables = [PeerTable(int(table.page), grid_of_strings(table.df.values.tolist())) for table in found]
+
+
 def run_tabula(pdf_path: Path, pages: list[int], run: PeerRun) -> None:
     """tabula-py, lattice mode, one ``read_pdf`` per page (its output does not say the page).
 
@@ -196,6 +207,7 @@ PEERS: dict[str, tuple[str, Callable[[Path, list[int], PeerRun], None]]] = {
     # tool name → (module that must import, runner)
     "pdfplumber": ("pdfplumber", run_pdfplumber),
     "camelot": ("camelot", run_camelot),
+    "camelot-stream": ("camelot", run_camelot_stream),
     "tabula": ("tabula", run_tabula),
 }
 

@@ -497,6 +497,11 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
             console.log(f"[red]parallel throughput failed[/]: {type(exc).__name__}: {exc}")
             result["parallel"] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
     print_report(result, Console(width=160))
+    if (corpus / "real").is_dir():
+        from bench.real_bench import REAL_PEERS, bench_real, print_real_bench
+
+        real_peers = [p for p in REAL_PEERS if p in peers or p == "camelot-stream" and "camelot" in peers]
+        print_real_bench(bench_real(corpus / "real", real_peers, lambda msg: console.log(msg)), Console(width=160))
     return result
 
 

@@ -1,5 +1,6 @@
-"""Score every corpus PDF against its truth, one extraction per file; then text
-conservation (truth-free) on every PDF under the folder, real government PDFs included.
+"""Score every corpus PDF against its truth, one extraction per file; then the real
+government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``);
+then text conservation (truth-free) on every PDF under the folder, real ones included.
 
     python -m evaluation tests/corpus
 """
@@ -16,6 +17,7 @@ from evaluation.blocks import BlockScore, score_report
 from evaluation.conservation import FileConservation, conservation
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
+from evaluation.realworld import print_real_scores, real_pdfs, score_real_file
 from evaluation.tables import score_predicted_tables
 from evaluation.truth import load_truth
 from extractors.pipeline import extract_report
@@ -64,6 +66,10 @@ def main(argv: list[str]) -> int:
         print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
               f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
               f"{len(s.leaks):5d} {s.conservation.recall:7.4f} {s.conservation.precision:7.4f} {s.seconds:6.1f}")
+    real = real_pdfs(folder / "real")
+    if real:
+        print()
+        print_real_scores([score_real_file(pdf) for pdf in real])
     print("\nText conservation (every printed character in the report once; recall/precision per file):")
     for pdf in sorted(Path(folder).rglob("*.pdf")):
         result = conserved.get(pdf) or conservation(pdf, extract_report(pdf))

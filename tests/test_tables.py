@@ -194,3 +194,20 @@ def test_uncaptioned_table_title_centred_or_flush_left_is_its_caption():
     sentence = _title_lines(31.0, text="以下の表に示す。")
     for lines in (small, sentence):
         assert _surroundings(lines, [0], box, table_size=9.0, settings=TableSettings())["caption"] is None
+
+
+def test_uncaptioned_list_continued_over_pages_is_one_logical_table():
+    from extractors.pipeline import extract_report
+
+    report = extract_report(CORPUS / "real" / "mhlw-ec-clinics-aichi.pdf")
+    (logical,) = join_logical_tables(report.tables)
+    assert [p.page for p in logical.parts] == [1, 2, 3, 4, 5, 6, 7]
+    parts = [t for t in report.tables if t.page in {p.page for p in logical.parts}]
+    repeated = sum(2 for _ in parts[1:])  # each later page repeats the two header rows
+    assert len(logical.rows) == sum(t.n_rows for t in parts) - repeated
+    view = logical_table_view(logical, {t.id: t for t in parts})
+    assert view.grid()[1][:3] == ["施設名", "郵便番号", "住所"]
+    assert sorted({c.page for c in view.cells}) == [1, 2, 3, 4, 5, 6, 7]
+    # The same columns on the next page without the header repeated: not a continuation.
+    headless = parts[-1].model_copy(update={"page": 8, "id": "p8-t0", "rows": parts[-1].rows[2:]})
+    assert join_logical_tables([parts[-1], headless]) == []

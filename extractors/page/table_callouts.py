@@ -3,6 +3,12 @@
 Reports put a coloured text box on top of a table ("…している例が多い"). Its lines
 are in another style than the table's text and the box straddles the table's rules
 (it sits across rows or columns), which a cell's own text never does.
+
+Where the box is drawn as a shape (a filled or stroked rect, a rounded path, drawn
+before or after the table), the shape itself tells: a table's rules pass through it and
+its sides are not on the table's rules, which no cell, cell fill or header band does.
+Its text, which runs across the rules as no cell's text does, is a call-out whatever
+its colour.
 """
 
 from __future__ import annotations
@@ -11,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
+from extractors.page.table_grid import Grid, Segment
 from extractors.text.linebreak import join_wrapped_lines
-from extractors.page.table_grid import Grid
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,16 @@ class CalloutSettings:
     max_line_gap: float = 1.0
     # A box crosses a rule when the rule lies this far (points) inside the box's extent.
     straddle_margin: float = 1.0
+
+
+@dataclass(frozen=True)
+class CalloutBoxSettings:
+    # A shape's side lies on a rule when a rule runs within this many points of it.
+    on_rule: float = 2.0
+    # A call-out shape has at least this many sides off the table's rules (a cell fill none).
+    min_sides_off_rules: int = 2
+    # Shapes covering this share of the table's width and height are the table's frame.
+    frame_share: float = 0.9
 
 
 @dataclass
@@ -92,5 +108,55 @@ def find_callouts(table_lines: list[TextLine], grid: Grid,
         emphasised = box[0].bold or box[0].size > body_size + 0.25
         if _crosses_rule(callout.bbox, grid, settings.straddle_margin) or (emphasised and first > body_last):
             out.append(callout)
+    return out
+
+
+def _ruled(segments: list[Segment]) -> list[Segment]:
+    return [s for s in segments if s.ruled]
+
+
+def _side_on_rule(pos: float, start: float, end: float, segments: list[Segment], tol: float) -> bool:
+    return any(abs(s.pos - pos) <= tol and s.start < end - tol and s.end > start + tol for s in segments)
+
+
+def callout_boxes(shapes: list[dict], grid: Grid, lines: list[TextLine],
+                  settings: CalloutBoxSettings = CalloutBoxSettings()) -> list[dict]:
+    """Shapes over the table with text of their own, drawn across its rules."""
+    box = grid.bbox
+    horizontals, verticals = _ruled(grid.horizontals), _ruled(grid.verticals)
+    ruled = Grid(grid.xs, grid.ys, grid.cells, horizontals, verticals)
+    width, height = box["x1"] - box["x0"], box["bottom"] - box["top"]
+    tol = settings.on_rule
+    out: list[dict] = []
+    for shape in shapes:
+        x0, top, x1, bottom = shape["x0"], shape["top"], shape["x1"], shape["bottom"]
+        if x0 < box["x0"] - tol or x1 > box["x1"] + tol or top < box["top"] - tol or bottom > box["bottom"] + tol:
+            continue
+        if x1 - x0 >= settings.frame_share * width and bottom - top >= settings.frame_share * height:
+            continue
+        shape_box = {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+        if not _crosses_rule(shape_box, ruled, tol):
+            continue
+        sides_on = (_side_on_rule(top, x0, x1, horizontals, tol) + _side_on_rule(bottom, x0, x1, horizontals, tol)
+                    + _side_on_rule(x0, top, bottom, verticals, tol) + _side_on_rule(x1, top, bottom, verticals, tol))
+        if 4 - sides_on < settings.min_sides_off_rules:
+            continue
+        inside = [line for line in lines
+                  if x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom]
+        # Its text runs across the rules too (a heat-map fill or a bar spanning cells holds
+        # one figure per cell).
+        if any(_crosses_rule({"x0": t.x0, "top": t.top, "x1": t.x1, "bottom": t.bottom}, ruled, tol) for t in inside):
+            out.append(shape_box)
+    return out
+
+
+def lines_in_boxes(lines: list[TextLine], boxes: list[dict]) -> list[Callout]:
+    """One call-out per box: the lines whose centre lies in it."""
+    out = []
+    for box in boxes:
+        inside = [line for line in lines if box["x0"] <= (line.x0 + line.x1) / 2 <= box["x1"]
+                  and box["top"] <= (line.top + line.bottom) / 2 <= box["bottom"]]
+        if inside:
+            out.append(Callout(inside))
     return out
 

@@ -26,6 +26,9 @@ class GridSettings:
     min_border_cover: float = 0.6
     # Filled rects at least this share of the page are page backgrounds, not cells.
     background_share: float = 0.5
+    # Between two grid lines closer than this (points) no text fits: a double rule or a
+    # cell's inset frame (JUST PDF draws both), not a column or row of its own.
+    max_sliver: float = 8.0
     # Smallest grid that counts as a table (a one-row grid is a framed box, not a table).
     min_rows: int = 2
     min_cols: int = 2
@@ -38,6 +41,7 @@ class Segment:
     pos: float
     start: float
     end: float
+    ruled: bool = True  # drawn as a rule (False: the edge of a filled shape)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,30 @@ class Grid:
         return {"x0": self.xs[0], "top": self.ys[0], "x1": self.xs[-1], "bottom": self.ys[-1]}
 
 
-def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical rulings from lines, thin rects and filled cell rects."""
+def _is_box_path(curve: dict, tol: float = 0.5) -> bool:
+    """A path that only visits its bbox's corners: a rectangle drawn as a path (producers
+    without a rect operator draw rulings and cell fills this way)."""
+    pts = curve.get("pts") or []
+    if len(pts) < 4:
+        return False
+    x0, x1, top, bottom = curve["x0"], curve["x1"], curve["top"], curve["bottom"]
+    return all((abs(x - x0) <= tol or abs(x - x1) <= tol) and (abs(y - top) <= tol or abs(y - bottom) <= tol)
+               for x, y in pts)
+
+
+def box_shapes(page) -> list[dict]:
+    """Rects and rectangle-shaped paths, alike."""
+    return list(page.rects) + [c for c in page.curves if _is_box_path(c)]
+
+
+def _same_box(shape: dict, box: dict) -> bool:
+    return all(abs(shape[k] - box[k]) < 0.01 for k in ("x0", "top", "x1", "bottom"))
+
+
+def ruling_segments(page, settings: GridSettings = GridSettings(),
+                    exclude: tuple[dict, ...] = ()) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical rulings from lines, thin rects and filled cell rects
+    (shapes in ``exclude``, call-out boxes, bound nothing)."""
     horizontals: list[Segment] = []
     verticals: list[Segment] = []
     page_area = float(page.width) * float(page.height)
@@ -87,7 +113,9 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
             horizontals.append(Segment((line["top"] + line["bottom"]) / 2, line["x0"], line["x1"]))
         elif abs(line["x0"] - line["x1"]) <= settings.max_rule_width:
             verticals.append(Segment((line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]))
-    for rect in page.rects:
+    for rect in box_shapes(page):
+        if any(_same_box(rect, box) for box in exclude):
+            continue
         width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
         if height <= settings.max_rule_width and width > settings.max_rule_width:
             horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
@@ -95,8 +123,14 @@ def ruling_segments(page, settings: GridSettings = GridSettings()) -> tuple[list
             verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
         elif rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect):
             # A filled cell (header fill) bounds its cell even where no line is drawn.
-            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"]), Segment(rect["bottom"], rect["x0"], rect["x1"])]
-            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"]), Segment(rect["x1"], rect["top"], rect["bottom"])]
+            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"], False),
+                            Segment(rect["bottom"], rect["x0"], rect["x1"], False)]
+            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"], False),
+                          Segment(rect["x1"], rect["top"], rect["bottom"], False)]
+    # Crop and registration marks sit in the bleed, outside the page: they rule nothing.
+    x0, top, x1, bottom = page.bbox
+    horizontals = [h for h in horizontals if top <= h.pos <= bottom and h.end > x0 and h.start < x1]
+    verticals = [v for v in verticals if x0 <= v.pos <= x1 and v.end > top and v.start < bottom]
     return horizontals, verticals
 
 
@@ -197,9 +231,80 @@ def recover_spans(xs: list[float], ys: list[float], horizontals: list[Segment], 
     return cells
 
 
-def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
-    """Every ruled grid on the page, top to bottom."""
-    horizontals, verticals = ruling_segments(page, settings)
+def _border_rows(segments: list[Segment], pos: float, spans: list[float], settings: GridSettings) -> int:
+    """How many of the grid's rows (or columns) a line at ``pos`` borders."""
+    return sum(_covered(segments, pos, a, b, settings) for a, b in zip(spans, spans[1:], strict=False))
+
+
+def drop_slivers(positions: list[float], across: list[float], segments: list[Segment], centres: list[float],
+                 settings: GridSettings) -> list[float]:
+    """Grid lines without the slivers: of two lines closer than ``max_sliver`` with no
+    text between them, the one bordering fewer rows goes (the table's outer border stays)."""
+    out = list(positions)
+    i = 0
+    while i + 1 < len(out):
+        a, b = out[i], out[i + 1]
+        if b - a >= settings.max_sliver or any(a < c < b for c in centres) or len(out) <= 2:
+            i += 1
+            continue
+        if i == 0:
+            drop = i + 1
+        elif i + 1 == len(out) - 1:
+            drop = i
+        else:
+            weaker_b = _border_rows(segments, b, across, settings) <= _border_rows(segments, a, across, settings)
+            drop = i + 1 if weaker_b else i
+        del out[drop]
+    return out
+
+
+def open_sides(xs: list[float], ys: list[float], horizontals: list[Segment],
+               settings: GridSettings = GridSettings()) -> list[float]:
+    """Column borders with the table's open sides closed: statistics tables often draw no
+    outer vertical rule, their top and bottom rules then reach past the outermost
+    vertical one, and the first or last column lies between."""
+    def ends(pos: float) -> list[Segment]:
+        return [h for h in horizontals if abs(h.pos - pos) <= settings.snap_tolerance and h.ruled]
+
+    top, bottom = ends(ys[0]), ends(ys[-1])
+    if not top or not bottom:
+        return xs
+    out = list(xs)
+    left = max(min(h.start for h in top), min(h.start for h in bottom))
+    if left < xs[0] - settings.snap_tolerance:
+        out.insert(0, left)
+    right = min(max(h.end for h in top), max(h.end for h in bottom))
+    if right > xs[-1] + settings.snap_tolerance:
+        out.append(right)
+    return out
+
+
+def drop_unused_lines(xs: list[float], ys: list[float],
+                      cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
+    """The grid without inner lines that separate no two cells.
+
+    A rule drawn in one place only (a short tick, a cell's inner frame, a border that
+    stops short) still adds a grid line; where no row is split by it, every row spans it
+    and the table would carry a span that every row shares. Such a line is no border.
+    """
+    used_x = {0, len(xs) - 1} | {c.col for c in cells} | {c.col + c.colspan for c in cells}
+    used_y = {0, len(ys) - 1} | {c.row for c in cells} | {c.row + c.rowspan for c in cells}
+    if len(used_x) == len(xs) and len(used_y) == len(ys):
+        return xs, ys, cells
+    col_of = {old: new for new, old in enumerate(sorted(used_x))}
+    row_of = {old: new for new, old in enumerate(sorted(used_y))}
+    kept = [
+        GridCell(row_of[c.row], col_of[c.col], row_of[c.row + c.rowspan] - row_of[c.row],
+                 col_of[c.col + c.colspan] - col_of[c.col], c.x0, c.top, c.x1, c.bottom)
+        for c in cells
+    ]
+    return [xs[i] for i in sorted(used_x)], [ys[i] for i in sorted(used_y)], kept
+
+
+def find_grids(page, settings: GridSettings = GridSettings(), exclude: tuple[dict, ...] = ()) -> list[Grid]:
+    """Every ruled grid on the page, top to bottom (``exclude``: shapes that bound no cell)."""
+    horizontals, verticals = ruling_segments(page, settings, exclude)
+    centres = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in page.chars if c["text"].strip()]
     grids: list[Grid] = []
     for h_ids, v_ids in _components(horizontals, verticals, settings.join_tolerance):
         hs = [horizontals[i] for i in h_ids]
@@ -208,9 +313,15 @@ def find_grids(page, settings: GridSettings = GridSettings()) -> list[Grid]:
             continue
         xs = _cluster([v.pos for v in vs], settings.snap_tolerance)
         ys = _cluster([h.pos for h in hs], settings.snap_tolerance)
+        inside = [(x, y) for x, y in centres if xs[0] < x < xs[-1] and ys[0] < y < ys[-1]]
+        xs = drop_slivers(xs, ys, vs, [x for x, _ in inside], settings)
+        ys = drop_slivers(ys, xs, hs, [y for _, y in inside], settings)
+        xs = open_sides(xs, ys, hs, settings)
         if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
             continue
-        cells = recover_spans(xs, ys, hs, vs, settings)
+        xs, ys, cells = drop_unused_lines(xs, ys, recover_spans(xs, ys, hs, vs, settings))
+        if len(xs) < settings.min_cols + 1 or len(ys) < settings.min_rows + 1:
+            continue
         grids.append(Grid(xs, ys, cells, hs, vs))
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids

@@ -31,6 +31,12 @@ class CellTextSettings:
     centre_tolerance: float = 1.5
     # Lines whose baselines differ by less than this share of the font size are one line.
     same_line: float = 0.35
+    # Vertical text: consecutive chars (stream order) whose centres lie within this share
+    # of the font size horizontally and at most this many sizes apart vertically run down
+    # a column; a cell is vertical when such steps outnumber rightward steps this many times.
+    column_align: float = 0.4
+    column_step: float = 1.8
+    vertical_majority: float = 2.0
 
 
 def _space_before(prev: TextLine, line: TextLine) -> float:
@@ -80,6 +86,49 @@ def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSe
         group.sort(key=lambda pair: pair[0]["x0"])
         out += group_lines([c for c, _ in group], _ONE_LINE, [i for _, i in group])
     return out
+
+
+def _centre(char: dict) -> tuple[float, float]:
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
+def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettings()) -> str | None:
+    """A cell written in columns (tategaki headers, one char per line, rotated labels) as
+    one string: columns right to left, each in the direction the stream writes it; None
+    when the cell's text runs across, as usual.
+
+    The geometry alone cannot tell a column from a row of evenly spaced glyphs; the
+    content stream can: a vertical cell writes each next char below (or above) the last.
+    """
+    text = [c for c in chars if c["text"].strip()]
+    if len(text) < 2:
+        return None
+    down = up = across = 0
+    for a, b in zip(text, text[1:]):
+        size = max(a["size"], b["size"], 1.0)
+        (ax, ay), (bx, by) = _centre(a), _centre(b)
+        if abs(ax - bx) <= settings.column_align * size and 0 < abs(by - ay) <= settings.column_step * size:
+            if by > ay:
+                down += 1
+            else:
+                up += 1
+        elif abs(ay - by) <= settings.column_align * size and 0 < bx - ax <= settings.column_step * size:
+            across += 1
+    steps = max(down, up)
+    # Two glyphs one above the other (「時/々」) already read down; more need the majority.
+    if steps < 1 or steps < settings.vertical_majority * across:
+        return None
+    columns: list[list[dict]] = []
+    for char in sorted(text, key=lambda c: -_centre(c)[0]):
+        if columns and abs(_centre(columns[-1][0])[0] - _centre(char)[0]) <= settings.column_align * char["size"]:
+            columns[-1].append(char)
+        else:
+            columns.append([char])
+    downward = down >= up
+    return "".join(
+        c["text"] for column in columns
+        for c in sorted(column, key=lambda c: c["top"] if downward else -c["top"])
+    )
 
 
 def _only_marker(group: list[TextLine]) -> bool:

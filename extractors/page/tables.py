@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT
-from extractors.text.captions import is_table_caption, parse_caption
-from extractors.text.lexicon import PRINTED_PAGE_NUMBER
-from extractors.text.markers import NOTE_MARKS
 from extractors.page.lines import TextLine
-from extractors.text.linebreak import join_wrapped_lines
-from extractors.page.table_callouts import CalloutSettings, find_callouts
-from extractors.page.table_grid import Grid, GridCell, GridSettings, find_grids, is_white
+from extractors.page.table_band import TitleBand, below_band, title_band
+from extractors.page.table_callouts import (
+    CalloutBoxSettings,
+    CalloutSettings,
+    callout_boxes,
+    find_callouts,
+    lines_in_boxes,
+)
+from extractors.page.table_charts import ChartSettings, looks_like_chart
+from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
 from extractors.page.table_text import (
     CellLine,
     CellTextSettings,
@@ -30,7 +34,14 @@ from extractors.page.table_text import (
     char_ids_in_box,
     chars_by_cell,
     estimate_padding,
+    lines_from_text,
+    vertical_text,
 )
+from extractors.page.table_unruled import UnruledSettings, recover_unruled
+from extractors.text.captions import is_table_caption, parse_caption
+from extractors.text.lexicon import PRINTED_PAGE_NUMBER
+from extractors.text.linebreak import join_wrapped_lines
+from extractors.text.markers import NOTE_MARKS
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class TableSettings:
     grid: GridSettings = field(default_factory=GridSettings)
     text: CellTextSettings = field(default_factory=CellTextSettings)
     callouts: CalloutSettings = field(default_factory=CalloutSettings)
+    callout_boxes: CalloutBoxSettings = field(default_factory=CalloutBoxSettings)
+    charts: ChartSettings = field(default_factory=ChartSettings)
+    unruled: UnruledSettings = field(default_factory=UnruledSettings)
     # A line belongs to the table when this share of its height lies inside the table box.
     inside_share: float = 0.5
     # Text printed with a table (caption, legends) lies within this many line heights of it.
@@ -75,7 +89,7 @@ def _filled_rects(page, grid: Grid) -> list[dict]:
     """Non-white filled rects inside the table (header fill)."""
     box = grid.bbox
     out = []
-    for rect in page.rects:
+    for rect in box_shapes(page):
         if not rect.get("fill") or rect["x1"] - rect["x0"] > 1.01 * (box["x1"] - box["x0"]):
             continue
         if not is_white(rect) and rect["top"] >= box["top"] - 2 and rect["bottom"] <= box["bottom"] + 2:
@@ -243,31 +257,70 @@ def _callout_block(callout, page_number: int) -> Block:
     return Block(page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox))
 
 
+def _table_grids(page, lines: list[TextLine], chars: list[dict],
+                 settings: TableSettings) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
+    """The page's tables as grids, each with its title band if its first row is one, and the
+    call-out boxes drawn over them (which bound no cell)."""
+    def tables(grids: list[Grid]) -> list[Grid]:
+        return [g for g in grids
+                if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)]
+
+    grids = tables(find_grids(page, settings.grid))
+    shapes = list(page.rects) + list(page.curves)
+    boxes = [box for grid in grids for box in callout_boxes(shapes, grid, lines, settings.callout_boxes)]
+    if boxes:
+        grids = tables(find_grids(page, settings.grid, tuple(boxes)))
+    out: list[tuple[Grid, TitleBand | None]] = []
+    for grid in grids:
+        band = title_band(grid, chars)
+        if band is not None and band.kind != "table":
+            continue  # a figure's frame
+        if band is not None:
+            grid = below_band(grid, chars)
+        out.append((recover_unruled(grid, chars, settings.unruled), band))
+    return out, boxes
+
+
+def _within(box: dict, outer: dict) -> bool:
+    return box["x0"] >= outer["x0"] - 2 and box["x1"] <= outer["x1"] + 2 \
+        and box["top"] >= outer["top"] - 2 and box["bottom"] <= outer["bottom"] + 2
+
+
 def extract_tables(page, lines: list[TextLine], page_number: int,
                    settings: TableSettings = TableSettings()) -> TablesOnPage:
-    grids = find_grids(page, settings.grid)
-    if not grids:
+    chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
+    found, boxes = _table_grids(page, lines, chars, settings)
+    if not found:
         return TablesOnPage([], set())
-    chars = page.chars
+    grids = [grid for grid, _ in found]
     consumed: set[int] = set()
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
-    for index, grid in enumerate(grids):
+    for index, (grid, band) in enumerate(found):
         box = grid.bbox
         table_lines = [lines[i] for i in inside_ids[index]]
         consumed.update(inside_ids[index])
-        callouts = find_callouts(table_lines, grid, settings.callouts)
+        band_ids = [i for i, line in enumerate(lines) if band and _inside(line, band.box, settings.inside_share)]
+        consumed.update(band_ids)
+        callouts = lines_in_boxes(table_lines, [b for b in boxes if _within(b, box)])
+        boxed = {id(line) for callout in callouts for line in callout.lines}
+        callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, settings.callouts)
         callout_ids = {i for callout in callouts for line in callout.lines for i in line.char_ids}
         by_cell = chars_by_cell(grid, chars, char_ids_in_box(chars, box, callout_ids))
         fills = _filled_rects(page, grid)
-        drafts = [
-            _CellDraft(gc, cell_visual_lines([chars[k] for k in ids], settings.text, ids),
-                       _is_filled(gc.bbox, fills))
-            for gc, ids in zip(grid.cells, by_cell, strict=True)
-        ]
-        padding = estimate_padding([(d.cell.bbox, d.lines) for d in drafts])
-        for d in drafts:
-            d.logical = cell_lines(d.lines, d.cell.bbox, padding, settings.text)
+        verticals = [vertical_text([chars[k] for k in ids], settings.text) for ids in by_cell]
+        drafts = []
+        for gc, ids in zip(grid.cells, by_cell, strict=True):
+            upright = [k for k in ids if chars[k].get("upright", True)]
+            drafts.append(_CellDraft(gc, cell_visual_lines([chars[k] for k in upright], settings.text, upright),
+                                     _is_filled(gc.bbox, fills)))
+        horizontal = [(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals, strict=True) if v is None]
+        padding = estimate_padding(horizontal)
+        for d, vertical in zip(drafts, verticals, strict=True):
+            if vertical is not None:
+                d.logical = lines_from_text(vertical)
+            else:
+                d.logical = cell_lines(d.lines, d.cell.bbox, padding, settings.text)
             d.text, d.raw_text = cell_text(d.logical)
         body_sizes = sorted(line.size for d in drafts for line in d.lines)
         table_size = body_sizes[len(body_sizes) // 2] if body_sizes else 0.0
@@ -279,6 +332,8 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         around = _surroundings(lines, free, box, table_size, settings)
         consumed.update(around["used"])
         caption = parse_caption(lines[around["caption"]].text) if around["caption"] is not None else None
+        if band is not None:
+            caption = parse_caption(band.text)
         heading = join_wrapped_lines([lines[i].text for i in around["heading"]]) or None
 
         rows: list[list[Cell]] = [[] for _ in range(grid.n_rows)]

@@ -1,0 +1,155 @@
+"""One page cut from a real government PDF per table failure, named after the problem,
+with the structure it must give (the held-out producers draw tables the same ways)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+
+from extractors.page.lines import group_lines
+from extractors.page.tables import extract_tables
+
+REGRESSIONS = Path(__file__).parent / "regressions"
+
+
+def _tables(name: str):
+    with pdfplumber.open(REGRESSIONS / name) as pdf:
+        page = pdf.pages[0]
+        return extract_tables(page, group_lines(page.chars), 1).tables
+
+
+def _texts(table) -> list[list[str]]:
+    return [[c.text for c in row] for row in table.rows]
+
+
+def test_phantom_grid_columns():
+    # JUST PDF draws some cells with an inset frame 5pt inside the column rules: those
+    # slivers hold no text, so they are no columns, and no row spans them.
+    (table,) = _tables("phantom-grid-columns.pdf")
+    assert (table.n_rows, table.n_cols) == (32, 8)
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
+    assert _texts(table)[0] == ["分野", "スキル", "AR", "AN", "DB", "DS", "AI", "GE"]
+    assert _texts(table)[8][:3] == ["戦略", "戦略立案と管理", "○"]
+
+
+def test_path_drawn_cell_fills():
+    # Rules and heat-map cell fills drawn as rectangle paths (no rect operator): a filled
+    # cell bounds its row where the rule stops short of it.
+    (table,) = _tables("path-drawn-cell-fills.pdf")
+    assert (table.n_rows, table.n_cols) == (18, 11)
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
+    assert _texts(table)[2][:6] == ["建設業", "582", "62.0", "50.0", "73.0", "64.3"]
+    assert [row[0].text for row in table.rows[1:4]] == ["全体", "建設業", "製造業"]
+
+
+def test_vertical_header_text():
+    # Tategaki header cells: each column of glyphs read top to bottom, columns right to left.
+    (table,) = _tables("path-drawn-cell-fills.pdf")
+    header = _texts(table)[0]
+    assert header[1] == "該当数"
+    assert header[2] == "事業主によるハラスメント対策への取組姿勢を明確に示す発信（トップメッセージの発信等）"
+    assert header[6] == "相談窓口の設置と周知"
+
+
+def test_bar_chart_gridlines():
+    # Stacked bar charts: gridlines one way, bar edges the other, data labels in a few
+    # gaps. No rules between the bars and mostly empty cells: a chart, not a table.
+    assert _tables("bar-chart-gridlines.pdf") == []
+
+
+def test_slide_bands_and_charts():
+    # A title bar and a lead box (fills reaching the page edges) meet in a grid; four
+    # bar charts below. None is a table.
+    assert _tables("slide-bands-and-charts.pdf") == []
+
+
+def test_slide_table_beside_charts():
+    # The same deck's real table (rules between every row and column, text in every
+    # cell) is still found, with its vertical header text read as one string.
+    (table,) = _tables("slide-table-beside-charts.pdf")
+    assert (table.n_rows, table.n_cols) == (18, 10)
+    assert table.rows[0][1].text == "該当数"
+
+
+def test_unruled_data_rows():
+    # Rules only under the header and between row groups, no outer vertical rules: each
+    # ruled band holds two data rows (入職者数 / 離職者数) aligned across the columns,
+    # and the figures' columns are ruled only in the header.
+    tables = _tables("unruled-data-rows.pdf")
+    assert len(tables) == 3
+    for table in tables:
+        assert (table.n_rows, table.n_cols) == (8, 9)
+        assert table.bbox.x0 < 60 and table.bbox.x1 > 535  # the open sides belong to the table
+        label = table.rows[2][0]
+        assert (label.rowspan, label.colspan) == (2, 1) and label.text.startswith("令和")
+        assert [c.text for c in table.rows[3]][:1] == ["離職者数"]
+    assert _texts(tables[0])[2][1:4] == ["入職者数", "7,798.0", "4,398.3"]
+    assert _texts(tables[0])[6][0] == "前年差" and tables[0].rows[6][0].rowspan == 2
+
+
+def test_unruled_rows_and_columns():
+    # A statistics table whose body has no rules at all: rows from the text lines,
+    # columns from the header's rules; the unit row (千人) is a row of its own.
+    (table,) = _tables("unruled-rows-and-columns.pdf")
+    assert (table.n_rows, table.n_cols) == (20, 7)
+    assert _texts(table)[2] == ["", "（千人）", "（千人）", "（千人）", "（千人）", "（千人）", "（千人）"]
+    assert _texts(table)[3] == ["産業計", "7,798.0", "7,656.7", "7,200.6", "7,172.5", "597.4", "484.2"]
+    assert _texts(table)[-1][0] == "サービス業（他に分類されないもの）"
+
+
+def test_group_ruled_cross_tab():
+    # Cross-tabs ruled at group boundaries only, the group named down the band in
+    # vertical type: the group label spans its rows, the rows come from aligned text.
+    tables = _tables("group-ruled-cross-tab.pdf")
+    assert len(tables) == 4
+    first = tables[0]
+    assert (first.n_rows, first.n_cols) == (12, 5)
+    group = first.rows[2][0]
+    assert (group.text, group.rowspan) == ("年代", 4)
+    assert _texts(first)[2][1:] == ["20代", "1424", "92.6", "7.4"]
+    assert _texts(first)[3] == ["30代", "1760", "93.1", "6.9"]
+    assert first.rows[6][0].text == "性別" and first.rows[6][0].rowspan == 2
+    # A two-glyph vertical header reads down too.
+    assert _texts(tables[1])[0][2:] == ["一度だけ", "時々", "何度も繰り返し"]
+
+
+def test_callout_box_drawn_first():
+    # A filled text box drawn across the table's rules before the table, its text in the
+    # table's colour (tools/gen_callout_regression.py): the box bounds no cell and its
+    # text, running across the rules, is a call-out.
+    (table,) = _tables("callout-box-drawn-first.pdf")
+    assert (table.n_rows, table.n_cols) == (5, 4)
+    assert _texts(table) == [["Item", "2022", "2023", "2024"], ["A", "1.0", "2.0", "3.0"], ["B", "", "", ""],
+                             ["C", "4.0", "5.0", "6.0"], ["D", "7.0", "8.0", "9.0"]]
+    assert [c.text for c in table.callouts] == ["Most firms say this"]
+
+
+def test_printers_marks_in_bleed():
+    # Crop and registration marks drawn outside the trimmed page meet in a grid: no table.
+    assert _tables("printers-marks-in-bleed.pdf") == []
+
+
+def test_framed_text_box():
+    # A column box (title bar, lined-paper fill under each text line) has all its text
+    # in one column: not a table. The term table above it on the page still is one.
+    tables = _tables("framed-text-box.pdf")
+    assert len(tables) == 1
+    texts = [c.text for row in tables[0].rows for c in row]
+    assert "機械学習" in texts and "深層学習" in texts
+    assert not any("ＡＩやＡＩシステムについては" in t for t in texts)
+
+
+def test_table_title_band():
+    # White papers print 「■第1-3-5表／…」 in a band that is the first row of the table's
+    # frame: it is the caption, not a row (nor is the empty spacer row under it).
+    (table,) = _tables("table-title-band.pdf")
+    assert table.caption_id == "第1-3-5表"
+    assert table.caption.startswith("第１-３-５表／博士トレーニングセンター採択拠点")
+    assert not any("第１-３-５表" in c.text for row in table.rows for c in row)
+    assert any(c.text.strip() for c in table.rows[0])
+
+
+def test_figure_frame_title_band():
+    # The same band naming a figure (「■第1-3-4図」): the frame holds a figure, not a table.
+    assert _tables("figure-frame-title-band.pdf") == []
