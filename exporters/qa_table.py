@@ -4,6 +4,11 @@ One row per answer item, plus one row per answer the respondent did not give (th
 printed 回答なし / 該当なし / ―), so every question × respondent appears at least once.
 The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact; in the
 CSV the ``references`` list is written as ``3;10``.
+
+CSV injection (OWASP): a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula, and a PDF's text is not ours to trust.
+In the CSV such a text cell gets a leading ``'`` (``=1+1`` → ``'=1+1``), which
+spreadsheets show as text; the Parquet file keeps the text as extracted.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ QA_SCHEMA = pa.schema([
     ("page", pa.int64()),
 ])
 QA_COLUMNS = QA_SCHEMA.names
+# OWASP CSV injection: first characters that make a spreadsheet cell a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def grid_rows(grid: QAGrid, report: str) -> list[dict]:
@@ -79,7 +86,8 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
 
 def qa_rows(report: SurveyReport) -> pd.DataFrame:
     """The report's Q&A grids as one DataFrame, one row per answer item or no-answer."""
-    name = report.source.file
+    # Undecodable bytes of a file name (lone surrogates) cannot go into Parquet: shown as \xNN.
+    name = report.source.file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     rows = [row for grid in report.qa_grids for row in grid_rows(grid, name)]
     return _frame(rows)
 
@@ -100,9 +108,19 @@ def _nullable(arrow_type: pa.DataType):
     return None
 
 
+def csv_cell(text):
+    """A text cell as written to CSV: ``'`` before a formula start (see the module doc)."""
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as written to CSV: the references list as ``3;10``."""
+    """The frame as written to CSV: the references list as ``3;10``, formula starts escaped."""
     out = frame.copy()
+    for column, arrow_type in zip(QA_SCHEMA.names, QA_SCHEMA.types):
+        if arrow_type == pa.string():
+            out[column] = out[column].map(csv_cell, na_action="ignore")
     out["references"] = [";".join(str(n) for n in refs) if refs is not None else "" for refs in frame["references"]]
     return out
 
