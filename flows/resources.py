@@ -76,7 +76,7 @@ def _inflated_size(data: bytes, start: int, budget: int) -> int:
         while not inflater.eof and position < len(data) and size <= budget:
             chunk = data[position:position + _CHUNK]
             position += len(chunk)
-            while chunk and size <= budget:
+            while chunk and not inflater.eof and size <= budget:
                 size += len(inflater.decompress(chunk, _CHUNK))
                 chunk = inflater.unconsumed_tail
     except zlib.error:
