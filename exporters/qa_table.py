@@ -2,8 +2,8 @@
 
 One row per answer item, plus one row per answer the respondent did not give (the cell
 printed 回答なし / 該当なし / ―), so every question × respondent appears at least once.
-The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact; in the
-CSV the ``references`` list is written as ``3;10``.
+The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact, CRLF line
+ends; in the CSV the ``references`` list is written as ``3;10``.
 
 CSV injection (OWASP): a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return as a formula, and a PDF's text is not ours to trust.
@@ -136,5 +136,7 @@ def write_qa_tables(report: SurveyReport, out_dir: Path | str, stem: str) -> tup
     with atomic_file(parquet_path) as tmp:
         pq.write_table(table, tmp)
     with atomic_file(csv_path) as tmp:
-        csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+        # CRLF line ends (RFC 4180): the writer then quotes a cell holding a lone CR too,
+        # which would otherwise end the row early in a reader.
+        csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return parquet_path, csv_path
