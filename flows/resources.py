@@ -9,7 +9,9 @@ Three caps, each configurable (``ResourceLimits``), each failing the file with a
   past ``max_inflated_bytes`` the file is refused.
 - memory: the worker's address space may grow by at most ``max_memory_bytes`` while it
   works the file (``RLIMIT_AS``, restored after); what slips past the inflate check
-  raises ``MemoryError`` instead of taking the machine's memory.
+  raises ``MemoryError`` instead of taking the machine's memory. A limit is per process,
+  so it is set only where one file has the process (process-pool workers, a one-worker
+  run); thread and Dask workers share a process between files and run without it.
 - wall clock: ``file_seconds`` for the whole file (the page limit bounds one page; a
   file of many slow pages needs its own). A watchdog thread signals the worker's main
   thread (``SIGUSR1``; ``SIGALRM`` is the page limit's); the interrupt is a
@@ -98,8 +100,8 @@ def _address_space() -> int:
 @contextmanager
 def memory_limit(max_bytes: int | None) -> Iterator[None]:
     """Let the process's address space grow by at most ``max_bytes`` in the body."""
-    if not max_bytes or not hasattr(resource, "RLIMIT_AS"):
-        yield
+    if not max_bytes or threading.current_thread() is not threading.main_thread():
+        yield  # threads share the process: one file's limit would bind the others
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = _address_space() + max_bytes
