@@ -175,7 +175,7 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
     owners: dict[str, str] = {}  # sha256 → inbox file ingesting it in this run
     for file in files:
         entry = known.get(file.name)
-        stem = entry.stem if entry is not None else _new_stem(file.name, taken)
+        stem = entry.stem if entry is not None else _new_stem(file, taken)
         taken[stem.casefold()] = file.name
         if _is_unchanged(entry, file, known, out_dir, pipeline, schema_version):
             plan.unchanged.append(entry)
@@ -195,9 +195,10 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
     return plan
 
 
-def _new_stem(name: str, taken: dict[str, str]) -> str:
-    base = outputs.output_stem(name)
-    stem, n = base, 1
+def _new_stem(file: InboxFile, taken: dict[str, str]) -> str:
+    # From the name as read (its bytes), not the display name: "\\" is not a separator there.
+    base = outputs.output_stem(Path(file.path).name)
+    name, stem, n = file.name, base, 1
     while taken.get(stem.casefold(), name) != name:
         n += 1
         stem = f"{base}-{n}"

@@ -205,7 +205,7 @@ def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path, monkeypat
     assert not (out / "growing.error.json").exists()
     # The upload finished: the next run takes it.
     monkeypatch.setattr(inbox_module, "sha256_of", real)
-    growing.write_bytes(build_pdf())
+    growing.write_bytes(build_pdf() + b"%uploaded\n")
     again = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
                                      return_state=True))
     assert [o.file for o in again.outcomes] == ["growing.pdf"] and again.outcomes[0].ok
