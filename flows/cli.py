@@ -19,10 +19,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer._click import exceptions as click_errors  # Typer's own click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from typer._click import exceptions as click_errors  # Typer's own click
 
 PROG = "survey-ingest"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
@@ -375,8 +381,8 @@ def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner 
         raise usage_error(f"--inbox {inbox}: not a folder")
     output_folder(out)
     _offline()
-    from flows.ingest import outcomes_of
     from flows.inbox import ingest_inbox
+    from flows.ingest import outcomes_of
     from flows.locking import LockUnsafe
 
     _quiet_prefect(verbose)
@@ -456,8 +462,8 @@ def serve_command(inbox: InboxDir, out: OutDir,
 
 def _check_schedule(cron: str, timezone: str | None) -> None:
     """A bad cron expression or time zone is a usage error here, not a traceback in serve."""
-    from pydantic import ValidationError
     from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
 
     try:
         CronSchedule(cron=cron)

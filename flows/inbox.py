@@ -33,7 +33,16 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from docmodel.document import SCHEMA_VERSION
 from extractors.source import SourceLimits, sha256_of
 from flows import outputs, tasks
-from flows.ingest import ERROR, OK, FileJob, FileOutcome, failure_markdown, final_state, ingest_files, summary_rows
+from flows.ingest import (
+    ERROR,
+    OK,
+    FileJob,
+    FileOutcome,
+    failure_markdown,
+    final_state,
+    ingest_files,
+    summary_rows,
+)
 from flows.locking import InboxBusy, inbox_lock
 from flows.manifest import Entry, Manifest, is_current
 from flows.outputs import TEMP_FILE, clean_temp_files  # noqa: F401  (the inbox's housekeeping)

@@ -21,8 +21,8 @@ from test_inbox import REPO, api_env, cli, cut_pdf, load, outputs_in
 
 from docmodel.schema import validate
 from extractors.source import sha256_of
-from flows.inbox import TEMP_FILE, ingest_inbox
 from flows.cli import EXIT_BUSY
+from flows.inbox import TEMP_FILE, ingest_inbox
 from flows.locking import LOCK_NAME, InboxBusy, LockUnsafe, inbox_lock
 from flows.manifest import MANIFEST_NAME, Manifest
 

@@ -15,7 +15,15 @@ from docmodel.schema import validate
 from extractors import pipeline
 from extractors.errors import IngestFailure
 from flows import tasks
-from flows.ingest import ERROR, OK, PARTIAL, ingest_batch, ingest_report, outcomes_of, summary_markdown
+from flows.ingest import (
+    ERROR,
+    OK,
+    PARTIAL,
+    ingest_batch,
+    ingest_report,
+    outcomes_of,
+    summary_markdown,
+)
 from flows.tasks import is_transient, pipeline_version
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
