@@ -2,11 +2,16 @@
 
 One row per answer item, plus one row per answer the respondent did not give (the cell
 printed 回答なし / 該当なし / ―), so every question × respondent appears at least once.
-The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact. A list
-column (``referenced_questions``: list<int64> in Parquet) is written to the CSV as JSON
-array text, ``[3, 10]``, ``[]`` when empty: the same values, and a string a reader does
-not mistake for a number (DuckDB: ``referenced_questions::INTEGER[]``; pandas:
-``json.loads``).
+The CSV is UTF-8 with a BOM so spreadsheet programs open the Japanese intact, CRLF line
+ends (a cell may hold a lone CR). A list column (``referenced_questions``: list<int64> in
+Parquet) is written to the CSV as JSON array text, ``[3, 10]``, ``[]`` when empty: the
+same values, and a string a reader does not mistake for a number (DuckDB:
+``referenced_questions::INTEGER[]``; pandas: ``json.loads``).
+
+CSV injection (OWASP): a spreadsheet runs a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return as a formula, and a PDF's text is not ours to trust.
+In the CSV such a text cell gets a leading ``'`` (``=1+1`` → ``'=1+1``), which
+spreadsheets show as text; the Parquet file keeps the text as extracted.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ QA_SCHEMA = pa.schema([
 ])
 QA_COLUMNS = QA_SCHEMA.names
 LIST_COLUMNS = [f.name for f in QA_SCHEMA if pa.types.is_list(f.type)]
+# OWASP CSV injection: first characters that make a spreadsheet cell a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def grid_rows(grid: QAGrid, report: str) -> list[dict]:
@@ -84,7 +91,8 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
 
 def qa_rows(report: SurveyReport) -> pd.DataFrame:
     """The report's Q&A grids as one DataFrame, one row per answer item or no-answer."""
-    name = report.source.file
+    # Undecodable bytes of a file name (lone surrogates) cannot go into Parquet: shown as \xNN.
+    name = report.source.file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     rows = [row for grid in report.qa_grids for row in grid_rows(grid, name)]
     return _frame(rows)
 
@@ -105,9 +113,19 @@ def _nullable(arrow_type: pa.DataType):
     return None
 
 
+def csv_cell(text):
+    """A text cell as written to CSV: ``'`` before a formula start (see the module doc)."""
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as written to CSV: list columns as JSON array text (``[3, 10]``, ``[]``)."""
+    """The frame as written to CSV: list columns as JSON array text (``[3, 10]``, ``[]``), formula starts escaped."""
     out = frame.copy()
+    for column, arrow_type in zip(QA_SCHEMA.names, QA_SCHEMA.types, strict=True):
+        if arrow_type == pa.string():
+            out[column] = out[column].map(csv_cell, na_action="ignore")
     for column in LIST_COLUMNS:
         out[column] = [json.dumps([int(n) for n in values]) if values is not None else "[]" for values in frame[column]]
     return out
@@ -124,5 +142,7 @@ def write_qa_tables(report: SurveyReport, out_dir: Path | str, stem: str) -> tup
     with atomic_file(parquet_path) as tmp:
         pq.write_table(table, tmp)
     with atomic_file(csv_path) as tmp:
-        csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+        # CRLF line ends (RFC 4180): the writer then quotes a cell holding a lone CR too,
+        # which would otherwise end the row early in a reader.
+        csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return parquet_path, csv_path

@@ -39,6 +39,10 @@ class ReviewSettings:
     image_format: str = "png"  # "png" (palette) or "jpeg" (photographs)
     palette_colors: int = 64
     jpeg_quality: int = 70
+    # A page image's longest side, in pixels: a 200,000 pt page at 144 dpi would be 400,000
+    # pixels a side (a MemoryError); a slide at 144 dpi is ~1,900. Larger pages render at
+    # a lower resolution; the overlays are in PDF points and scale with the image.
+    max_image_side: int = 4000
 
 
 class ReviewError(ValueError):
@@ -63,11 +67,17 @@ def _short(text: str, limit: int = 80) -> str:
 # Page images and overlays
 
 
+def image_resolution(width: float, height: float, settings: ReviewSettings) -> float:
+    """``settings.resolution``, lowered so the image's longest side stays within bounds."""
+    longest = max(width, height, 1.0)
+    return min(float(settings.resolution), settings.max_image_side * 72.0 / longest)
+
+
 def page_image_uri(page, settings: ReviewSettings) -> str:
     """A pdfplumber page rendered as a data URI."""
     from PIL import Image
 
-    image = page.to_image(resolution=settings.resolution).original.convert("RGB")
+    image = page.to_image(resolution=image_resolution(page.width, page.height, settings)).original.convert("RGB")
     buffer = io.BytesIO()
     if settings.image_format == "png":
         palette = image.quantize(colors=settings.palette_colors, method=Image.Quantize.MEDIANCUT,

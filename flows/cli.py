@@ -1,7 +1,11 @@
-"""``survey-ingest``: run the ingest flow over files and folders, validate outputs, print
-the schema.
+"""``survey-ingest``: run the ingest flow over files and folders, watch an inbox, validate
+outputs, print the schema.
 
-``inbox`` and ``serve`` (scheduled ingestion) come from ``flows.inbox``.
+Starting is cheap: ``--help`` and ``--version`` import no Prefect, pdfplumber or spaCy;
+each command imports what it needs. Every usage error is one line and exit code 2.
+
+Exit codes: 0 done; 1 a file failed (with ``--strict``, also a partial file); 2 usage
+error; 75 (``EX_TEMPFAIL``) another run holds the output folder: nothing done, try later.
 """
 
 from __future__ import annotations
@@ -10,19 +14,60 @@ import json
 import logging
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from typer._click import exceptions as click_errors  # Typer's own click
 
-app = typer.Typer(
-    name="survey-ingest",
+PROG = "survey-ingest"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
+RUNNER_KINDS = ("process", "thread", "dask")  # flows.runners.RUNNER_KINDS, without importing Prefect
+# flows.inbox.PAGE_SECONDS: a page of a slide deck takes well under a second.
+PAGE_SECONDS = 120.0
+# flows.resources.ResourceLimits defaults, in MB and seconds.
+MAX_MEMORY_MB, MAX_INFLATED_MB, FILE_SECONDS = 3072, 512, 900.0
+
+
+class OneLineTyper(typer.Typer):
+    """A Typer app whose usage errors are one line (``survey-ingest: error: …``), exit 2."""
+
+    def __call__(self, *args, **kwargs):
+        command = typer.main.get_command(self)
+        try:
+            code = command.main(args=sys.argv[1:], prog_name=PROG, standalone_mode=False)
+        except click_errors.NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            code = EXIT_USAGE
+        except click_errors.UsageError as exc:
+            hint = f" (see {exc.ctx.command_path} --help)" if exc.ctx else ""
+            typer.echo(f"{PROG}: error: {one_line(exc.format_message())}{hint}", err=True)
+            code = EXIT_USAGE
+        except click_errors.ClickException as exc:
+            typer.echo(f"{PROG}: error: {one_line(exc.format_message())}", err=True)
+            code = exc.exit_code
+        except (typer.Abort, KeyboardInterrupt):
+            typer.echo(f"{PROG}: interrupted", err=True)
+            code = 130
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+app = OneLineTyper(
+    name=PROG,
     help="Ingest survey-report PDFs into schema-valid JSON.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 # Offline by default: Prefect's local backend, no telemetry. A busy machine can take a
@@ -35,11 +80,66 @@ OFFLINE_ENV = {
 # Prefect logs every failed task at ERROR; the CLI says it once per file instead.
 QUIET_LOGGERS = ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.events", "prefect.server")
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
-def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The files to ingest: files as given, folders' ``*.pdf`` (not recursive, by name).
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: control and format characters (ESC, newline, bidi
+    overrides) and undecodable name bytes shown as escapes, never acted on."""
+    out = []
+    for ch in text:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:  # a name byte that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(ch.encode("unicode_escape").decode("ascii") if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def shown(text) -> str:
+    """For a rich console: printable, and no rich markup."""
+    return escape(printable(str(text)))
+
+
+def usage_error(message: str) -> typer.Exit:
+    typer.echo(f"{PROG}: error: {printable(message)}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def output_folder(out: Path) -> Path:
+    """``out`` made if missing; a usage error when it is a file or cannot be made."""
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"--out {out}: not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise usage_error(f"--out {out}: {exc.strerror or exc}")
+    return out
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"{PROG} {version(PROG)}")
+        except PackageNotFoundError:
+            typer.echo(f"{PROG} 0+unknown")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Ingest survey-report PDFs into schema-valid JSON."""
+
+
+def find_pdfs(paths: list[Path], follow_symlinks: bool = False) -> tuple[list[Path], list[str]]:
+    """The files to ingest: files as given, folders' ``*.pdf`` (not recursive, by name;
+    symlinks leading out of the folder only with ``follow_symlinks``).
 
     Returns the files and a problem line per path that is neither.
     """
@@ -47,9 +147,16 @@ def find_pdfs(paths: list[Path]) -> tuple[list[Path], list[str]]:
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            pdfs = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".pdf"
-                          and not p.name.startswith("."))
-            if not pdfs:
+            inside = path.resolve()
+            pdfs = []
+            for p in sorted(path.iterdir()):
+                if p.name.startswith(".") or p.suffix.lower() != ".pdf":
+                    continue
+                if p.is_symlink() and not follow_symlinks and not p.resolve().is_relative_to(inside):
+                    problems.append(f"{p}: symlink leading outside {path}; not followed (--follow-symlinks)")
+                elif p.is_file():
+                    pdfs.append(p)
+            if not pdfs and not problems:
                 problems.append(f"{path}: no .pdf files in this folder")
             found.extend(pdfs)
         elif path.exists():
@@ -87,16 +194,54 @@ class RichProgress:
     def file_done(self, outcome) -> None:
         self.progress.update(self.pages, visible=False)
         self.progress.advance(self.files)
-        if outcome.ok:
-            self.console.print(
-                f"[green]ok[/]    {escape(outcome.file)} → {escape(outcome.output)} ({outcome.pages} pages, {outcome.tables} tables, "
-                f"{outcome.qa_grids} Q&A grids, {outcome.seconds:.1f} s)",
-                highlight=False, soft_wrap=True,
-            )
-        else:
-            self.console.print(
-                f"[red]error[/] {escape(f'{outcome.file}: {outcome.stage}: {outcome.reason}')}", highlight=False, soft_wrap=True
-            )
+        self.console.print(outcome_markup(outcome), highlight=False, soft_wrap=True)
+
+
+def outcome_markup(outcome) -> str:
+    """The line of one finished file: ok, partial (with the failed pages) or error."""
+    if outcome.failed:
+        return f"[red]error[/] {shown(f'{outcome.file}: {outcome.stage}: {outcome.reason}')}"
+    counts = (f"{outcome.pages} pages, {outcome.tables} tables, {outcome.qa_grids} Q&A grids, "
+              f"{outcome.seconds:.1f} s")
+    if outcome.partial:
+        return (f"[yellow]partial[/] {shown(outcome.file)} → {shown(outcome.output)} ({counts}; "
+                f"failed pages {', '.join(map(str, outcome.failed_pages))})")
+    return f"[green]ok[/]    {shown(outcome.file)} → {shown(outcome.output)} ({counts})"
+
+
+def _runner_choice(value: str) -> str:
+    if value not in RUNNER_KINDS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(RUNNER_KINDS)}")
+    return value
+
+
+Runner = Annotated[str, typer.Option("--runner", callback=_runner_choice, help="Task runner: process, thread or dask.")]
+Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel files (default: one per CPU).")]
+DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, "
+                                                                          "tcp://host:8786 (with --runner dask).")]
+Nlp = Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")]
+Strict = Annotated[bool, typer.Option("--strict", help="A partial file (pages that failed) fails the run (exit 1).")]
+Wait = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait while another run holds OUT (else exit 75).")]
+FollowSymlinks = Annotated[bool, typer.Option("--follow-symlinks",
+                                              help="Follow symlinks leading out of a scanned folder.")]
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Refuse PDFs with more pages.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse PDFs larger than this.")]
+PageSeconds = Annotated[float, typer.Option("--page-seconds", min=0,
+                                            help="A page taking longer is left out (partial file); 0: no limit.")]
+FileSeconds = Annotated[float, typer.Option("--file-seconds", min=0,
+                                            help="Wall-clock cap per file; 0: no limit.")]
+MaxMemoryMb = Annotated[int, typer.Option("--max-memory-mb", min=0,
+                                          help="Address space a worker may add per file (MB); 0: no limit.")]
+MaxInflatedMb = Annotated[int, typer.Option("--max-inflated-mb", min=1,
+                                            help="Refuse a PDF whose streams inflate past this (MB).")]
+InboxDir = Annotated[Path, typer.Option("--inbox", help="Folder to watch for PDFs (only read).")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder (outputs, manifest, lock).")]
+
+
+def _offline() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -105,40 +250,67 @@ def _quiet_prefect(verbose: bool) -> None:
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def _check_runner(runner: str, dask_address: str | None) -> None:
+    if dask_address and runner != "dask":
+        raise usage_error("--dask-address needs --runner dask")
+
+
+def _resources(max_memory_mb: int, max_inflated_mb: int, file_seconds: float):
+    from flows.resources import MB, ResourceLimits
+
+    return ResourceLimits(max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB,
+                          file_seconds=file_seconds or None)
+
+
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")] = True,
-    runner: Annotated[str, typer.Option("--runner", help="Task runner: process, thread or dask.")] = "process",
-    workers: Annotated[int | None, typer.Option("--workers", help="Parallel files (default: one per CPU).")] = None,
-    dask_address: Annotated[str | None, typer.Option("--dask-address", help="Existing Dask scheduler, tcp://host:8786.")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    nlp: Nlp = True, runner: Runner = "process", workers: Workers = None, dask_address: DaskAddress = None,
+    strict: Strict = False, wait: Wait = False, follow_symlinks: FollowSymlinks = False,
+    page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+    max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    verbose: Verbose = False,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
     console = Console(stderr=True)
-    pdfs, problems = find_pdfs(paths)
+    _check_runner(runner, dask_address)
+    pdfs, problems = find_pdfs(paths, follow_symlinks)
     for problem in problems:
-        console.print(f"[red]error[/] {escape(problem)}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error[/] {shown(problem)}", highlight=False, soft_wrap=True)
     if not pdfs:
         raise typer.Exit(EXIT_USAGE)
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-    from flows.ingest import ingest_batch
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"--out {out}: not a folder")
+    _offline()
+    from flows.ingest import counts_message, ingest_batch, outcomes_of
+    from flows.locking import InboxBusy, LockUnsafe, inbox_lock
+    from flows.outputs import clean_temp_files
     from flows.tasks import PROGRESS
 
     _quiet_prefect(verbose)
-    out.mkdir(parents=True, exist_ok=True)
-    with RichProgress(console, len(pdfs)) as hook:
-        token = PROGRESS.set(hook)
-        try:
-            outcomes = ingest_batch(pdfs, out, nlp=nlp, runner=runner, workers=workers, dask_address=dask_address)
-        finally:
-            PROGRESS.reset(token)
-    failed = [o for o in outcomes if not o.ok]
-    console.print(f"{len(outcomes) - len(failed)} of {len(outcomes)} files ingested into {escape(str(out))}", highlight=False,
-                  soft_wrap=True)
-    if failed or problems:
+    output_folder(out)
+    try:
+        with inbox_lock(out, wait=wait):
+            clean_temp_files(out)  # a killed run's; under the lock no other run writes any
+            with RichProgress(console, len(pdfs)) as hook:
+                token = PROGRESS.set(hook)
+                try:
+                    state = ingest_batch(pdfs, out, nlp=nlp, runner=runner, workers=workers,
+                                         dask_address=dask_address, page_seconds=page_seconds or None,
+                                         resources=_resources(max_memory_mb, max_inflated_mb, file_seconds),
+                                         return_state=True)
+                finally:
+                    PROGRESS.reset(token)
+            outcomes = outcomes_of(state)
+    except InboxBusy:
+        console.print(f"busy: another run is working {shown(out)}; nothing done", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BUSY)
+    except LockUnsafe as exc:
+        console.print(f"[red]error[/] {shown(exc)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_FAILED)
+    console.print(f"{counts_message(outcomes)} ingested into {shown(out)}", highlight=False, soft_wrap=True)
+    if problems or any(o.fails(strict) for o in outcomes):
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -179,32 +351,130 @@ def schema(
 
 @app.command()
 def review(
-    report: Annotated[Path, typer.Argument(help="Report JSON written by `run`.")],
+    report: Annotated[Path, typer.Argument(help="Report JSON written by `run`.", exists=True, dir_okay=False)],
     pdf: Annotated[Path | None, typer.Option("--pdf", help="The ingested PDF (default: beside the JSON).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("review"),
 ) -> None:
     """Write a self-contained HTML review page: page images with overlays, extracted content beside."""
     from exporters.review import ReviewError, review_command
 
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"--out {out}: not a folder")
     try:
         typer.echo(review_command(report, pdf, out))
     except ReviewError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {printable(one_line(str(exc)))}", err=True)
         raise typer.Exit(EXIT_FAILED)
 
 
-def _register_inbox_commands() -> None:
-    # The inbox commands' options live with the inbox flow; importing it loads Prefect,
-    # so its settings must be offline first.
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-    from flows.inbox import inbox_command, serve_command
+@app.command("inbox")
+def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner = "process",
+                  workers: Workers = None, dask_address: DaskAddress = None, wait: Wait = False,
+                  strict: Strict = False, follow_symlinks: FollowSymlinks = False,
+                  max_pages: MaxPages = 500, max_bytes: MaxBytes = 200 * 1024 * 1024,
+                  page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+                  max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+                  verbose: Verbose = False) -> None:
+    """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
+    _check_runner(runner, dask_address)
+    if not inbox.is_dir():
+        raise usage_error(f"--inbox {inbox}: not a folder")
+    output_folder(out)
+    _offline()
+    from flows.inbox import ingest_inbox
+    from flows.ingest import outcomes_of
+    from flows.locking import LockUnsafe
 
-    app.command("inbox")(inbox_command)
-    app.command("serve")(serve_command)
+    _quiet_prefect(verbose)
+    try:
+        state = ingest_inbox(str(inbox.resolve()), str(out.resolve()), nlp=nlp, runner=runner, workers=workers,
+                             dask_address=dask_address, wait=wait, max_pages=max_pages, max_bytes=max_bytes,
+                             page_seconds=page_seconds or None, follow_symlinks=follow_symlinks,
+                             max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
+                             file_seconds=file_seconds or None, return_state=True)
+        report = outcomes_of(state)
+    except LockUnsafe as exc:
+        typer.echo(f"error     {printable(str(exc))}", err=True)
+        raise typer.Exit(EXIT_FAILED)
+    if report.busy:
+        typer.echo(f"busy: another run is working {printable(str(out))}; nothing done")
+        raise typer.Exit(EXIT_BUSY)
+    for outcome in report.outcomes:
+        typer.echo(_inbox_line(outcome))
+    for name in report.duplicates:
+        typer.echo(f"duplicate {printable(name)}")
+    for entry in report.still_failing:
+        why = f"{entry.stage}: {entry.reason}" if entry.status == "error" else f"failed pages {entry.failed_pages}"
+        typer.echo(f"failing   {printable(entry.file)}: {printable(why)} (unchanged since {entry.recorded_at})")
+    for name, why in report.left:
+        typer.echo(f"left      {printable(name)}: {why}")
+    typer.echo(report.counts())
+    if report.fails(strict):
+        raise typer.Exit(EXIT_FAILED)
 
 
-_register_inbox_commands()
+def _inbox_line(outcome) -> str:
+    if outcome.failed:
+        return f"error     {printable(outcome.file)}: {printable(f'{outcome.stage}: {outcome.reason}')}"
+    line = (f"{outcome.status:<9} {printable(outcome.file)} → {printable(Path(outcome.output).name)} "
+            f"({outcome.pages} pages, {outcome.seconds:.1f} s")
+    if outcome.partial:
+        line += f"; failed pages {', '.join(map(str, outcome.failed_pages))}"
+    return line + ")"
+
+
+@app.command("serve")
+def serve_command(inbox: InboxDir, out: OutDir,
+                  cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
+                  name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "inbox",
+                  timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
+                  nlp: Nlp = True, runner: Runner = "process", workers: Workers = None,
+                  dask_address: DaskAddress = None, follow_symlinks: FollowSymlinks = False,
+                  max_pages: MaxPages = 500, max_bytes: MaxBytes = 200 * 1024 * 1024,
+                  page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+                  max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
+                  max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB) -> None:
+    """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
+    _check_runner(runner, dask_address)
+    if not inbox.is_dir():
+        raise usage_error(f"--inbox {inbox}: not a folder")
+    _check_schedule(cron, timezone)
+    output_folder(out)
+    _offline()
+    from prefect.schedules import Cron
+
+    from flows.inbox import ingest_inbox
+
+    ingest_inbox.serve(
+        name=name,
+        schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
+        parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), nlp=nlp, runner=runner,
+                        workers=workers, dask_address=dask_address, max_pages=max_pages, max_bytes=max_bytes,
+                        page_seconds=page_seconds or None, follow_symlinks=follow_symlinks,
+                        max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
+                        file_seconds=file_seconds or None),
+        # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
+        limit=1,
+        # A restarted server process keeps its schedule running (no manual unpause).
+        pause_on_shutdown=False,
+    )
+
+
+def _check_schedule(cron: str, timezone: str | None) -> None:
+    """A bad cron expression or time zone is a usage error here, not a traceback in serve."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError:
+        raise usage_error(f"--cron {cron!r}: not a cron expression (e.g. \"*/15 * * * *\")") from None
+    if timezone is not None:
+        try:
+            CronSchedule(cron=cron, timezone=timezone)
+        except ValidationError:
+            raise usage_error(f"--timezone {timezone!r}: not a time zone (e.g. Asia/Tokyo)") from None
+
 
 if __name__ == "__main__":
     app()

@@ -4,7 +4,14 @@ pipeline version and schema MODEL-REVISION, whatever happens to the runs.
 One run (the ``ingest-inbox`` flow) reads like the data path:
 lock the output folder → clear temp files a killed run left → fingerprint the inbox →
 plan against the manifest → ingest the new and changed files on the task runner →
-record each file in the manifest as it finishes → publish the run's artifacts.
+record each file in the manifest as it finishes → publish the run's artifacts. A run with
+failed or partial files, new or still failing from earlier runs, ends in a Failed state.
+
+The folder scan takes what a hostile or careless uploader can leave: names that are not
+UTF-8 (shown with ``\\xNN``), control and bidi characters (never in an output name),
+unreadable files (an error record), files still being written (size or mtime changed
+while fingerprinting: left for the next run, not recorded), symlinks leading out of the
+inbox (skipped unless ``follow_symlinks``).
 
 Why it never loses or double-ingests a file:
 - outputs are written atomically (``flows.outputs``) before the manifest records them,
@@ -16,41 +23,55 @@ Inputs are only read: never modified, moved or deleted.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from docmodel.document import SCHEMA_VERSION
 from extractors.source import SourceLimits, sha256_of
 from flows import outputs, tasks
-from flows.ingest import ERROR, OK, FileJob, FileOutcome, ingest_files, summary_rows
+from flows.ingest import (
+    ERROR,
+    OK,
+    FileJob,
+    FileOutcome,
+    failure_markdown,
+    final_state,
+    ingest_files,
+    summary_rows,
+)
 from flows.locking import InboxBusy, inbox_lock
 from flows.manifest import Entry, Manifest, is_current
-from flows.runners import RUNNER_KINDS
+from flows.outputs import TEMP_FILE, clean_temp_files  # noqa: F401  (the inbox's housekeeping)
+from flows.resources import MB, ResourceLimits
 
 FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
 # A page of a slide deck takes well under a second; minutes means a pathological page.
 PAGE_SECONDS = 120.0
-# Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
-TEMP_FILE = re.compile(r"^\..+\.[^.]+\.tmp$")
 
 DUPLICATE = "duplicate"
 UNCHANGED = "unchanged"
+# Why a file of the folder was left alone this run.
+STILL_WRITING = "still being written; left for the next run"
+OUTSIDE_LINK = "symlink leading outside the inbox; not followed"
 
 
 @dataclass(frozen=True)
 class InboxFile:
-    name: str  # file name in the inbox
+    name: str  # file name in the inbox, as text (``outputs.display_name``)
     path: str
-    sha256: str
+    sha256: str  # "" when the file cannot be read (it is ingested, and fails with the reason)
     size_bytes: int
+
+
+@dataclass
+class Scan:
+    files: list[InboxFile] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)  # (name, why) not looked at this run
 
 
 @dataclass
@@ -71,40 +92,76 @@ class InboxReport:
     outcomes: list[FileOutcome] = field(default_factory=list)  # files ingested in this run
     duplicates: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    still_failing: list[Entry] = field(default_factory=list)  # unchanged, and failed or partial before
+    left: list[tuple[str, str]] = field(default_factory=list)  # (name, why) left alone this run
     temp_files_removed: int = 0
     seconds: float = 0.0
 
     @property
+    def ingested(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    @property
+    def partial(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.partial]
+
+    @property
     def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status != OK]
+        return [o for o in self.outcomes if o.failed]
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether the run failed: a file failed, now or unchanged since; with ``strict``
+        a partial file counts as failed."""
+        return any(o.fails(strict) for o in self.outcomes) or any(
+            e.status == ERROR or strict for e in self.still_failing)
+
+    def counts(self) -> str:
+        return (f"{len(self.ingested)} ingested, {len(self.partial)} partial, {len(self.failed)} failed, "
+                f"{len(self.duplicates)} duplicates, {len(self.unchanged)} unchanged "
+                f"({len(self.still_failing)} still failing)")
 
 
 # -- the folder ------------------------------------------------------------------
 
 
-def scan_inbox(folder: Path) -> list[InboxFile]:
-    """The inbox's PDFs by name, fingerprinted. Hidden files are skipped: uploaders write
-    them while a copy is in progress. Not recursive: names must be unique."""
-    files = []
-    for path in sorted(Path(folder).iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() != ".pdf" or not path.is_file():
+def scan_inbox(folder: Path, follow_symlinks: bool = False) -> list[InboxFile]:
+    """The inbox's PDFs by name, fingerprinted (see ``scan_folder``)."""
+    return scan_folder(folder, follow_symlinks).files
+
+
+def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
+    """The inbox's PDFs by name, fingerprinted, and the files left alone this run.
+
+    Hidden files are skipped: uploaders write them while a copy is in progress. Not
+    recursive: names must be unique. A file whose size or mtime changes while it is
+    fingerprinted is still being written: left for the next run."""
+    folder = Path(folder)
+    inside = folder.resolve()
+    scan = Scan()
+    for path in sorted(folder.iterdir()):
+        name = outputs.display_name(path.name)
+        if path.name.startswith(".") or path.suffix.lower() != ".pdf":
             continue
         try:
-            files.append(InboxFile(path.name, str(path), sha256_of(path), path.stat().st_size))
+            if path.is_symlink() and not follow_symlinks and not path.resolve().is_relative_to(inside):
+                scan.left.append((name, OUTSIDE_LINK))
+                continue
+            if not path.is_file():
+                continue
+            before = path.stat()
+            try:
+                sha256 = sha256_of(path)
+            except PermissionError:  # ingested all the same: it fails with the reason, once
+                scan.files.append(InboxFile(name, str(path), "", before.st_size))
+                continue
+            after = path.stat()
         except FileNotFoundError:  # removed while we looked: the next run will not see it
             continue
-    return files
-
-
-def clean_temp_files(out_dir: Path) -> int:
-    """Remove temp files a killed run left. Only called under the inbox lock, when no
-    other run of this folder can be writing one."""
-    removed = 0
-    for path in Path(out_dir).iterdir():
-        if TEMP_FILE.match(path.name) and path.is_file():
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            scan.left.append((name, STILL_WRITING))
+            continue
+        scan.files.append(InboxFile(name, str(path), sha256, after.st_size))
+    return scan
 
 
 def _output_present(out_dir: Path, entry: Entry) -> bool:
@@ -127,10 +184,13 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
     owners: dict[str, str] = {}  # sha256 → inbox file ingesting it in this run
     for file in files:
         entry = known.get(file.name)
-        stem = entry.stem if entry is not None else _new_stem(file.name, taken)
+        stem = entry.stem if entry is not None else _new_stem(file, taken)
         taken[stem.casefold()] = file.name
         if _is_unchanged(entry, file, known, out_dir, pipeline, schema_version):
             plan.unchanged.append(entry)
+            continue
+        if not file.sha256:  # unreadable: no content to share
+            plan.ingest.append((file, stem))
             continue
         if file.sha256 in owners:
             plan.duplicates.append((file, stem, owners[file.sha256]))
@@ -144,9 +204,10 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
     return plan
 
 
-def _new_stem(name: str, taken: dict[str, str]) -> str:
-    base = outputs.output_stem(name)
-    stem, n = base, 1
+def _new_stem(file: InboxFile, taken: dict[str, str]) -> str:
+    # From the name as read (its bytes), not the display name: "\\" is not a separator there.
+    base = outputs.output_stem(Path(file.path).name)
+    name, stem, n = file.name, base, 1
     while taken.get(stem.casefold(), name) != name:
         n += 1
         stem = f"{base}-{n}"
@@ -175,17 +236,18 @@ def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str) -
         output=Path(outcome.output).name, pipeline_version=pipeline, schema_version=SCHEMA_VERSION,
         permanent=outcome.permanent, stage=outcome.stage, reason=outcome.reason, pages=outcome.pages,
         tables=outcome.tables, qa_grids=outcome.qa_grids, seconds=outcome.seconds,
+        failed_pages=", ".join(map(str, outcome.failed_pages)) or None,
     )
 
 
 def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nlp: bool, limits: SourceLimits,
                     page_seconds: float | None, runner: str, workers: int | None,
-                    dask_address: str | None) -> list[FileOutcome]:
+                    dask_address: str | None, resources: ResourceLimits) -> list[FileOutcome]:
     planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
     jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
     for outcome in ingest_files(jobs, out, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                workers=workers, dask_address=dask_address):
+                                workers=workers, dask_address=dask_address, resources=resources):
         # Recorded as each file finishes: a run killed later keeps what is done.
         file, stem = planned[outcome.file]
         manifest.record(_entry_of(outcome, file, stem, pipeline))
@@ -193,17 +255,21 @@ def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nl
     return sorted(outcomes, key=lambda o: o.file)
 
 
-def _record_duplicates(plan: Plan, manifest: Manifest, pipeline: str) -> list[str]:
+def _record_duplicates(plan: Plan, manifest: Manifest, out_dir: Path, pipeline: str) -> list[str]:
+    """Each duplicate gets its own outputs, copies of its owner's (the content was
+    ingested once), and an entry naming the owner."""
     recorded = []
     for file, stem, owner in plan.duplicates:
         owner_entry = manifest.get(owner)
         if owner_entry is None or owner_entry.sha256 != file.sha256:
             continue  # the owner's file changed while it was ingested: next run sorts it out
+        output = outputs.copy_outputs(out_dir, owner_entry.stem, stem, owner_entry.output)
         manifest.record(Entry(
-            file=file.name, stem=stem, sha256=file.sha256, status=owner_entry.status, output=owner_entry.output,
+            file=file.name, stem=stem, sha256=file.sha256, status=owner_entry.status, output=output.name,
             pipeline_version=pipeline, schema_version=SCHEMA_VERSION, permanent=owner_entry.permanent,
             stage=owner_entry.stage, reason=owner_entry.reason, pages=owner_entry.pages,
             tables=owner_entry.tables, qa_grids=owner_entry.qa_grids, duplicate_of=owner,
+            failed_pages=owner_entry.failed_pages,
         ))
         recorded.append(file.name)
     return recorded
@@ -218,7 +284,8 @@ def inbox_rows(report: InboxReport, manifest_entries: dict[str, Entry]) -> list[
             continue
         rows.append({
             "file": name, "status": entry.status, "pages": entry.pages, "tables": entry.tables,
-            "qa_grids": entry.qa_grids, "error": f"{entry.stage}: {entry.reason}" if entry.status == ERROR else "",
+            "qa_grids": entry.qa_grids, "failed_pages": entry.failed_pages or "",
+            "error": f"{entry.stage}: {entry.reason}" if entry.status == ERROR else "",
             "seconds": 0.0, "note": note if entry.duplicate_of is None else f"{DUPLICATE} of {entry.duplicate_of}",
         })
     return sorted(rows, key=lambda row: row["file"])
@@ -229,17 +296,20 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     lines = [
         "# Inbox run",
         "",
-        f"Inbox `{inbox}` → `{out}`: {len(ingested) - len(report.failed)} of {len(ingested)} new or changed "
-        f"files ingested in {report.seconds:.1f} s; {len(report.duplicates)} duplicates recorded, "
-        f"{len(report.unchanged)} unchanged files skipped.",
+        f"Inbox `{inbox}` → `{out}` in {report.seconds:.1f} s: {report.counts()}.",
         f"{sum(o.pages or 0 for o in ingested)} pages, {sum(o.tables or 0 for o in ingested)} tables, "
         f"{sum(o.qa_grids or 0 for o in ingested)} Q&A grids.",
     ]
     if report.temp_files_removed:
         lines.append(f"{report.temp_files_removed} temp files of an interrupted run removed.")
-    if report.failed:
-        lines += ["", "## Failed", ""]
-        lines += [f"- `{o.file}` ({o.stage}): {o.reason}" for o in report.failed]
+    lines += failure_markdown(report.failed, report.partial)
+    if report.still_failing:
+        lines += ["", "## Still failing (unchanged since an earlier run)", ""]
+        lines += [f"- `{e.file}`: {e.status}: " + (f"{e.stage}: {e.reason}" if e.status == ERROR
+                                                   else f"pages {e.failed_pages}") for e in report.still_failing]
+    if report.left:
+        lines += ["", "## Left for the next run", ""]
+        lines += [f"- `{name}`: {why}" for name, why in report.left]
     return "\n".join(lines) + "\n"
 
 
@@ -255,30 +325,40 @@ def ingest_inbox(
     max_pages: int = SourceLimits.max_pages,
     max_bytes: int = SourceLimits.max_bytes,
     page_seconds: float | None = PAGE_SECONDS,
+    follow_symlinks: bool = False,
+    max_memory_mb: int = ResourceLimits.max_memory_bytes // MB,
+    max_inflated_mb: int = ResourceLimits.max_inflated_bytes // MB,
+    file_seconds: float | None = ResourceLimits.file_seconds,
 ) -> InboxReport:
     """Ingest the new and changed PDFs of folder ``inbox`` into folder ``out``.
 
     ``wait``: when another run holds this output folder, wait for it (then find its
-    work done) instead of returning at once with ``busy=True``.
+    work done) instead of returning at once with ``busy=True``. Ends Failed when a file
+    failed or is partial, in this run or unchanged since an earlier one (``outcomes_of``
+    gives the report).
     """
     started = time.perf_counter()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = tasks.pipeline_version()
     limits = SourceLimits(max_pages=max_pages, max_bytes=max_bytes)
+    resources = ResourceLimits(max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB,
+                               file_seconds=file_seconds)
     report = InboxReport()
     try:
         with inbox_lock(out_dir, wait=wait):
             report.temp_files_removed = clean_temp_files(out_dir)
-            files = scan_inbox(Path(inbox))
+            scan = scan_folder(Path(inbox), follow_symlinks)
+            report.left = scan.left
             with Manifest(out_dir) as manifest:
-                plan = plan_inbox(files, manifest, out_dir, pipeline)
+                plan = plan_inbox(scan.files, manifest, out_dir, pipeline)
                 if plan.ingest:
                     report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, nlp, limits,
-                                                      page_seconds, runner, workers, dask_address)
+                                                      page_seconds, runner, workers, dask_address, resources)
                 # After their owners: a duplicate's entry copies its owner's.
-                report.duplicates = _record_duplicates(plan, manifest, pipeline)
+                report.duplicates = _record_duplicates(plan, manifest, out_dir, pipeline)
                 report.unchanged = [entry.file for entry in plan.unchanged]
+                report.still_failing = [entry for entry in plan.unchanged if entry.status != OK]
                 entries = {entry.file: entry for entry in manifest.entries()}
     except InboxBusy:
         report.busy = True
@@ -291,80 +371,9 @@ def ingest_inbox(
     create_table_artifact(key="ingest-inbox-files", table=inbox_rows(report, entries),
                           description="One row per inbox file (note: duplicate / unchanged)")
     create_markdown_artifact(key="ingest-inbox-summary", markdown=inbox_markdown(report, inbox, out))
-    return report
+    return final_state(report.outcomes + [_still_failing_outcome(e) for e in report.still_failing], report)
 
 
-# -- command line (registered in flows.cli as `inbox` and `serve`) -------------------
-
-Runner = Annotated[str, typer.Option("--runner", help=f"Task runner: {', '.join(RUNNER_KINDS)}.")]
-Workers = Annotated[int | None, typer.Option("--workers", help="Worker processes (default: one per CPU).")]
-DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, "
-                                                                          "tcp://host:8786 (with --runner dask).")]
-Nlp = Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", help="Refuse PDFs with more pages.")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse PDFs larger than this.")]
-PageSeconds = Annotated[float, typer.Option("--page-seconds", help="Refuse a PDF with a page taking longer; 0: no limit.")]
-InboxDir = Annotated[Path, typer.Option("--inbox", help="Folder to watch for PDFs (only read).")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder (outputs, manifest, lock).")]
-
-
-def _check_runner(runner: str, dask_address: str | None) -> None:
-    if runner not in RUNNER_KINDS or (dask_address and runner != "dask"):
-        typer.echo(f"--runner must be one of {', '.join(RUNNER_KINDS)}; --dask-address needs --runner dask", err=True)
-        raise typer.Exit(2)
-
-
-def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner = "process",
-                  workers: Workers = None, dask_address: DaskAddress = None,
-                  wait: Annotated[bool, typer.Option("--wait/--no-wait",
-                                                     help="Wait while another run holds OUT.")] = False,
-                  max_pages: MaxPages = SourceLimits.max_pages, max_bytes: MaxBytes = SourceLimits.max_bytes,
-                  page_seconds: PageSeconds = PAGE_SECONDS) -> None:
-    """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
-    _check_runner(runner, dask_address)
-    if not inbox.is_dir():
-        typer.echo(f"error: {inbox}: not a folder", err=True)
-        raise typer.Exit(2)
-    report = ingest_inbox(str(inbox.resolve()), str(out.resolve()), nlp=nlp, runner=runner, workers=workers,
-                          dask_address=dask_address, wait=wait, max_pages=max_pages, max_bytes=max_bytes,
-                          page_seconds=page_seconds or None)
-    if report.busy:
-        typer.echo(f"busy: another run is working {out}; nothing done")
-        return
-    for outcome in report.outcomes:
-        if outcome.status == OK:
-            typer.echo(f"ok        {outcome.file} → {Path(outcome.output).name} ({outcome.pages} pages, "
-                       f"{outcome.seconds:.1f} s)")
-        else:
-            typer.echo(f"error     {outcome.file}: {outcome.stage}: {outcome.reason}")
-    for name in report.duplicates:
-        typer.echo(f"duplicate {name}")
-    typer.echo(f"{len(report.outcomes) - len(report.failed)} ingested, {len(report.failed)} failed, "
-               f"{len(report.duplicates)} duplicates, {len(report.unchanged)} unchanged")
-    if report.failed:
-        raise typer.Exit(1)
-
-
-def serve_command(inbox: InboxDir, out: OutDir,
-                  cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
-                  name: Annotated[str, typer.Option("--name", help="Deployment name.")] = DEPLOYMENT_NAME,
-                  timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
-                  nlp: Nlp = True, runner: Runner = "process", workers: Workers = None,
-                  dask_address: DaskAddress = None, max_pages: MaxPages = SourceLimits.max_pages,
-                  max_bytes: MaxBytes = SourceLimits.max_bytes, page_seconds: PageSeconds = PAGE_SECONDS) -> None:
-    """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
-    _check_runner(runner, dask_address)
-    from prefect.schedules import Cron
-
-    ingest_inbox.serve(
-        name=name,
-        schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
-        parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), nlp=nlp, runner=runner,
-                        workers=workers, dask_address=dask_address, max_pages=max_pages, max_bytes=max_bytes,
-                        page_seconds=page_seconds or None),
-        # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
-        limit=1,
-        # A restarted server process keeps its schedule running (no manual unpause).
-        pause_on_shutdown=False,
-    )
-
+def _still_failing_outcome(entry: Entry) -> FileOutcome:
+    # Only for the final state's counts.
+    return FileOutcome(file=entry.file, status=entry.status, output=entry.output)

@@ -2,28 +2,36 @@
 
 The flow reads like the data path: open → pages → assemble → nlp → validate → write
 (flat Q&A tables, then the JSON).
-A file that cannot be ingested leaves an error record and the batch goes on.
+A file that cannot be ingested leaves an error record and the batch goes on; a file with
+pages that could not be read is ``partial`` (its report says which). A flow run with
+failed or partial files ends in a Failed state naming the counts (so Prefect automations
+fire); its outcomes are still its result (``outcomes_of``).
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from collections.abc import Iterator
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.states import Failed, State
 
 from extractors.errors import IngestFailure, one_line
 from extractors.source import SourceLimits, sha256_of
 from flows import outputs, tasks
+from flows.resources import STAGE as RESOURCE_STAGE
+from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits
 from flows.runners import default_workers, make_task_runner, workers_share_api
 
 OK = "ok"
+PARTIAL = "partial"  # a report was written, but some pages could not be read
 ERROR = "error"
 
 
@@ -32,7 +40,7 @@ class FileOutcome:
     """What became of one input file (one row of the batch summary)."""
 
     file: str
-    status: str  # OK or ERROR
+    status: str  # OK, PARTIAL or ERROR
     output: str  # path of <stem>.json or <stem>.error.json
     sha256: str | None = None
     pages: int | None = None
@@ -42,10 +50,23 @@ class FileOutcome:
     reason: str | None = None
     seconds: float = 0.0
     permanent: bool = True  # False: a transient error outlived its retries; worth another run
+    failed_pages: list[int] = field(default_factory=list)  # PARTIAL: the pages that carry an error
 
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+    @property
+    def partial(self) -> bool:
+        return self.status == PARTIAL
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ERROR
+
+    def fails(self, strict: bool = False) -> bool:
+        """Whether this file makes a run fail: an error, or with ``strict`` a partial file."""
+        return self.failed or (strict and self.partial)
 
 
 def _sha256_or_none(path: Path) -> str | None:
@@ -94,10 +115,13 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
         stage, reason = (exc.stage, exc.reason) if isinstance(exc, IngestFailure) else (stage, one_line(exc))
         outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
     else:
+        failed_pages = [page.number for page in report.pages if page.error is not None]
         outcome = FileOutcome(
-            file=pdf_path.name, status=OK, output=str(path), sha256=sha256, pages=len(report.pages),
-            tables=len(report.tables), qa_grids=len(report.qa_grids), seconds=round(time.perf_counter() - started, 3),
+            file=outputs.display_name(pdf_path.name), status=PARTIAL if failed_pages else OK, output=str(path),
+            sha256=sha256, pages=len(report.pages), tables=len(report.tables), qa_grids=len(report.qa_grids),
+            seconds=round(time.perf_counter() - started, 3), failed_pages=failed_pages,
         )
+    get_run_logger().log(logging.INFO if outcome.ok else logging.WARNING, outcome_line(outcome))
     if hook := tasks.PROGRESS.get():
         hook.file_done(outcome)
     return outcome
@@ -108,8 +132,8 @@ def _record_failure(pdf_path: Path, out_dir: Path, stem: str, sha256: str | None
     sha256 = sha256 or _sha256_or_none(pdf_path)
     path = outputs.write_error(out_dir, stem, outputs.error_record(pdf_path.name, sha256, stage, reason, version))
     return FileOutcome(
-        file=pdf_path.name, status=ERROR, output=str(path), sha256=sha256, stage=stage, reason=reason,
-        seconds=round(time.perf_counter() - started, 3), permanent=permanent,
+        file=outputs.display_name(pdf_path.name), status=ERROR, output=str(path), sha256=sha256, stage=stage,
+        reason=reason, seconds=round(time.perf_counter() - started, 3), permanent=permanent,
     )
 
 
@@ -120,18 +144,84 @@ class FileJob:
     pdf_path: Path
     stem: str
 
+    @property
+    def name(self) -> str:
+        return outputs.display_name(self.pdf_path.name)
 
-@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False)
+
+def outcome_line(outcome: FileOutcome) -> str:
+    """One line on what became of a file (logs and summaries; not escaped for a terminal)."""
+    if outcome.failed:
+        return f"{outcome.file}: error: {outcome.stage}: {outcome.reason}"
+    line = (f"{outcome.file}: {outcome.status}: {outcome.pages} pages, {outcome.tables} tables, "
+            f"{outcome.qa_grids} Q&A grids in {outcome.seconds:.1f} s → {Path(outcome.output).name}")
+    if outcome.partial:
+        line += f"; failed pages {', '.join(map(str, outcome.failed_pages))}"
+    return line
+
+
+def counts_message(outcomes: list[FileOutcome]) -> str:
+    """``2 ok, 1 partial, 1 failed of 4 files``: the message of a run's final state."""
+    ok = sum(o.ok for o in outcomes)
+    partial = sum(o.partial for o in outcomes)
+    failed = sum(o.failed for o in outcomes)
+    return f"{ok} ok, {partial} partial, {failed} failed of {len(outcomes)} files"
+
+
+def final_state(outcomes: list[FileOutcome], result):
+    """The flow's return: ``result`` itself, or a Failed state carrying it when any file
+    failed or is partial (the run shows as Failed; automations on it fire)."""
+    if any(not o.ok for o in outcomes):
+        return Failed(message=counts_message(outcomes), data=result)
+    return result
+
+
+def outcomes_of(state: State):
+    """A finished flow run's result, also when it ended Failed because of its files.
+    A run that failed for any other reason (an exception) raises it."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False,
+      task_run_name="ingest {job.name}")
 def ingest_file(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                page_seconds: float | None) -> FileOutcome:
+                page_seconds: float | None, resources: ResourceLimits = ResourceLimits()) -> FileOutcome:
     """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
-    return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
-                        raise_transient=True)
+    return run_bounded(job, out_dir, nlp, limits, page_seconds, resources)
+
+
+def run_bounded(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits, page_seconds: float | None,
+                resources: ResourceLimits) -> FileOutcome:
+    """``run_pipeline`` within the file's resource caps (``flows.resources``); a cap that
+    fires is the file's error. Transient errors are raised (see ``run_pipeline``)."""
+    started = time.perf_counter()
+    try:
+        if job.pdf_path.is_file() and job.pdf_path.stat().st_size <= limits.max_bytes:
+            check_inflated_size(job.pdf_path, resources.max_inflated_bytes)
+        with file_limits(resources, job.name):
+            return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
+                                raise_transient=True)
+    except IngestFailure as exc:  # the inflated-size check
+        stage, reason = exc.stage, exc.reason
+    except ResourceLimitExceeded as exc:
+        stage, reason = RESOURCE_STAGE, str(exc)
+    except (PermissionError, FileNotFoundError) as exc:  # the check's read; open says the same
+        stage, reason = "open", one_line(exc)
+    outcome = _record_failure(job.pdf_path, out_dir, outputs.output_stem(job.stem), None, stage, reason,
+                              tasks.pipeline_version(), started)
+    get_run_logger().warning(outcome_line(outcome))
+    if hook := tasks.PROGRESS.get():
+        hook.file_done(outcome)
+    return outcome
 
 
 def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits: SourceLimits = SourceLimits(),
                  page_seconds: float | None = None, runner: str = "process", workers: int | None = None,
-                 dask_address: str | None = None) -> Iterator[FileOutcome]:
+                 dask_address: str | None = None,
+                 resources: ResourceLimits = ResourceLimits()) -> Iterator[FileOutcome]:
     """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
 
     One local worker means no pool at all: the files run in this process, in order, and a
@@ -141,13 +231,14 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits
     workers = min(workers or default_workers(), len(jobs))
     if runner == "process" and workers <= 1 and not dask_address:
         for job in jobs:
-            yield _ingest_or_record(job, out_dir, nlp, limits, page_seconds)
+            yield _ingest_or_record(job, out_dir, nlp, limits, page_seconds, resources)
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
         futures = {
             task_runner.submit(ingest_file, parameters=dict(
-                job=job, out_dir=out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds)): job
+                job=job, out_dir=out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds,
+                resources=resources)): job
             for job in jobs
         }
         for future in as_completed(list(futures)):
@@ -163,11 +254,10 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits
 
 
 def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                      page_seconds: float | None) -> FileOutcome:
+                      page_seconds: float | None, resources: ResourceLimits) -> FileOutcome:
     started = time.perf_counter()
     try:
-        return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
-                            raise_transient=True)
+        return run_bounded(job, out_dir, nlp, limits, page_seconds, resources)
     except Exception as exc:
         outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
                                   tasks.pipeline_version(), started, permanent=False)
@@ -178,30 +268,44 @@ def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimi
 
 @flow(name="ingest-report", persist_result=False)
 def ingest_report(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None) -> FileOutcome:
-    """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason."""
-    return run_pipeline(pdf_path, out_dir, nlp=nlp, stem=stem)
+    """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason.
+
+    Ends Failed when the file failed or is partial; ``outcomes_of(state)`` gives the outcome."""
+    outcome = run_pipeline(pdf_path, out_dir, nlp=nlp, stem=stem)
+    return final_state([outcome], outcome)
 
 
 def summary_markdown(outcomes: list[FileOutcome], seconds: float) -> str:
-    failed = [o for o in outcomes if not o.ok]
+    failed = [o for o in outcomes if o.failed]
+    partial = [o for o in outcomes if o.partial]
     lines = [
         "# Ingest batch",
         "",
-        f"{len(outcomes) - len(failed)} of {len(outcomes)} files ingested in {seconds:.1f} s; "
+        f"{counts_message(outcomes)} in {seconds:.1f} s; "
         f"{sum(o.pages or 0 for o in outcomes)} pages, {sum(o.tables or 0 for o in outcomes)} tables, "
         f"{sum(o.qa_grids or 0 for o in outcomes)} Q&A grids.",
     ]
+    lines += failure_markdown(failed, partial)
+    return "\n".join(lines) + "\n"
+
+
+def failure_markdown(failed: list[FileOutcome], partial: list[FileOutcome]) -> list[str]:
+    lines = []
+    if partial:
+        lines += ["", "## Partial (pages missing)", ""]
+        lines += [f"- `{o.file}`: pages {', '.join(map(str, o.failed_pages))}" for o in partial]
     if failed:
         lines += ["", "## Failed", ""]
         lines += [f"- `{o.file}` ({o.stage}): {o.reason}" for o in failed]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
     return [
         {
             "file": o.file, "status": o.status, "pages": o.pages, "tables": o.tables, "qa_grids": o.qa_grids,
-            "error": f"{o.stage}: {o.reason}" if not o.ok else "", "seconds": o.seconds,
+            "failed_pages": ", ".join(map(str, o.failed_pages)),
+            "error": f"{o.stage}: {o.reason}" if o.failed else "", "seconds": o.seconds,
         }
         for o in outcomes
     ]
@@ -210,18 +314,21 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
 @flow(name="ingest-batch", persist_result=False)
 def ingest_batch(paths: list[Path], out_dir: Path, nlp: bool = True, runner: str = "process",
                  workers: int | None = None, dask_address: str | None = None,
-                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None) -> list[FileOutcome]:
-    """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner."""
+                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None,
+                 resources: ResourceLimits = ResourceLimits()) -> list[FileOutcome]:
+    """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner.
+
+    Ends Failed when any file failed or is partial; ``outcomes_of(state)`` gives the outcomes."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     jobs = [FileJob(path, stem) for path, stem in zip(paths, outputs.unique_stems([p.name for p in paths]))]
     outcomes = list(ingest_files(jobs, out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                 workers=workers, dask_address=dask_address))
-    order = {job.pdf_path.name: i for i, job in enumerate(jobs)}
+                                 workers=workers, dask_address=dask_address, resources=resources))
+    order = {outputs.display_name(job.pdf_path.name): i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.file, len(order)))
     seconds = time.perf_counter() - started
     create_table_artifact(
         key="ingest-batch-files", table=summary_rows(outcomes), description="One row per input file"
     )
     create_markdown_artifact(key="ingest-batch-summary", markdown=summary_markdown(outcomes, seconds))
-    return outcomes
+    return final_state(outcomes, outcomes)

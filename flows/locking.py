@@ -2,13 +2,17 @@
 
 An advisory ``fcntl.flock`` on a lock file in the output folder: the kernel drops it
 when the holder exits, however it exits (kill -9 included), so a crash never leaves a
-stale lock behind and no pid files need cleaning.
+stale lock behind and no pid files need cleaning. ``run`` and ``inbox`` take the same
+lock. The lock file is opened with ``O_NOFOLLOW``: a symlink planted in its place makes
+the run fail (``LockUnsafe``) rather than create or truncate the file it points at.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +27,10 @@ class InboxBusy(RuntimeError):
     """Another run holds the lock of this output folder."""
 
 
+class LockUnsafe(OSError):
+    """The lock file is a symlink (or not a regular file): refused."""
+
+
 @contextmanager
 def inbox_lock(out_dir: Path | str, wait: bool = True, timeout: float | None = None) -> Iterator[Path]:
     """Hold the output folder's lock for the ``with`` body.
@@ -31,8 +39,15 @@ def inbox_lock(out_dir: Path | str, wait: bool = True, timeout: float | None = N
     ``wait=True`` waits, up to ``timeout`` seconds when given, then raises ``InboxBusy``.
     """
     path = Path(out_dir) / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LockUnsafe(errno.ELOOP, "lock file is a symlink; refusing to follow it", str(path)) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise LockUnsafe(errno.EINVAL, "lock file is not a regular file", str(path))
         _acquire(fd, wait, timeout, path)
         # Who holds it, for a person looking at a stuck folder; the lock is the flock.
         os.ftruncate(fd, 0)

@@ -16,9 +16,11 @@ from pathlib import Path
 
 MANIFEST_NAME = ".ingest-manifest.sqlite3"
 # Bump when the table layout changes; an older manifest is dropped (everything re-ingests).
-MANIFEST_FORMAT = "1"
+# 2: status 'partial' and the failed_pages column.
+MANIFEST_FORMAT = "2"
 
 OK = "ok"
+PARTIAL = "partial"  # a report was written; some of its pages carry an error
 ERROR = "error"
 
 
@@ -29,7 +31,7 @@ class Entry:
     file: str  # name in the inbox (no directories)
     stem: str  # its output stem, kept for good: <stem>.json / <stem>.error.json
     sha256: str
-    status: str  # OK or ERROR
+    status: str  # OK, PARTIAL or ERROR
     output: str  # file name in the output folder (a duplicate's is its owner's output)
     pipeline_version: str
     schema_version: str
@@ -41,6 +43,7 @@ class Entry:
     qa_grids: int | None = None
     seconds: float | None = None
     duplicate_of: str | None = None  # same content as this inbox file, ingested once
+    failed_pages: str | None = None  # PARTIAL: the failed page numbers, "2, 5"
     recorded_at: str = ""
 
 
@@ -51,7 +54,7 @@ CREATE TABLE IF NOT EXISTS entries (
     file TEXT PRIMARY KEY,
     stem TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'error')),
+    status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'error')),
     output TEXT NOT NULL,
     pipeline_version TEXT NOT NULL,
     schema_version TEXT NOT NULL,
@@ -63,6 +66,7 @@ CREATE TABLE IF NOT EXISTS entries (
     qa_grids INTEGER,
     seconds REAL,
     duplicate_of TEXT,
+    failed_pages TEXT,
     recorded_at TEXT NOT NULL
 );
 """
@@ -129,9 +133,10 @@ class Manifest:
 
     def ingested_with(self, sha256: str, pipeline_version: str, schema_version: str) -> Entry | None:
         """An entry that ingested this very content itself (not as a duplicate) with
-        these versions, if any: the content need not be ingested again."""
+        these versions, if any: the content need not be ingested again. A partial report
+        counts: the same bytes lose the same pages."""
         for row in self._db.execute(
-            f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE sha256 = ? AND status = 'ok' "
+            f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE sha256 = ? AND status IN ('ok', 'partial') "
             "AND duplicate_of IS NULL ORDER BY file",
             (sha256,),
         ):

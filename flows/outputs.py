@@ -1,22 +1,28 @@
 """What a run leaves in the output folder, and how it gets there safely.
 
-- ``<stem>.json``: the report; ``<stem>.error.json``: why the file could not be ingested.
-- Every write is atomic: a temp file in the same folder, flushed and fsynced, then
-  ``os.replace``d over the target, so a reader (or a crash) sees the old file or the new
-  one, never half of one.
+- ``<stem>.json``: the report; ``<stem>.error.json``: why the file could not be ingested;
+  ``<stem>.qa.parquet`` / ``<stem>.qa.csv``: the flat Q&A tables.
+- Every write is atomic: a temp file in the same folder (``.<target>.<random>.tmp``),
+  flushed and fsynced, then ``os.replace``d over the target, so a reader (or a crash) sees
+  the old file or the new one, never half of one. A run holding the folder's lock removes
+  the temp files a killed run left (``clean_temp_files``).
 - The stem comes from the input's file name but can never leave the output folder or
   hide: separators, control characters and leading dots are replaced.
+- Reserved suffixes: a stem never ends in ``.error``, ``.qa`` or ``.review`` (any case);
+  such a stem gets ``_`` appended (``x.error.pdf`` → ``x.error_.json``), so no input's
+  report can be, or overwrite, another input's error record or tables.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
 from docmodel.document import IngestError, SurveyReport
-from exporters.files import write_text_atomic
+from exporters.files import TEMP_SUFFIX, atomic_file, write_text_atomic
 
 REPORT_SUFFIX = ".json"
 ERROR_SUFFIX = ".error.json"
@@ -24,6 +30,11 @@ ERROR_SUFFIX = ".error.json"
 # temp-file prefix/suffix.
 MAX_STEM_BYTES = 200
 FALLBACK_STEM = "document"
+# The last dotted part of a stem may not be one of these (see the module doc).
+RESERVED_SUFFIXES = ("error", "qa", "review")
+QA_SUFFIXES = (".qa.parquet", ".qa.csv")
+# Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
+TEMP_FILE = re.compile(r"^\..+\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
 
 _UNSAFE = re.compile(r"[/\\:*?\"<>|]")
 
@@ -39,16 +50,28 @@ def _truncate_utf8(text: str, max_bytes: int) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
+def display_name(file_name: str) -> str:
+    """``file_name`` as text that can be written anywhere (JSON, SQLite, Parquet).
+
+    A name read from a Linux folder is bytes; Python decodes the bytes that are not UTF-8
+    (Shift_JIS, Latin-1) to lone surrogates, which no UTF-8 writer accepts. Each such byte
+    is shown as ``\\xNN``, so the name stays recognisable and distinct."""
+    return file_name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def output_stem(file_name: str) -> str:
     """A safe stem for the outputs of input ``file_name`` (a name or a path)."""
-    name = re.split(r"[/\\]", file_name)[-1]
+    name = display_name(re.split(r"[/\\]", file_name)[-1])
     name = unicodedata.normalize("NFC", name)
     if name.lower().endswith(".pdf"):
         name = name[:-4]
     name = "".join("_" if _is_control(ch) else ch for ch in name)
     name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
     name = _truncate_utf8(name, MAX_STEM_BYTES).rstrip(" .")
-    return name or FALLBACK_STEM
+    name = name or FALLBACK_STEM
+    if "." in name and name.rsplit(".", 1)[1].casefold() in RESERVED_SUFFIXES:
+        name += "_"
+    return name
 
 
 def unique_stems(file_names: list[str]) -> list[str]:
@@ -84,6 +107,8 @@ def dump_json(data: dict) -> str:
 def write_report(out_dir: Path, stem: str, report: SurveyReport | dict) -> Path:
     """Write ``<stem>.json``; a stale ``<stem>.error.json`` from an earlier run goes."""
     data = report.model_dump(mode="json") if isinstance(report, SurveyReport) else report
+    if isinstance(data.get("source"), dict) and isinstance(data["source"].get("file"), str):
+        data["source"]["file"] = display_name(data["source"]["file"])
     path = write_atomic(report_path(Path(out_dir), stem), dump_json(data))
     error_path(Path(out_dir), stem).unlink(missing_ok=True)
     return path
@@ -95,4 +120,34 @@ def write_error(out_dir: Path, stem: str, record: IngestError) -> Path:
 
 
 def error_record(file: str, sha256: str | None, stage: str, reason: str, pipeline_version: str) -> IngestError:
-    return IngestError(file=file, sha256=sha256, stage=stage, reason=reason, pipeline_version=pipeline_version)
+    return IngestError(file=display_name(file), sha256=sha256, stage=stage, reason=reason, pipeline_version=pipeline_version)
+
+
+def output_names(stem: str) -> list[str]:
+    """Every file name a report of ``stem`` may have in the output folder."""
+    return [f"{stem}{REPORT_SUFFIX}", *(f"{stem}{suffix}" for suffix in QA_SUFFIXES)]
+
+
+def copy_outputs(out_dir: Path, from_stem: str, to_stem: str, output: str) -> Path:
+    """Give ``to_stem`` its own copy of ``from_stem``'s outputs (identical content under
+    another name): the report and its Q&A tables, or the error record. Returns the copy
+    of ``output`` (the owner's main output's file name). Each copy is atomic."""
+    out_dir = Path(out_dir)
+    pairs = ([(error_path(out_dir, from_stem), error_path(out_dir, to_stem))] if output.endswith(ERROR_SUFFIX)
+             else [(out_dir / a, out_dir / b) for a, b in zip(output_names(from_stem), output_names(to_stem))])
+    for source, target in pairs:
+        if source.is_file():
+            with atomic_file(target) as tmp:
+                shutil.copyfile(source, tmp)
+    return pairs[0][1]
+
+
+def clean_temp_files(out_dir: Path) -> int:
+    """Remove temp files a killed run left. Only called under the folder's lock, when no
+    other run of this folder can be writing one."""
+    removed = 0
+    for path in Path(out_dir).iterdir():
+        if TEMP_FILE.match(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from conftest import build_pdf
 from typer.testing import CliRunner
 
 from docmodel.schema import generate_schema
-from flows.cli import app, find_pdfs
+from extractors import pipeline
+from flows.cli import app, find_pdfs, printable
 
 runner = CliRunner()
 CONSOLE_SCRIPT = Path(sys.executable).parent / "survey-ingest"
@@ -25,7 +29,7 @@ def test_run_exit_codes_and_failure_lines(tmp_path, tiny_pdf, bad_inputs):
     shutil.copy(tiny_pdf, inbox / "good.pdf")
     result = runner.invoke(app, ["run", str(inbox), "--out", str(tmp_path / "out"), "--no-nlp"])
     assert result.exit_code == 0, result.output
-    assert "1 of 1 files ingested" in result.output
+    assert "1 ok, 0 partial, 0 failed of 1 files ingested" in result.output
     assert (tmp_path / "out" / "good.json").exists()
 
     shutil.copy(bad_inputs["encrypted.pdf"], inbox / "locked.pdf")
@@ -37,7 +41,32 @@ def test_run_exit_codes_and_failure_lines(tmp_path, tiny_pdf, bad_inputs):
         "error fake.pdf: open: not a PDF (no %PDF- header)",
         "error locked.pdf: open: encrypted PDF: needs a password",
     ]
-    assert "1 of 3 files ingested" in result.output
+    assert "1 ok, 0 partial, 2 failed of 3 files ingested" in result.output
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_a_file_with_a_failed_page_is_partial(tmp_path, monkeypatch):
+    pdf = tmp_path / "three.pdf"
+    pdf.write_bytes(build_pdf(pages=3))
+    real = pipeline.extract_page
+
+    def page_two_breaks(page, number):
+        if number == 2:
+            raise ValueError("injected page failure")
+        return real(page, number)
+
+    monkeypatch.setattr(pipeline, "extract_page", page_two_breaks)
+    out = tmp_path / "out"
+    args = ["run", str(pdf), "--out", str(out), "--no-nlp", "--workers", "1"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output  # a partial file is not a failure …
+    assert "partial three.pdf → " in result.output and "failed pages 2)" in result.output
+    assert "0 ok, 1 partial, 0 failed of 1 files ingested" in result.output
+    doc = json.loads((out / "three.json").read_text(encoding="utf-8"))
+    assert doc["failed_pages"] == 1 and doc["pages"][1]["error"]["reason"] == "ValueError: injected page failure"
+    strict = runner.invoke(app, [*args, "--strict"])
+    assert strict.exit_code == 1, strict.output  # … unless --strict
+    assert "0 ok, 1 partial, 0 failed of 1 files ingested" in strict.output
 
 
 def test_run_without_pdfs_is_a_usage_error(tmp_path):
@@ -78,3 +107,70 @@ def test_console_script_schema_and_validate(tmp_path):
     missing = subprocess.run([CONSOLE_SCRIPT, "validate", str(tmp_path / "absent.json")],
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode == 1 and "invalid" in missing.stderr
+
+
+def console_script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([CONSOLE_SCRIPT, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_usage_errors_are_one_line_and_exit_2(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    (tmp_path / "inbox").mkdir()
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(build_pdf())
+    cases = {
+        "--out is a file": ["run", str(pdf), "--out", str(a_file)],
+        "unknown runner": ["run", str(pdf), "--out", str(tmp_path / "o"), "--runner", "bogus"],
+        "review of a missing JSON": ["review", str(tmp_path / "absent.json")],
+        "bad cron": ["serve", "--inbox", str(tmp_path / "inbox"), "--out", str(tmp_path / "o"), "--cron", "every day"],
+        "bad time zone": ["serve", "--inbox", str(tmp_path / "inbox"), "--out", str(tmp_path / "o"), "--cron",
+                          "0 * * * *", "--timezone", "Mars/Olympus"],
+        "serve a missing inbox": ["serve", "--inbox", str(tmp_path / "absent"), "--out", str(tmp_path / "o"),
+                                  "--cron", "0 * * * *"],
+        "inbox a missing inbox": ["inbox", "--inbox", str(tmp_path / "absent"), "--out", str(tmp_path / "o")],
+        "unknown command": ["bogus"],
+        "unknown option": ["run", str(pdf), "--out", str(tmp_path / "o"), "--bogus"],
+    }
+    for what, args in cases.items():
+        result = console_script(*args)
+        assert result.returncode == 2, (what, result.stderr)
+        assert result.stdout == "" and len(result.stderr.splitlines()) == 1, (what, result.stderr)
+        assert result.stderr.startswith("survey-ingest: error: "), (what, result.stderr)
+    assert not (tmp_path / "o").exists()
+
+
+def test_help_and_version_are_fast_and_import_no_heavy_library():
+    for args in (["--help"], ["--version"], ["run", "--help"], ["inbox", "--help"]):
+        started = time.perf_counter()
+        result = console_script(*args)
+        assert result.returncode == 0, result.stderr
+        # Generous for a shared 2-core machine; unloaded it is ~0.5 s.
+        assert time.perf_counter() - started < 3, args
+    assert console_script("--version").stdout.startswith("survey-ingest ")
+    probe = ("import sys; import flows.cli; heavy = [m for m in ('prefect', 'pdfplumber', 'spacy', 'pdfminer') "
+             "if m in sys.modules]; print(heavy)")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert loaded.stdout.strip() == "[]", loaded.stderr
+
+
+def test_printable_escapes_what_a_terminal_would_act_on():
+    assert printable("a\x1b[2Jb\nc\u202ed.pdf") == "a\\x1b[2Jb\\nc\\u202ed.pdf"
+    assert printable(b"\x93\xfa.pdf".decode("utf-8", "surrogateescape")) == "\\x93\\xfa.pdf"
+    assert printable("報告書 (1).pdf") == "報告書 (1).pdf"
+
+
+def test_find_pdfs_does_not_follow_symlinks_out_of_the_folder(tmp_path):
+    folder, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "secret.pdf").write_bytes(b"%PDF-")
+    (folder / "own.pdf").write_bytes(b"%PDF-")
+    (folder / "out.pdf").symlink_to(elsewhere / "secret.pdf")
+    (folder / "in.pdf").symlink_to(folder / "own.pdf")
+    found, problems = find_pdfs([folder])
+    assert [p.name for p in found] == ["in.pdf", "own.pdf"]
+    assert len(problems) == 1 and "out.pdf: symlink leading outside" in problems[0]
+    found, problems = find_pdfs([folder], follow_symlinks=True)
+    assert [p.name for p in found] == ["in.pdf", "out.pdf", "own.pdf"] and problems == []

@@ -21,8 +21,9 @@ from test_inbox import REPO, api_env, cli, cut_pdf, load, outputs_in
 
 from docmodel.schema import validate
 from extractors.source import sha256_of
+from flows.cli import EXIT_BUSY
 from flows.inbox import TEMP_FILE, ingest_inbox
-from flows.locking import InboxBusy, inbox_lock
+from flows.locking import LOCK_NAME, InboxBusy, LockUnsafe, inbox_lock
 from flows.manifest import MANIFEST_NAME, Manifest
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -133,7 +134,8 @@ def test_two_concurrent_runs_ingest_each_pdf_once(tmp_path):
     assert [run.returncode for run in runs] == [0, 0], results
     ingested = [line.split()[1] for stdout, _ in results for line in stdout.splitlines() if line.startswith("ok ")]
     assert sorted(ingested) == sorted(inputs)  # each once, by one of the two runs
-    assert sum(f"0 ingested, 0 failed, 0 duplicates, {len(inputs)} unchanged" in stdout for stdout, _ in results) == 1
+    assert sum(f"0 ingested, 0 partial, 0 failed, 0 duplicates, {len(inputs)} unchanged (0 still failing)" in stdout
+               for stdout, _ in results) == 1
     assert_complete(inputs, out)
 
 
@@ -160,3 +162,79 @@ def test_a_held_lock_makes_a_run_exit_cleanly_and_dies_with_its_holder(tmp_path)
     # The kernel dropped the lock with its holder: no stale lock to clean by hand.
     report = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
     assert not report.busy and [o.file for o in report.outcomes] == ["a.pdf"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=REPO, env=api_env(), capture_output=True,
+                          text=True, timeout=RUN_SECONDS)
+
+
+def test_run_and_inbox_share_one_lock_and_a_busy_folder_exits_75(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    # An `inbox` run holds the folder (its lock, taken by a live process).
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom flows.locking import inbox_lock\n"
+         "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n", str(out)],
+        cwd=REPO, env=api_env(), stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for command in (["run", str(inbox), "--out", str(out), "--no-nlp"],
+                        ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"]):
+            busy = run_cli(*command)
+            assert busy.returncode == EXIT_BUSY == 75, busy.stdout + busy.stderr
+            assert "busy: another run is working" in busy.stdout + busy.stderr
+        assert outputs_in(out) == {}
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=60)
+    done = run_cli("run", str(inbox), "--out", str(out), "--no-nlp")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(outputs_in(out)) == ["a.json"]
+
+
+def test_run_cleans_the_temp_files_of_a_killed_run(tmp_path):
+    inputs = {"a.pdf": cut_pdf(tmp_path / "a.pdf", [0, 1])}
+    out = tmp_path / "out"
+    out.mkdir()
+    # What a `run` killed in the middle of a write leaves.
+    left = [out / ".a.json.k3x9_q1z.tmp", out / ".a.qa.parquet.zz81a0x.tmp"]
+    for path in left:
+        path.write_text('{"schema_version": "1-0-0", "sour')
+    killed = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(inputs["a.pdf"]), "--out", str(out),
+                               "--no-nlp"], cwd=REPO, env=api_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True)
+    kill_when(killed, lambda: (out / LOCK_NAME).exists(), "the run holds the lock")
+    done = run_cli("run", str(inputs["a.pdf"]), "--out", str(out), "--no-nlp")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not [p for p in out.iterdir() if TEMP_FILE.match(p.name)]
+    validate(load(out / "a.json"))
+
+
+def test_lock_file_is_never_opened_through_a_symlink(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (out / LOCK_NAME).symlink_to(victim)
+    with pytest.raises(LockUnsafe, match="symlink"):
+        with inbox_lock(out, wait=False):
+            pass
+    for command in (["run", str(inbox), "--out", str(out), "--no-nlp"],
+                    ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"]):
+        refused = run_cli(*command)
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "lock file is a symlink" in refused.stderr and "Traceback" not in refused.stderr
+    assert victim.read_text() == "precious\n"  # neither truncated nor written
+    # A symlink whose target does not exist is not created through either.
+    (out / LOCK_NAME).unlink()
+    (out / LOCK_NAME).symlink_to(tmp_path / "absent")
+    with pytest.raises(LockUnsafe):
+        with inbox_lock(out, wait=False):
+            pass
+    assert not (tmp_path / "absent").exists()

@@ -15,7 +15,15 @@ from docmodel.schema import validate
 from extractors import pipeline
 from extractors.errors import IngestFailure
 from flows import tasks
-from flows.ingest import ERROR, OK, ingest_batch, ingest_report, summary_markdown
+from flows.ingest import (
+    ERROR,
+    OK,
+    PARTIAL,
+    ingest_batch,
+    ingest_report,
+    outcomes_of,
+    summary_markdown,
+)
 from flows.tasks import is_transient, pipeline_version
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -60,7 +68,11 @@ def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tin
     (out / "encrypted.json").write_text("earlier good output\n")
     (out / "tiny.error.json").write_text("{}\n")
     paths = [bad_inputs[name] for name in sorted(BAD_INPUTS)] + [tiny_pdf] + REAL_PDFS
-    outcomes = ingest_batch(paths, out, nlp=False)
+    state = ingest_batch(paths, out, nlp=False, return_state=True)
+    # Failed files make a Failed flow run (automations fire); the outcomes are its result.
+    assert state.is_failed()
+    assert state.message == f"{1 + len(REAL_PDFS)} ok, 0 partial, {len(BAD_INPUTS)} failed of {len(paths)} files"
+    outcomes = outcomes_of(state)
 
     assert [o.file for o in outcomes] == [p.name for p in paths]
     by_file = {o.file: o for o in outcomes}
@@ -89,7 +101,7 @@ def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    ingest_batch([tiny_pdf, bad_inputs["empty.pdf"]], tmp_path, nlp=False)
+    assert ingest_batch([tiny_pdf, bad_inputs["empty.pdf"]], tmp_path, nlp=False, return_state=True).is_failed()
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-batch-files", "ingest-batch-summary"])),
@@ -100,7 +112,7 @@ def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
     rows = json.loads(rows) if isinstance(rows, str) else rows
     assert [(r["file"], r["status"], r["pages"]) for r in rows] == [("tiny.pdf", OK, 1), ("empty.pdf", ERROR, None)]
     assert rows[1]["error"] == "open: empty file (0 bytes)"
-    assert "1 of 2 files ingested" in kinds["ingest-batch-summary"].data
+    assert "1 ok, 0 partial, 1 failed of 2 files" in kinds["ingest-batch-summary"].data
     assert "`empty.pdf` (open): empty file (0 bytes)" in kinds["ingest-batch-summary"].data
 
 
@@ -127,7 +139,7 @@ def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
         (KeyError("x"), "page 1: KeyError: 'x'"),
     ],
 )
-def test_permanent_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, reason):
+def test_permanent_page_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, reason):
     calls = []
 
     def broken(page, number):
@@ -135,10 +147,14 @@ def test_permanent_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, 
         raise error
 
     monkeypatch.setattr(pipeline, "extract_page", broken)
-    outcome = ingest_report(tiny_pdf, tmp_path, nlp=False)
+    state = ingest_report(tiny_pdf, tmp_path, nlp=False, return_state=True)
+    outcome = outcomes_of(state)
     assert calls == [1]
-    assert (outcome.status, outcome.stage, outcome.reason) == (ERROR, "pages", reason)
-    assert _load(tmp_path / "tiny.error.json")["reason"] == reason
+    # The page is lost, not the file: a partial report, and a Failed run saying so.
+    assert (outcome.status, outcome.failed_pages) == (PARTIAL, [1])
+    assert state.is_failed() and state.message == "0 ok, 1 partial, 0 failed of 1 files"
+    doc = _load(tmp_path / "tiny.json")
+    assert doc["failed_pages"] == 1 and doc["pages"][0]["error"]["reason"].endswith(reason.removeprefix("page 1: "))
 
 
 def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
@@ -169,8 +185,10 @@ def test_summary_markdown_names_failures():
          FileOutcome("b.pdf", ERROR, "b.error.json", stage="open", reason="empty file (0 bytes)")],
         seconds=2.0,
     )
-    assert "1 of 2 files ingested in 2.0 s; 3 pages, 2 tables, 1 Q&A grids." in text
+    assert "1 ok, 0 partial, 1 failed of 2 files in 2.0 s; 3 pages, 2 tables, 1 Q&A grids." in text
     assert "- `b.pdf` (open): empty file (0 bytes)" in text
+    text = summary_markdown([FileOutcome("c.pdf", PARTIAL, "c.json", pages=3, failed_pages=[2, 3])], seconds=1.0)
+    assert "0 ok, 1 partial, 0 failed of 1 files" in text and "- `c.pdf`: pages 2, 3" in text
 
 
 def test_nlp_stage_runs_and_is_recorded(tmp_path, tiny_pdf):

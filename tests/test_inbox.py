@@ -103,10 +103,13 @@ def test_identical_content_under_two_names_is_ingested_once(tmp_path):
     report = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
     assert [o.file for o in report.outcomes] == ["report (copy).pdf"]  # first by name
     assert report.duplicates == ["report.pdf"]
-    assert sorted(outputs_in(out)) == ["report (copy).json"]
+    # Ingested once, but each name has its own outputs.
+    assert sorted(outputs_in(out)) == ["report (copy).json", "report.json"]
+    assert (out / "report.json").read_bytes() == (out / "report (copy).json").read_bytes()
+    assert (out / "report.qa.csv").read_bytes() == (out / "report (copy).qa.csv").read_bytes()
     with Manifest(out) as manifest:
         copy, original = manifest.get("report (copy).pdf"), manifest.get("report.pdf")
-    assert copy.sha256 == original.sha256 and original.output == copy.output == "report (copy).json"
+    assert copy.sha256 == original.sha256 and (original.output, copy.output) == ("report.json", "report (copy).json")
     assert original.duplicate_of == "report (copy).pdf" and copy.duplicate_of is None
 
     # A third name for the same content, in a later run: recorded, not ingested.
@@ -158,7 +161,6 @@ MAX_PAGES, MAX_BYTES, PAGE_SECONDS = 4, 1_500_000, 4
 MORE_BAD_INPUTS = {
     "too-many-pages.pdf": "too many pages",
     "too-large.pdf": "too large",
-    "slow-page.pdf": "page 2 took",
     "garbage-body.pdf": "corrupt",
 }
 
@@ -180,17 +182,24 @@ def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
     cut_pdf(inbox / "good-2.pdf", [9, 10])
     expected = {**BAD_INPUTS, **MORE_BAD_INPUTS}
     assert len(expected) >= 10 and sorted(p.name for p in inbox.iterdir()) == sorted([*expected, "good-1.pdf",
-                                                                                       "good-2.pdf"])
+                                                                                       "good-2.pdf", "slow-page.pdf"])
 
     result = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2",
                      "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
     assert result.returncode == 1, result.stdout + result.stderr  # partial failure
-    assert "2 ingested, 11 failed" in result.stdout
+    assert "2 ingested, 1 partial, 10 failed" in result.stdout
+    # A page over the time limit costs that page: the file is partial, not an error.
+    assert "partial   slow-page.pdf → slow-page.json (2 pages" in result.stdout
+    assert "failed pages 2)" in result.stdout
 
     names = outputs_in(out)
-    assert sorted(n for n in names if not n.endswith(".error.json")) == ["good-1.json", "good-2.json"]
-    for good in ("good-1.json", "good-2.json"):
+    assert sorted(n for n in names if not n.endswith(".error.json")) == ["good-1.json", "good-2.json",
+                                                                         "slow-page.json"]
+    for good in ("good-1.json", "good-2.json", "slow-page.json"):
         validate(load(out / good))
+    slow = load(out / "slow-page.json")
+    assert slow["failed_pages"] == 1 and slow["pages"][1]["error"]["stage"] == "time-limit"
+    assert "page 2 took" in slow["pages"][1]["error"]["reason"]
     pipeline = tasks.pipeline_version()
     with Manifest(out) as manifest:
         for file, words in expected.items():
@@ -201,13 +210,17 @@ def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
             assert record["sha256"] == sha256_of(inbox / file)
             entry = manifest.get(file)
             assert entry.status == "error" and entry.permanent and entry.reason == record["reason"]
-        assert len(manifest.entries()) == len(expected) + 2
+        slow_entry = manifest.get("slow-page.pdf")
+        assert (slow_entry.status, slow_entry.failed_pages) == ("partial", "2")
+        assert len(manifest.entries()) == len(expected) + 3
 
-    # Permanent errors are not retried: the next run has nothing to do and succeeds.
+    # Permanent errors are not retried, but the next run still reports them and fails.
     again = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1",
                     "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "0 ingested, 0 failed, 0 duplicates, 13 unchanged" in again.stdout
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "0 ingested, 0 partial, 0 failed, 0 duplicates, 13 unchanged (11 still failing)" in again.stdout
+    failing = [line for line in again.stdout.splitlines() if line.startswith("failing ")]
+    assert len(failing) == 11 and any(line.startswith("failing   slow-page.pdf: failed pages 2") for line in failing)
 
 
 def test_output_names_cannot_leave_or_hide_in_the_output_folder(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -100,3 +101,22 @@ def test_overwrites_atomically(tmp_path):
     assert len(pd.read_parquet(parquet_path)) == 0
     assert pd.read_csv(csv_path, encoding="utf-8-sig").columns.tolist() == QA_COLUMNS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.qa.csv", "r.qa.parquet"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_escaped(tmp_path):
+    report = report_with_grids("source-report")
+    hostile = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
+    grid = report.qa_grids[0]
+    question = grid.questions[0]
+    answer = next(a for a in question.answers if a.items)
+    items = [item.model_copy(update={"text": text}) for item, text in zip(answer.items * len(hostile), hostile)]
+    answer = answer.model_copy(update={"items": items})
+    question = question.model_copy(update={"answers": [answer], "label": "=label"})
+    report = report.model_copy(update={"qa_grids": [grid.model_copy(update={"questions": [question]})]})
+    parquet_path, csv_path = write_qa_tables(report, tmp_path, "evil")
+    # The stdlib reader: it keeps a quoted CR inside a cell, as spreadsheets do.
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["item_text"] for row in rows] == ["'" + text for text in hostile]
+    assert {row["question_label"] for row in rows} == {"'=label"}
+    assert list(pd.read_parquet(parquet_path)["item_text"]) == hostile  # the data itself is not changed

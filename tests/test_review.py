@@ -171,3 +171,18 @@ def test_review_command_finds_the_pdf_beside_the_json_or_says_so(report, tmp_pat
     path = review_command(tmp_path / "source-report.json", None, tmp_path / "out", pages=[1, 9])
     parsed = _parse(path.read_text(encoding="utf-8"))
     assert [a["data-page"] for a, _ in parsed.having("img", "page-image")] == ["1", "9"]
+
+
+def test_a_huge_page_renders_within_the_image_bound(tmp_path):
+    from conftest import build_pdf
+
+    from exporters.review import ReviewSettings, page_image_uri
+
+    huge = build_pdf().replace(b"/MediaBox [0 0 612 792]", b"/MediaBox [0 0 200000 200000]")
+    path = tmp_path / "huge.pdf"
+    path.write_bytes(huge)
+    settings = ReviewSettings()
+    with pdfplumber.open(path) as pdf:
+        uri = page_image_uri(pdf.pages[0], settings)  # at 144 dpi: 400,000 px a side
+    image = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])))
+    assert max(image.size) <= settings.max_image_side and min(image.size) > 0

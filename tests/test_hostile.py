@@ -1,0 +1,249 @@
+"""Operators and attackers: hostile PDFs end within the resource caps with one line each,
+hostile names ingest (or fail) with one line each, exports are safe to open.
+
+The PDFs are written byte by byte here: a decompression bomb, deep nesting, a huge page,
+ten thousand tiny objects. The run goes through the real CLI.
+"""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+from conftest import SOURCE_REPORT, build_pdf
+from test_inbox import REPO, api_env, load, outputs_in
+
+from docmodel.schema import validate
+from exporters.qa_table import csv_cell
+from flows import inbox as inbox_module
+from flows.inbox import OUTSIDE_LINK, STILL_WRITING, ingest_inbox, scan_folder
+from flows.ingest import outcomes_of
+from flows.outputs import output_stem
+from flows.resources import ResourceLimitExceeded, check_inflated_size, wall_clock_limit
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+TEXT = b"BT /F1 24 Tf 72 700 Td (Hello world) Tj ET"
+
+
+def pdf_of(content: bytes, *, flate: bool = False, media_box: str = "0 0 612 792",
+           extra_objects: int = 0) -> bytes:
+    """One page with ``content`` (Flate-compressed as given when ``flate``), plus
+    ``extra_objects`` small unreferenced objects; a correct xref table."""
+    stream_dict = f"<< /Length {len(content)}{' /Filter /FlateDecode' if flate else ''} >>".encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (f"<< /Type /Page /Parent 2 0 R /MediaBox [{media_box}] /Contents 4 0 R "
+         f"/Resources << /Font << /F1 5 0 R >> >> >>").encode(),
+        stream_dict + b"\nstream\n" + content + b"\nendstream",
+        FONT,
+        *(b"<< /N %d >>" % i for i in range(extra_objects)),
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for num, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{num} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def bomb(inflated_bytes: int) -> bytes:
+    """Flate data of ``inflated_bytes`` spaces (~1000:1), after a line of real text."""
+    deflate = zlib.compressobj(9)
+    parts = [deflate.compress(TEXT + b"\n")]
+    block = b" " * (64 << 20)
+    for _ in range(inflated_bytes // len(block)):
+        parts.append(deflate.compress(block))
+    parts.append(deflate.flush())
+    return b"".join(parts)
+
+
+BOMB_BYTES = 2 << 30  # 2 GiB inflated
+
+
+def write_hostile_pdfs(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "bomb.pdf": pdf_of(bomb(BOMB_BYTES), flate=True),
+        # 100,000 nested arrays in the content stream, then text.
+        "deep-nesting.pdf": pdf_of(b"[" * 100_000 + b"]" * 100_000 + b"\n" + TEXT),
+        "huge-page.pdf": pdf_of(TEXT, media_box="0 0 200000 200000"),
+        "tiny-objects.pdf": pdf_of(
+            b"BT /F1 1 Tf " + b"".join(b"1 0 0 1 %d %d Tm (x) Tj " % (i % 50 * 12, i // 50 * 7)
+                                       for i in range(1_000)) + b"ET", extra_objects=10_000),
+        "good.pdf": build_pdf(),
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+def test_hostile_pdfs_end_within_the_caps_with_one_line_each(tmp_path):
+    inputs = write_hostile_pdfs(tmp_path / "in")
+    assert inputs["bomb.pdf"].stat().st_size < 4 << 20  # a few MB that inflate to 2 GiB
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(tmp_path / "in"), "--out", str(out), "--no-nlp",
+         "--workers", "1", "--file-seconds", "120", "--max-memory-mb", "1024"],
+        cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=600,
+    )
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"hostile run: {seconds:.1f} s, peak RSS of a child {peak_mb:.0f} MB")
+    assert result.returncode == 1, result.stdout + result.stderr  # the bomb failed
+    assert "Traceback" not in result.stderr
+    lines = {line.split()[1].rstrip(":"): line for line in result.stderr.splitlines()
+             if line.split() and line.split()[0] in ("ok", "partial", "error")}
+    assert sorted(lines) == sorted(inputs), result.stderr
+    assert lines["bomb.pdf"].startswith("error bomb.pdf: resource-limit: resource limit: streams inflate past 512 MB")
+    record = load(out / "bomb.error.json")
+    validate(record)
+    assert record["stage"] == "resource-limit" and record["reason"].startswith("resource limit:")
+    for name in ("deep-nesting.pdf", "huge-page.pdf", "tiny-objects.pdf", "good.pdf"):
+        assert not lines[name].startswith("error"), lines[name]
+        validate(load(out / name.replace(".pdf", ".json")))
+    assert load(out / "huge-page.json")["pages"][0]["width"] == 200000
+    assert peak_mb < 1024, peak_mb  # the bomb never inflated in memory
+    assert seconds < 300
+
+
+def test_inflate_check_counts_without_keeping(tmp_path):
+    path = tmp_path / "b.pdf"
+    path.write_bytes(pdf_of(bomb(256 << 20), flate=True))
+    check_inflated_size(path, 300 << 20)  # under the cap: fine
+    with pytest.raises(Exception, match="resource limit: streams inflate past 100 MB"):
+        check_inflated_size(path, 100 << 20)
+    # Not Flate at all (or encrypted): nothing counted.
+    path.write_bytes(pdf_of(TEXT))
+    check_inflated_size(path, 1)
+    # Streams followed by more of the file (every real PDF): each counted to its end, quickly.
+    started = time.perf_counter()
+    check_inflated_size(SOURCE_REPORT, 512 << 20)
+    assert time.perf_counter() - started < 5
+
+
+def test_wall_clock_cap_interrupts_the_file():
+    started = time.monotonic()
+    with pytest.raises(ResourceLimitExceeded, match="resource limit: slow.pdf took longer than 0.5 s"):
+        with wall_clock_limit(0.5, "slow.pdf"):
+            try:
+                time.sleep(10)
+            except Exception:  # a per-page handler must not swallow it
+                pytest.fail("caught as an ordinary exception")
+    assert time.monotonic() - started < 5
+
+
+def test_hostile_names_each_get_their_own_outputs(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    data = build_pdf()
+    names = [
+        b"\x93\xfa\x96\x7b.pdf",  # Shift_JIS 日本, not UTF-8
+        b"new\nline.pdf", "bidi\u202efdp.pdf".encode(), b"-rf.pdf", b"a..b.pdf", b"x.pdf", b"x.error.pdf",
+        b"X.QA.pdf", b"same-a.pdf", b"same-b.pdf",
+    ]
+    for i, name in enumerate(names):
+        distinct = b"" if name.startswith(b"same-") else b"%" + str(i).encode() + b"\n"
+        (inbox / name.decode("utf-8", "surrogateescape")).write_bytes(data + distinct)
+    state = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, return_state=True)
+    report = outcomes_of(state)
+    assert not report.failed and state.is_completed(), report
+    assert len(report.outcomes) == len(names) - 1 and report.duplicates == ["same-b.pdf"]
+    assert "\\x93\\xfa\\x96{.pdf" in [o.file for o in report.outcomes]
+    outputs = sorted(outputs_in(out))
+    # One report per name, identical content included; x.error.pdf does not take x.pdf's error record.
+    assert len(outputs) == len(names) and not [n for n in outputs if n.endswith(".error.json")]
+    assert "x.error_.json" in outputs and "X.QA_.json" in outputs and "x.json" in outputs
+    assert all(n.isprintable() for n in outputs)
+    assert load(out / "same-b.json") == load(out / "same-a.json")
+    sjis = load(out / f"{output_stem(names[0].decode('utf-8', 'surrogateescape'))}.json")
+    assert sjis["source"]["file"] == "\\x93\\xfa\\x96{.pdf"
+    assert outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
+                                    return_state=True)).outcomes == []
+
+
+def test_error_record_names_cannot_collide():
+    assert output_stem("x.error.pdf") == "x.error_" and output_stem("x.pdf") == "x"
+    assert output_stem("y.Review.pdf") == "y.Review_" and output_stem("errors.pdf") == "errors"
+
+
+def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path, monkeypatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "done.pdf").write_bytes(build_pdf())
+    growing = inbox / "growing.pdf"
+    growing.write_bytes(build_pdf()[:200])
+    real = inbox_module.sha256_of
+
+    def upload_goes_on(path):
+        digest = real(path)
+        if Path(path).name == "growing.pdf":
+            with open(path, "ab") as f:
+                f.write(b"more bytes")
+        return digest
+
+    monkeypatch.setattr(inbox_module, "sha256_of", upload_goes_on)
+    scan = scan_folder(inbox)
+    assert [f.name for f in scan.files] == ["done.pdf"] and scan.left == [("growing.pdf", STILL_WRITING)]
+    report = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
+                                      return_state=True))
+    assert [o.file for o in report.outcomes] == ["done.pdf"] and report.left == [("growing.pdf", STILL_WRITING)]
+    assert not (out / "growing.error.json").exists()
+    # The upload finished: the next run takes it.
+    monkeypatch.setattr(inbox_module, "sha256_of", real)
+    growing.write_bytes(build_pdf() + b"%uploaded\n")
+    again = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
+                                     return_state=True))
+    assert [o.file for o in again.outcomes] == ["growing.pdf"] and again.outcomes[0].ok
+
+
+def test_unreadable_file_fails_with_one_line(tmp_path, monkeypatch):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "locked.pdf").write_bytes(build_pdf())
+    (inbox / "fine.pdf").write_bytes(build_pdf() + b"%x\n")
+    real_open = open
+
+    def no_permission(path, *args, **kwargs):  # tests may run as root, which reads anything
+        if str(path).endswith("locked.pdf"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", no_permission)
+    state = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, return_state=True)
+    report = outcomes_of(state)
+    assert state.is_failed() and [o.file for o in report.ingested] == ["fine.pdf"]
+    [failed] = report.failed
+    assert failed.file == "locked.pdf" and "Permission denied" in failed.reason and "\n" not in failed.reason
+
+
+def test_symlink_out_of_the_inbox_is_not_followed(tmp_path):
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "private.pdf").write_bytes(build_pdf())
+    (inbox / "link.pdf").symlink_to(elsewhere / "private.pdf")
+    assert scan_folder(inbox).left == [("link.pdf", OUTSIDE_LINK)]
+    assert [f.name for f in scan_folder(inbox, follow_symlinks=True).files] == ["link.pdf"]
+
+
+def test_csv_cell_rule():
+    # OWASP CSV injection; the export itself is tested in test_qa_export.
+    for text in ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_cell(text) == "'" + text
+    for text in ("回答なし", "1 = 1", "", None):
+        assert csv_cell(text) == text
