@@ -102,7 +102,7 @@ def reported_texts(report: SurveyReport) -> Iterator[tuple[int, str]]:
         yield table.page, table.caption or ""
         yield table.page, table.heading or ""
         for note in table.notes:
-            yield table.page, note
+            yield table.page, note.text
         for callout in table.callouts:
             yield table.page, callout.text
         for row in table.rows:

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
+from extractors.page.orientation import is_horizontal
 from extractors.page.table_grid import Grid, GridCell, assign_chars
 from extractors.page.table_text import cell_visual_lines, vertical_text
 
@@ -129,7 +130,7 @@ def _on_sub_rows(lines: list[TextLine], split: _BandSplit, settings: UnruledSett
 
 def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
     """Ruled bands holding several aligned rows of numbers, split into those rows."""
-    by_cell = assign_chars(grid, [c for c in chars if c.get("upright", True)])
+    by_cell = assign_chars(grid, [c for c in chars if is_horizontal(c)])
     # Lines are measured only where figures could be (a cheap look at the chars first).
     figures = [any(_DIGIT.match(c["text"]) for c in cell_chars) for cell_chars in by_cell]
     lines_of: list[list[TextLine]] = [cell_visual_lines(cell_chars) if figure else []

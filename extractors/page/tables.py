@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
+from extractors.page.orientation import is_horizontal
 from extractors.page.table_band import TitleBand, below_band, title_band
 from extractors.page.table_callouts import (
     CalloutBoxSettings,
@@ -311,7 +312,7 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         verticals = [vertical_text([chars[k] for k in ids], settings.text) for ids in by_cell]
         drafts = []
         for gc, ids in zip(grid.cells, by_cell, strict=True):
-            upright = [k for k in ids if chars[k].get("upright", True)]
+            upright = [k for k in ids if is_horizontal(chars[k])]
             drafts.append(_CellDraft(gc, cell_visual_lines([chars[k] for k in upright], settings.text, upright),
                                      _is_filled(gc.bbox, fills)))
         horizontal = [(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals, strict=True) if v is None]
