@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from flows.settings_options import SetOptions, SettingsFile, settings_from_options
+
 app = typer.Typer(
     name="survey-ingest",
     help="Ingest survey-report PDFs into schema-valid JSON.",
@@ -109,13 +111,18 @@ def _quiet_prefect(verbose: bool) -> None:
 def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    nlp: Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")] = True,
+    nlp: Annotated[bool | None, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage "
+                                                                    "(default: the settings' nlp, true).")] = None,
     runner: Annotated[str, typer.Option("--runner", help="Task runner: process, thread or dask.")] = "process",
-    workers: Annotated[int | None, typer.Option("--workers", help="Parallel files (default: one per CPU).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="Parallel files, or page ranges of a single "
+                                                              "long file (default: one per CPU).")] = None,
     dask_address: Annotated[str | None, typer.Option("--dask-address", help="Existing Dask scheduler, tcp://host:8786.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    settings_file: SettingsFile = None,
+    set_: SetOptions = None,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
+    settings = settings_from_options(settings_file, set_, nlp=nlp)
     console = Console(stderr=True)
     pdfs, problems = find_pdfs(paths)
     for problem in problems:
@@ -132,7 +139,7 @@ def run(
     with RichProgress(console, len(pdfs)) as hook:
         token = PROGRESS.set(hook)
         try:
-            outcomes = ingest_batch(pdfs, out, nlp=nlp, runner=runner, workers=workers, dask_address=dask_address)
+            outcomes = ingest_batch(pdfs, out, settings, runner=runner, workers=workers, dask_address=dask_address)
         finally:
             PROGRESS.reset(token)
     failed = [o for o in outcomes if not o.ok]

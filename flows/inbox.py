@@ -27,17 +27,21 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from docmodel.document import SCHEMA_VERSION
+from extractors.settings import Limits, PipelineSettings, resolve_settings
 from extractors.source import SourceLimits, sha256_of
 from flows import outputs, tasks
 from flows.ingest import ERROR, OK, FileJob, FileOutcome, ingest_files, summary_rows
 from flows.locking import InboxBusy, inbox_lock
 from flows.manifest import Entry, Manifest, is_current
 from flows.runners import RUNNER_KINDS
+from flows.settings_options import SetOptions, SettingsFile, settings_from_options
 
 FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
 # A page of a slide deck takes well under a second; minutes means a pathological page.
 PAGE_SECONDS = 120.0
+# The inbox's defaults: unattended runs limit each page's time.
+INBOX_SETTINGS = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
 # Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
 TEMP_FILE = re.compile(r"^\..+\.[^.]+\.tmp$")
 
@@ -178,14 +182,12 @@ def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str) -
     )
 
 
-def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nlp: bool, limits: SourceLimits,
-                    page_seconds: float | None, runner: str, workers: int | None,
-                    dask_address: str | None) -> list[FileOutcome]:
+def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, settings: PipelineSettings,
+                    runner: str, workers: int | None, dask_address: str | None) -> list[FileOutcome]:
     planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
     jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
-    for outcome in ingest_files(jobs, out, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                workers=workers, dask_address=dask_address):
+    for outcome in ingest_files(jobs, out, settings, runner=runner, workers=workers, dask_address=dask_address):
         # Recorded as each file finishes: a run killed later keeps what is done.
         file, stem = planned[outcome.file]
         manifest.record(_entry_of(outcome, file, stem, pipeline))
@@ -243,21 +245,33 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def inbox_settings(settings: PipelineSettings | None = None, *, nlp: bool | None = None,
+                   max_pages: int | None = None, max_bytes: int | None = None,
+                   page_seconds: float | None = None) -> PipelineSettings:
+    """``settings`` (default ``INBOX_SETTINGS``) with the inbox options that were given."""
+    limits = {name: value for name, value in
+              dict(max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds).items() if value is not None}
+    return resolve_settings(base=settings or INBOX_SETTINGS, nlp=nlp, limits=limits or None)
+
+
 @flow(name=FLOW_NAME, persist_result=False)
 def ingest_inbox(
     inbox: str,
     out: str,
-    nlp: bool = True,
+    nlp: bool | None = None,
     runner: str = "process",
     workers: int | None = None,
     dask_address: str | None = None,
     wait: bool = False,
-    max_pages: int = SourceLimits.max_pages,
-    max_bytes: int = SourceLimits.max_bytes,
-    page_seconds: float | None = PAGE_SECONDS,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    page_seconds: float | None = None,
+    settings: PipelineSettings | None = None,
 ) -> InboxReport:
     """Ingest the new and changed PDFs of folder ``inbox`` into folder ``out``.
 
+    ``settings`` (default: ``INBOX_SETTINGS``) is the pipeline's; ``nlp``, ``max_pages``,
+    ``max_bytes`` and ``page_seconds`` override it when given (``page_seconds`` 0: no limit).
     ``wait``: when another run holds this output folder, wait for it (then find its
     work done) instead of returning at once with ``busy=True``.
     """
@@ -265,7 +279,7 @@ def ingest_inbox(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = tasks.pipeline_version()
-    limits = SourceLimits(max_pages=max_pages, max_bytes=max_bytes)
+    settings = inbox_settings(settings, nlp=nlp, max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds)
     report = InboxReport()
     try:
         with inbox_lock(out_dir, wait=wait):
@@ -274,8 +288,8 @@ def ingest_inbox(
             with Manifest(out_dir) as manifest:
                 plan = plan_inbox(files, manifest, out_dir, pipeline)
                 if plan.ingest:
-                    report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, nlp, limits,
-                                                      page_seconds, runner, workers, dask_address)
+                    report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, settings, runner, workers,
+                                                      dask_address)
                 # After their owners: a duplicate's entry copies its owner's.
                 report.duplicates = _record_duplicates(plan, manifest, pipeline)
                 report.unchanged = [entry.file for entry in plan.unchanged]
@@ -300,10 +314,14 @@ Runner = Annotated[str, typer.Option("--runner", help=f"Task runner: {', '.join(
 Workers = Annotated[int | None, typer.Option("--workers", help="Worker processes (default: one per CPU).")]
 DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, "
                                                                           "tcp://host:8786 (with --runner dask).")]
-Nlp = Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", help="Refuse PDFs with more pages.")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", help="Refuse PDFs larger than this.")]
-PageSeconds = Annotated[float, typer.Option("--page-seconds", help="Refuse a PDF with a page taking longer; 0: no limit.")]
+Nlp = Annotated[bool | None, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage "
+                                                                 "(default: the settings' nlp, true).")]
+MaxPages = Annotated[int | None, typer.Option("--max-pages", help="Refuse PDFs with more pages "
+                                                                  f"(default {SourceLimits.max_pages}).")]
+MaxBytes = Annotated[int | None, typer.Option("--max-bytes", help="Refuse PDFs larger than this "
+                                                                  f"(default {SourceLimits.max_bytes}).")]
+PageSeconds = Annotated[float | None, typer.Option("--page-seconds", help="Drop a page taking longer; 0: no limit "
+                                                                          f"(default {PAGE_SECONDS:g}).")]
 InboxDir = Annotated[Path, typer.Option("--inbox", help="Folder to watch for PDFs (only read).")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder (outputs, manifest, lock).")]
 
@@ -314,20 +332,21 @@ def _check_runner(runner: str, dask_address: str | None) -> None:
         raise typer.Exit(2)
 
 
-def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner = "process",
+def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner = "process",
                   workers: Workers = None, dask_address: DaskAddress = None,
                   wait: Annotated[bool, typer.Option("--wait/--no-wait",
                                                      help="Wait while another run holds OUT.")] = False,
-                  max_pages: MaxPages = SourceLimits.max_pages, max_bytes: MaxBytes = SourceLimits.max_bytes,
-                  page_seconds: PageSeconds = PAGE_SECONDS) -> None:
+                  max_pages: MaxPages = None, max_bytes: MaxBytes = None, page_seconds: PageSeconds = None,
+                  settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
     """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
     _check_runner(runner, dask_address)
+    settings = settings_from_options(settings_file, set_, INBOX_SETTINGS)
     if not inbox.is_dir():
         typer.echo(f"error: {inbox}: not a folder", err=True)
         raise typer.Exit(2)
     report = ingest_inbox(str(inbox.resolve()), str(out.resolve()), nlp=nlp, runner=runner, workers=workers,
                           dask_address=dask_address, wait=wait, max_pages=max_pages, max_bytes=max_bytes,
-                          page_seconds=page_seconds or None)
+                          page_seconds=page_seconds, settings=settings)
     if report.busy:
         typer.echo(f"busy: another run is working {out}; nothing done")
         return
@@ -349,11 +368,13 @@ def serve_command(inbox: InboxDir, out: OutDir,
                   cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
                   name: Annotated[str, typer.Option("--name", help="Deployment name.")] = DEPLOYMENT_NAME,
                   timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
-                  nlp: Nlp = True, runner: Runner = "process", workers: Workers = None,
-                  dask_address: DaskAddress = None, max_pages: MaxPages = SourceLimits.max_pages,
-                  max_bytes: MaxBytes = SourceLimits.max_bytes, page_seconds: PageSeconds = PAGE_SECONDS) -> None:
+                  nlp: Nlp = None, runner: Runner = "process", workers: Workers = None,
+                  dask_address: DaskAddress = None, max_pages: MaxPages = None,
+                  max_bytes: MaxBytes = None, page_seconds: PageSeconds = None,
+                  settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
     """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
     _check_runner(runner, dask_address)
+    settings = settings_from_options(settings_file, set_, INBOX_SETTINGS)
     from prefect.schedules import Cron
 
     ingest_inbox.serve(
@@ -361,7 +382,7 @@ def serve_command(inbox: InboxDir, out: OutDir,
         schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
         parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), nlp=nlp, runner=runner,
                         workers=workers, dask_address=dask_address, max_pages=max_pages, max_bytes=max_bytes,
-                        page_seconds=page_seconds or None),
+                        page_seconds=page_seconds, settings=settings.model_dump(mode="json")),
         # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
         limit=1,
         # A restarted server process keeps its schedule running (no manual unpause).

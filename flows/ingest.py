@@ -1,7 +1,8 @@
 """Ingest flows: one PDF → ``<stem>.json`` (or ``<stem>.error.json``), and batches.
 
-The flow reads like the data path: open → pages → assemble → nlp → validate → write
-(flat Q&A tables, then the JSON).
+The flow reads like the data path, one task per ``Stage`` of ``extractors.pipeline``:
+open → pages → assemble → segment → validate → write (flat Q&A tables, then the JSON),
+every stage given the run's ``PipelineSettings``.
 A file that cannot be ingested leaves an error record and the batch goes on.
 """
 
@@ -18,8 +19,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
+from prefect.utilities.annotations import quote
+
 from extractors.errors import IngestFailure, one_line
-from extractors.source import SourceLimits, sha256_of
+from extractors.pipeline import Stage
+from extractors.settings import PipelineSettings, resolve_settings
+from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.runners import default_workers, make_task_runner, workers_share_api
 
@@ -56,11 +61,11 @@ def _sha256_or_none(path: Path) -> str | None:
         return None
 
 
-def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None, *,
-                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None,
-                 raise_transient: bool = False) -> FileOutcome:
-    """The steps of one PDF as tasks of the calling flow or task; never raises for a bad input file.
+def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = PipelineSettings(),
+                 stem: str | None = None, *, page_workers: int = 1, raise_transient: bool = False) -> FileOutcome:
+    """The stages of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
+    ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
     ``raise_transient``: a transient error that outlived the steps' retries is raised
     rather than recorded, so a scheduler (the inbox) can try the file again next run.
     """
@@ -68,25 +73,22 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     stem = outputs.output_stem(stem or pdf_path.name)  # an explicit stem is made safe too
     version = tasks.pipeline_version()
-    stage, sha256 = "open", None
+    stage, sha256 = Stage.OPEN, None
     try:
-        opened = tasks.open_pdf(pdf_path, limits)
+        opened = tasks.open_document(pdf_path, settings)
         sha256 = opened.source.sha256
-        try:
-            stage = "pages"
-            pages = tasks.extract_pages(opened, page_seconds)
-        finally:
-            opened.pdf.close()
-        stage = "assemble"
-        report = tasks.assemble(opened, pages, version)
-        if nlp:
-            stage = "nlp"
-            report = tasks.segment(report)
-        stage = "validate"
-        data = tasks.validate_report(report)
-        stage = "write"
-        tasks.write_qa_tables(out_dir, stem, report)
-        path = tasks.write_report(out_dir, stem, data)
+        with opened:
+            stage = Stage.PAGES
+            pages = tasks.extract_pages(quote(opened), settings, page_workers)
+        stage = Stage.ASSEMBLE
+        report = tasks.assemble(quote(opened), quote(pages), settings)
+        stage = Stage.SEGMENT
+        report = tasks.segment(quote(report), settings)
+        stage = Stage.VALIDATE
+        data = tasks.validate_report(quote(report), settings)
+        stage = Stage.WRITE
+        tasks.write_qa_tables(out_dir, stem, quote(report))
+        path = tasks.write_report(out_dir, stem, quote(data))
     except Exception as exc:
         if raise_transient and tasks.is_transient(exc):
             raise
@@ -123,32 +125,33 @@ class FileJob:
 
 
 @task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False)
-def ingest_file(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                page_seconds: float | None) -> FileOutcome:
+def ingest_file(job: FileJob, out_dir: Path, settings: PipelineSettings) -> FileOutcome:
     """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
-    return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
-                        raise_transient=True)
+    return run_pipeline(job.pdf_path, out_dir, settings, job.stem, raise_transient=True)
 
 
-def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits: SourceLimits = SourceLimits(),
-                 page_seconds: float | None = None, runner: str = "process", workers: int | None = None,
+def ingest_files(jobs: list[FileJob], out_dir: Path, settings: PipelineSettings = PipelineSettings(), *,
+                 runner: str = "process", workers: int | None = None,
                  dask_address: str | None = None) -> Iterator[FileOutcome]:
     """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
 
     One local worker means no pool at all: the files run in this process, in order, and a
-    terminal sees per-page progress. A file whose transient error outlived its retries
+    terminal sees per-page progress. One file and more local workers: the file runs here
+    and its page stage splits over the workers in page ranges (when it has at least
+    ``PAGE_RANGE_MIN_PAGES`` pages). A file whose transient error outlived its retries
     gets an error record marked not permanent (worth another try).
     """
-    workers = min(workers or default_workers(), len(jobs))
+    requested = workers or default_workers()
+    workers = min(requested, len(jobs))
     if runner == "process" and workers <= 1 and not dask_address:
+        page_workers = requested if len(jobs) == 1 else 1
         for job in jobs:
-            yield _ingest_or_record(job, out_dir, nlp, limits, page_seconds)
+            yield _ingest_or_record(job, out_dir, settings, page_workers)
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
         futures = {
-            task_runner.submit(ingest_file, parameters=dict(
-                job=job, out_dir=out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds)): job
+            task_runner.submit(ingest_file, parameters=dict(job=job, out_dir=out_dir, settings=settings)): job
             for job in jobs
         }
         for future in as_completed(list(futures)):
@@ -163,11 +166,10 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits
             yield outcome
 
 
-def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                      page_seconds: float | None) -> FileOutcome:
+def _ingest_or_record(job: FileJob, out_dir: Path, settings: PipelineSettings, page_workers: int) -> FileOutcome:
     started = time.perf_counter()
     try:
-        return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
+        return run_pipeline(job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers,
                             raise_transient=True)
     except Exception as exc:
         outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
@@ -178,9 +180,13 @@ def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimi
 
 
 @flow(name="ingest-report", persist_result=False)
-def ingest_report(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None) -> FileOutcome:
-    """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason."""
-    return run_pipeline(pdf_path, out_dir, nlp=nlp, stem=stem)
+def ingest_report(pdf_path: Path, out_dir: Path, settings: PipelineSettings | None = None, stem: str | None = None,
+                  *, nlp: bool | None = None) -> FileOutcome:
+    """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason.
+
+    ``nlp`` (when given) overrides ``settings.nlp``.
+    """
+    return run_pipeline(pdf_path, out_dir, resolve_settings(base=settings, nlp=nlp), stem)
 
 
 def summary_markdown(outcomes: list[FileOutcome], seconds: float) -> str:
@@ -209,15 +215,19 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
 
 
 @flow(name="ingest-batch", persist_result=False)
-def ingest_batch(paths: list[Path], out_dir: Path, nlp: bool = True, runner: str = "process",
-                 workers: int | None = None, dask_address: str | None = None,
-                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None) -> list[FileOutcome]:
-    """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner."""
+def ingest_batch(paths: list[Path], out_dir: Path, settings: PipelineSettings | None = None, runner: str = "process",
+                 workers: int | None = None, dask_address: str | None = None, *,
+                 nlp: bool | None = None) -> list[FileOutcome]:
+    """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner.
+
+    ``nlp`` (when given) overrides ``settings.nlp``.
+    """
     started = time.perf_counter()
+    settings = resolve_settings(base=settings, nlp=nlp)
     paths = [Path(p) for p in paths]
     jobs = [FileJob(path, stem) for path, stem in zip(paths, outputs.unique_stems([p.name for p in paths]))]
-    outcomes = list(ingest_files(jobs, out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                 workers=workers, dask_address=dask_address))
+    outcomes = list(ingest_files(jobs, out_dir, settings, runner=runner, workers=workers,
+                                 dask_address=dask_address))
     order = {job.pdf_path.name: i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.file, len(order)))
     seconds = time.perf_counter() - started
