@@ -1,10 +1,14 @@
 """Score every corpus PDF against its truth, one extraction per file.
 
-    python -m evaluation tests/corpus
+    python -m evaluation tests/corpus [--settings FILE] [--set section.field=value ...]
+
+The extraction is the pipeline's (``extract_report``) without NLP, with the defaults or
+the given settings.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass
@@ -17,6 +21,10 @@ from evaluation.qa import QAScore, score_grids
 from evaluation.tables import score_predicted_tables
 from evaluation.truth import load_truth
 from extractors.pipeline import extract_report
+from extractors.settings import PipelineSettings, resolve_settings
+
+# What the scores measure: extraction, not segmentation.
+SCORING_SETTINGS = PipelineSettings(nlp=False)
 
 
 @dataclass
@@ -29,9 +37,10 @@ class FileScores:
     seconds: float
 
 
-def score_file(pdf_path: Path, report: SurveyReport | None = None) -> FileScores:
+def score_file(pdf_path: Path, report: SurveyReport | None = None,
+               settings: PipelineSettings = SCORING_SETTINGS) -> FileScores:
     started = time.perf_counter()
-    report = report or extract_report(pdf_path)
+    report = report or extract_report(pdf_path, settings)
     seconds = time.perf_counter() - started
     truth = load_truth(pdf_path.with_suffix(".yaml"))
     return FileScores(
@@ -49,11 +58,17 @@ def corpus_pdfs(folder: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else Path("tests/corpus")
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description="Score every corpus PDF.")
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("tests/corpus"))
+    parser.add_argument("--settings", type=Path, help="pipeline settings, TOML or YAML")
+    parser.add_argument("--set", action="append", default=[], dest="assignments", metavar="SECTION.FIELD=VALUE")
+    args = parser.parse_args(argv)
+    folder = args.folder
+    settings = resolve_settings(args.settings, args.assignments, SCORING_SETTINGS)
     header = f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} {'leaks':>5} {'sec':>6}"
     print(header)
     for pdf in corpus_pdfs(folder):
-        s = score_file(pdf)
+        s = score_file(pdf, settings=settings)
         print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
               f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
               f"{len(s.leaks):5d} {s.seconds:6.1f}")
