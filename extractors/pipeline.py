@@ -196,14 +196,29 @@ def extract_page_range(path: Path | str, pages: range, settings: PipelineSetting
         return _extract_numbered(pdf.pages[pages.start - 1:pages.stop - 1], pages.start, settings)
 
 
+# The PDF a page-range worker opened once, for every range it is given.
+_worker_pdf: pdfplumber.PDF | None = None
+
+
+def _open_in_worker(path: Path) -> None:
+    global _worker_pdf
+    _worker_pdf = pdfplumber.open(path)
+
+
+def _extract_range_in_worker(pages: range, settings: PipelineSettings) -> list[PageExtraction]:
+    return _extract_numbered(_worker_pdf.pages[pages.start - 1:pages.stop - 1], pages.start, settings)
+
+
 def _extract_ranges(path: Path, ranges: list[range], settings: PipelineSettings, workers: int,
                     on_page: Callable[[int], None] | None) -> list[PageExtraction]:
     # spawn, not fork: the caller may run Prefect's threads, which a forked child inherits
-    # mid-state; a fresh interpreter imports what it needs and opens the file itself.
+    # mid-state. Each worker starts a fresh interpreter, opens the file once and takes
+    # ranges as it frees up; results come back in range order.
     context = multiprocessing.get_context("spawn")
     extractions: list[PageExtraction] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=context) as pool:
-        for pages in pool.map(extract_page_range, [path] * len(ranges), ranges, [settings] * len(ranges)):
+    with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=context,
+                             initializer=_open_in_worker, initargs=(path,)) as pool:
+        for pages in pool.map(_extract_range_in_worker, ranges, [settings] * len(ranges)):
             extractions += pages
             if on_page:
                 for extraction in pages:

@@ -137,3 +137,11 @@ def test_page_time_limit_applies_inside_page_range_workers():
 def test_short_files_stay_in_this_process(monkeypatch, table_pdf):
     monkeypatch.setattr(pipeline, "_extract_ranges", lambda *a: pytest.fail("a one-page file started workers"))
     assert len(extract_report(table_pdf, NO_NLP, workers=2).pages) == 1
+
+
+def test_every_setting_is_documented():
+    from extractors.settings import Limits
+
+    for model in (PipelineSettings, Limits):
+        undocumented = [name for name, field in model.model_fields.items() if not field.description]
+        assert undocumented == [], f"{model.__name__}: {undocumented}"
