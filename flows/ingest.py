@@ -18,7 +18,6 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-
 from prefect.utilities.annotations import quote
 
 from extractors.errors import IngestFailure, one_line

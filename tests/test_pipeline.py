@@ -145,3 +145,16 @@ def test_every_setting_is_documented():
     for model in (PipelineSettings, Limits):
         undocumented = [name for name, field in model.model_fields.items() if not field.description]
         assert undocumented == [], f"{model.__name__}: {undocumented}"
+
+
+def test_inbox_settings_keep_its_page_limit_unless_told_otherwise(tmp_path):
+    from flows.inbox import INBOX_SETTINGS, PAGE_SECONDS, inbox_settings
+
+    assert inbox_settings().limits.page_seconds == PAGE_SECONDS and inbox_settings().nlp is True
+    file = tmp_path / "s.toml"
+    file.write_text("[limits]\npage_seconds = 30\nmax_pages = 50\n", encoding="utf-8")
+    from_file = PipelineSettings.load(file, INBOX_SETTINGS)
+    assert (from_file.limits.page_seconds, from_file.limits.max_pages) == (30.0, 50)
+    # The inbox's own options, when given, win over the file; 0 seconds means no limit.
+    given = inbox_settings(from_file, nlp=False, page_seconds=0)
+    assert (given.limits.page_seconds, given.limits.max_pages, given.nlp) == (0.0, 50, False)
