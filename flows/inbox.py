@@ -245,10 +245,12 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def inbox_settings(settings: PipelineSettings | None = None, *, nlp: bool | None = None,
+def inbox_settings(settings: PipelineSettings | dict | None = None, *, nlp: bool | None = None,
                    max_pages: int | None = None, max_bytes: int | None = None,
                    page_seconds: float | None = None) -> PipelineSettings:
-    """``settings`` (default ``INBOX_SETTINGS``) with the inbox options that were given."""
+    """``settings`` (default ``INBOX_SETTINGS``; a dict is read as one) with the inbox options that were given."""
+    if isinstance(settings, dict):
+        settings = PipelineSettings.model_validate(settings)
     limits = {name: value for name, value in
               dict(max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds).items() if value is not None}
     return resolve_settings(base=settings or INBOX_SETTINGS, nlp=nlp, limits=limits or None)
@@ -266,11 +268,13 @@ def ingest_inbox(
     max_pages: int | None = None,
     max_bytes: int | None = None,
     page_seconds: float | None = None,
-    settings: PipelineSettings | None = None,
+    settings: dict | None = None,
 ) -> InboxReport:
     """Ingest the new and changed PDFs of folder ``inbox`` into folder ``out``.
 
-    ``settings`` (default: ``INBOX_SETTINGS``) is the pipeline's; ``nlp``, ``max_pages``,
+    ``settings`` (default: ``INBOX_SETTINGS``) is the pipeline's, as JSON data (a
+    deployment's parameters are JSON; a served flow run cannot resolve the model's type
+    from this module's annotations); ``nlp``, ``max_pages``,
     ``max_bytes`` and ``page_seconds`` override it when given (``page_seconds`` 0: no limit).
     ``wait``: when another run holds this output folder, wait for it (then find its
     work done) instead of returning at once with ``busy=True``.
@@ -346,7 +350,7 @@ def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner 
         raise typer.Exit(2)
     report = ingest_inbox(str(inbox.resolve()), str(out.resolve()), nlp=nlp, runner=runner, workers=workers,
                           dask_address=dask_address, wait=wait, max_pages=max_pages, max_bytes=max_bytes,
-                          page_seconds=page_seconds, settings=settings)
+                          page_seconds=page_seconds, settings=settings.model_dump(mode="json"))
     if report.busy:
         typer.echo(f"busy: another run is working {out}; nothing done")
         return
