@@ -25,22 +25,15 @@ from extractors.nlp.segment import (
     segment_texts,
 )
 from extractors.nlp.segment_chunks import split_for_sudachi
+from extractors.pipeline import extract_report
+from extractors.settings import PipelineSettings
 
 RATIO_GOAL = 1.2
 
 
-def build_report(pdf_path: Path):
-    """The report the pipeline would assemble, without the NLP stage."""
-    from extractors.document.assemble import assemble_report
-    from extractors.page.extract import extract_page
-    from extractors.source import document_info, open_source
-
-    pdf, source = open_source(pdf_path)
-    try:
-        pages = [extract_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
-        return assemble_report(source, document_info(pdf), pages, pipeline_version="bench", nlp=False)
-    finally:
-        pdf.close()
+def build_report(pdf_path: Path, settings: PipelineSettings):
+    """The report the pipeline makes before its segment stage."""
+    return extract_report(pdf_path, settings.model_copy(update={"nlp": False}))
 
 
 def collect_units(report) -> tuple[list[str], list[bool]]:
@@ -69,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds of (bare, ours); the best of each is kept")
     parser.add_argument("--n-process", type=int, default=1)
     args = parser.parse_args(argv)
-    settings = SegmentSettings()
+    pipeline_settings = PipelineSettings()
+    settings = pipeline_settings.segment
 
-    texts, flags = collect_units(build_report(args.pdf))
+    texts, flags = collect_units(build_report(args.pdf, pipeline_settings))
     inputs = bare_inputs(texts, flags, settings)
     started = time.perf_counter()
     nlp = load_nlp()

@@ -64,49 +64,50 @@ def _rss_mb() -> float:
 # Workers: each runs in its own process and prints one JSON line
 
 
-def _run_nlp(report) -> tuple[float | None, float | None, str]:
-    """(model load seconds, segmentation seconds) of the GiNZA stage."""
-    from extractors.nlp import segment
+def _run_nlp(report, settings) -> tuple[float | None, float | None, str]:
+    """(model load seconds, segmentation seconds) of the segment stage."""
+    from extractors import pipeline
+    from extractors.nlp.segment import load_nlp
 
     started = time.perf_counter()
-    nlp = segment.load_nlp() if hasattr(segment, "load_nlp") else None
+    load_nlp()  # cached per process: the stage below finds it loaded
     loaded = time.perf_counter()
-    segment.segment_report(report, **({"nlp": nlp} if nlp is not None else {}))
+    pipeline.segment(report, settings)
     return loaded - started, time.perf_counter() - loaded, "ok"
 
 
 def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
-    """Our extraction of every page, timed per page, then scored (scoring is not timed)."""
-    import pdfplumber
-
-    from docmodel.document import DocumentInfo, Source
+    """The pipeline's stages (``extractors.pipeline``), the page stage timed per page, then
+    scored (scoring is not timed)."""
     from evaluation.blocks import score_pages
     from evaluation.leaks import leaked_count
     from evaluation.qa import score_grids
     from evaluation.truth import load_truth, truth_tables
-    from extractors.document.assemble import assemble_report
-    from extractors.page.extract import extract_page
+    from extractors import pipeline
+    from extractors.settings import PipelineSettings
 
+    settings = PipelineSettings(nlp=with_nlp)
     rss_before = _rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
     page_seconds: list[float] = []
     page_cpu_seconds: list[float] = []
-    with pdfplumber.open(pdf_path) as pdf:
+    with pipeline.open_document(pdf_path, settings) as opened:
         open_seconds, open_cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
-        extractions = []
-        for number, page in enumerate(pdf.pages, start=1):
+        clock = [time.perf_counter(), time.process_time()]
+
+        def page_done(_number: int) -> None:
             t, c = time.perf_counter(), time.process_time()
-            extractions.append(extract_page(page, number))
-            page.flush_cache()
-            page_seconds.append(time.perf_counter() - t)
-            page_cpu_seconds.append(time.process_time() - c)
+            page_seconds.append(t - clock[0])
+            page_cpu_seconds.append(c - clock[1])
+            clock[:] = [t, c]
+
+        extractions = pipeline.extract_pages(opened, settings, on_page=page_done)
     t = time.perf_counter()
-    source = Source(file=pdf_path.name, sha256="-", size_bytes=pdf_path.stat().st_size, page_count=len(page_seconds))
-    report = assemble_report(source, DocumentInfo(), extractions, pipeline_version="bench", nlp=False)
+    report = pipeline.assemble(opened, extractions, settings)
     document_seconds = time.perf_counter() - t
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     rss_extraction = _rss_mb()
-    nlp_load_seconds, nlp_seconds, nlp_status = _run_nlp(report) if with_nlp else (None, None, "skipped")
+    nlp_load_seconds, nlp_seconds, nlp_status = _run_nlp(report, settings) if with_nlp else (None, None, "skipped")
     rss_nlp = _rss_mb()
 
     truth = load_truth(pdf_path.with_suffix(".yaml"))
@@ -197,17 +198,13 @@ def _run_worker(kind: str, pdf_path: Path, *extra: str) -> dict:
 
 
 def _extract_file(path: str) -> int:
-    import pdfplumber
+    from extractors import pipeline
+    from extractors.settings import PipelineSettings
 
-    from extractors.document.assemble import build_qa_grids
-    from extractors.page.extract import extract_page
-
-    with pdfplumber.open(path) as pdf:
-        extractions = []
-        for number, page in enumerate(pdf.pages, start=1):
-            extractions.append(extract_page(page, number))
-            page.flush_cache()
-    build_qa_grids([t for e in extractions for t in e.tables])
+    settings = PipelineSettings(nlp=False)
+    with pipeline.open_document(path, settings) as opened:
+        extractions = pipeline.extract_pages(opened, settings)
+    pipeline.assemble(opened, extractions, settings)
     return len(extractions)
 
 

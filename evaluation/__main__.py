@@ -2,11 +2,15 @@
 government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``);
 then text conservation (truth-free) on every PDF under the folder, real ones included.
 
-    python -m evaluation tests/corpus
+    python -m evaluation tests/corpus [--settings FILE] [--set section.field=value ...]
+
+The extraction is the pipeline's (``extract_report``) without NLP, with the defaults or
+the given settings.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass
@@ -21,6 +25,10 @@ from evaluation.realworld import print_real_scores, real_pdfs, score_real_file
 from evaluation.tables import score_predicted_tables
 from evaluation.truth import load_truth
 from extractors.pipeline import extract_report
+from extractors.settings import PipelineSettings, resolve_settings
+
+# What the scores measure: extraction, not segmentation.
+SCORING_SETTINGS = PipelineSettings(nlp=False)
 
 
 @dataclass
@@ -34,9 +42,10 @@ class FileScores:
     conservation: FileConservation
 
 
-def score_file(pdf_path: Path, report: SurveyReport | None = None) -> FileScores:
+def score_file(pdf_path: Path, report: SurveyReport | None = None,
+               settings: PipelineSettings = SCORING_SETTINGS) -> FileScores:
     started = time.perf_counter()
-    report = report or extract_report(pdf_path)
+    report = report or extract_report(pdf_path, settings)
     seconds = time.perf_counter() - started
     truth = load_truth(pdf_path.with_suffix(".yaml"))
     return FileScores(
@@ -55,13 +64,19 @@ def corpus_pdfs(folder: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0]) if argv else Path("tests/corpus")
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description="Score every corpus PDF.")
+    parser.add_argument("folder", nargs="?", type=Path, default=Path("tests/corpus"))
+    parser.add_argument("--settings", type=Path, help="pipeline settings, TOML or YAML")
+    parser.add_argument("--set", action="append", default=[], dest="assignments", metavar="SECTION.FIELD=VALUE")
+    args = parser.parse_args(argv)
+    folder = args.folder
+    settings = resolve_settings(args.settings, args.assignments, SCORING_SETTINGS)
     header = (f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} "
               f"{'leaks':>5} {'recall':>7} {'precis.':>7} {'sec':>6}")
     print(header)
     conserved: dict[Path, FileConservation] = {}
     for pdf in corpus_pdfs(folder):
-        s = score_file(pdf)
+        s = score_file(pdf, settings=settings)
         conserved[pdf] = s.conservation
         print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
               f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
@@ -72,7 +87,7 @@ def main(argv: list[str]) -> int:
         print_real_scores([score_real_file(pdf) for pdf in real])
     print("\nText conservation (every printed character in the report once; recall/precision per file):")
     for pdf in sorted(Path(folder).rglob("*.pdf")):
-        result = conserved.get(pdf) or conservation(pdf, extract_report(pdf))
+        result = conserved.get(pdf) or conservation(pdf, extract_report(pdf, settings))
         print(f"  {result.summary()}", flush=True)
     return 0
 

@@ -20,8 +20,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from docmodel.document import DocumentInfo, Source
 from extractors.errors import IngestFailure
+from extractors.stages import Stage
 
-STAGE = "open"
+STAGE = Stage.OPEN
 
 PDF_MAGIC = b"%PDF-"
 EOF_MARKER = b"%%EOF"

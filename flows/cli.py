@@ -30,6 +30,8 @@ from rich.progress import (
 )
 from typer._click import exceptions as click_errors  # Typer's own click
 
+from flows.settings_options import SetOptions, SettingsFile, settings_from_options
+
 PROG = "survey-ingest"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
 RUNNER_KINDS = ("process", "thread", "dask")  # flows.runners.RUNNER_KINDS, without importing Prefect
@@ -219,16 +221,18 @@ Runner = Annotated[str, typer.Option("--runner", callback=_runner_choice, help="
 Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel files (default: one per CPU).")]
 DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, "
                                                                           "tcp://host:8786 (with --runner dask).")]
-Nlp = Annotated[bool, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage.")]
+Nlp = Annotated[bool | None, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage "
+                                                                "(default: the settings' nlp, true).")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")]
 Strict = Annotated[bool, typer.Option("--strict", help="A partial file (pages that failed) fails the run (exit 1).")]
 Wait = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait while another run holds OUT (else exit 75).")]
 FollowSymlinks = Annotated[bool, typer.Option("--follow-symlinks",
                                               help="Follow symlinks leading out of a scanned folder.")]
-MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Refuse PDFs with more pages.")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse PDFs larger than this.")]
-PageSeconds = Annotated[float, typer.Option("--page-seconds", min=0,
-                                            help="A page taking longer is left out (partial file); 0: no limit.")]
+MaxPages = Annotated[int | None, typer.Option("--max-pages", min=1, help="Refuse PDFs with more pages (default 2000).")]
+MaxBytes = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Refuse PDFs larger than this (default 200 MiB).")]
+PageSeconds = Annotated[float | None, typer.Option("--page-seconds", min=0,
+                                                   help="A page taking longer is left out (partial file); 0: no limit "
+                                                   f"(default {PAGE_SECONDS:g}).")]
 FileSeconds = Annotated[float, typer.Option("--file-seconds", min=0,
                                             help="Wall-clock cap per file; 0: no limit.")]
 MaxMemoryMb = Annotated[int, typer.Option("--max-memory-mb", min=0,
@@ -255,6 +259,18 @@ def _check_runner(runner: str, dask_address: str | None) -> None:
         raise usage_error("--dask-address needs --runner dask")
 
 
+def _settings(settings_file: Path | None, assignments: list[str] | None, *, nlp: bool | None,
+              page_seconds: float | None = None, max_pages: int | None = None, max_bytes: int | None = None):
+    """The run's ``PipelineSettings``: an unattended page limit by default, then the
+    settings file, ``--set``, and the options given (``--no-nlp``, ``--page-seconds`` …)."""
+    from extractors.settings import Limits, PipelineSettings
+
+    base = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
+    limits = {k: v for k, v in dict(page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes).items()
+              if v is not None}
+    return settings_from_options(settings_file, assignments, base, nlp=nlp, limits=limits or None)
+
+
 def _resources(max_memory_mb: int, max_inflated_mb: int, file_seconds: float):
     from flows.resources import MB, ResourceLimits
 
@@ -266,13 +282,14 @@ def _resources(max_memory_mb: int, max_inflated_mb: int, file_seconds: float):
 def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    nlp: Nlp = True, runner: Runner = "process", workers: Workers = None, dask_address: DaskAddress = None,
+    nlp: Nlp = None, runner: Runner = "process", workers: Workers = None, dask_address: DaskAddress = None,
     strict: Strict = False, wait: Wait = False, follow_symlinks: FollowSymlinks = False,
-    page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+    page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
     max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
-    verbose: Verbose = False,
+    verbose: Verbose = False, settings_file: SettingsFile = None, set_: SetOptions = None,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
+    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds)
     console = Console(stderr=True)
     _check_runner(runner, dask_address)
     pdfs, problems = find_pdfs(paths, follow_symlinks)
@@ -296,8 +313,8 @@ def run(
             with RichProgress(console, len(pdfs)) as hook:
                 token = PROGRESS.set(hook)
                 try:
-                    state = ingest_batch(pdfs, out, nlp=nlp, runner=runner, workers=workers,
-                                         dask_address=dask_address, page_seconds=page_seconds or None,
+                    state = ingest_batch(pdfs, out, settings, runner=runner, workers=workers,
+                                         dask_address=dask_address,
                                          resources=_resources(max_memory_mb, max_inflated_mb, file_seconds),
                                          return_state=True)
                 finally:
@@ -368,15 +385,17 @@ def review(
 
 
 @app.command("inbox")
-def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner = "process",
+def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner = "process",
                   workers: Workers = None, dask_address: DaskAddress = None, wait: Wait = False,
                   strict: Strict = False, follow_symlinks: FollowSymlinks = False,
-                  max_pages: MaxPages = 500, max_bytes: MaxBytes = 200 * 1024 * 1024,
-                  page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+                  max_pages: MaxPages = None, max_bytes: MaxBytes = None,
+                  page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
                   max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
-                  verbose: Verbose = False) -> None:
+                  verbose: Verbose = False, settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
     """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
     _check_runner(runner, dask_address)
+    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages,
+                         max_bytes=max_bytes)
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
     output_folder(out)
@@ -387,9 +406,9 @@ def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = True, runner: Runner 
 
     _quiet_prefect(verbose)
     try:
-        state = ingest_inbox(str(inbox.resolve()), str(out.resolve()), nlp=nlp, runner=runner, workers=workers,
-                             dask_address=dask_address, wait=wait, max_pages=max_pages, max_bytes=max_bytes,
-                             page_seconds=page_seconds or None, follow_symlinks=follow_symlinks,
+        state = ingest_inbox(str(inbox.resolve()), str(out.resolve()), runner=runner, workers=workers,
+                             dask_address=dask_address, wait=wait, settings=settings.model_dump(mode="json"),
+                             follow_symlinks=follow_symlinks,
                              max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
                              file_seconds=file_seconds or None, return_state=True)
         report = outcomes_of(state)
@@ -428,14 +447,17 @@ def serve_command(inbox: InboxDir, out: OutDir,
                   cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
                   name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "inbox",
                   timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
-                  nlp: Nlp = True, runner: Runner = "process", workers: Workers = None,
+                  nlp: Nlp = None, runner: Runner = "process", workers: Workers = None,
                   dask_address: DaskAddress = None, follow_symlinks: FollowSymlinks = False,
-                  max_pages: MaxPages = 500, max_bytes: MaxBytes = 200 * 1024 * 1024,
-                  page_seconds: PageSeconds = PAGE_SECONDS, file_seconds: FileSeconds = FILE_SECONDS,
+                  max_pages: MaxPages = None, max_bytes: MaxBytes = None,
+                  page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
                   max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
-                  max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB) -> None:
+                  max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+                  settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
     """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
     _check_runner(runner, dask_address)
+    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages,
+                         max_bytes=max_bytes)
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
     _check_schedule(cron, timezone)
@@ -448,9 +470,9 @@ def serve_command(inbox: InboxDir, out: OutDir,
     ingest_inbox.serve(
         name=name,
         schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
-        parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), nlp=nlp, runner=runner,
-                        workers=workers, dask_address=dask_address, max_pages=max_pages, max_bytes=max_bytes,
-                        page_seconds=page_seconds or None, follow_symlinks=follow_symlinks,
+        parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), runner=runner,
+                        workers=workers, dask_address=dask_address, settings=settings.model_dump(mode="json"),
+                        follow_symlinks=follow_symlinks,
                         max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
                         file_seconds=file_seconds or None),
         # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.

@@ -31,7 +31,8 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from docmodel.document import SCHEMA_VERSION
-from extractors.source import SourceLimits, sha256_of
+from extractors.settings import Limits, PipelineSettings, resolve_settings
+from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.ingest import (
     ERROR,
@@ -52,6 +53,8 @@ FLOW_NAME = "ingest-inbox"
 DEPLOYMENT_NAME = "inbox"
 # A page of a slide deck takes well under a second; minutes means a pathological page.
 PAGE_SECONDS = 120.0
+# The inbox's defaults: unattended runs limit each page's time.
+INBOX_SETTINGS = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
 
 DUPLICATE = "duplicate"
 UNCHANGED = "unchanged"
@@ -240,14 +243,14 @@ def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str) -
     )
 
 
-def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, nlp: bool, limits: SourceLimits,
-                    page_seconds: float | None, runner: str, workers: int | None,
-                    dask_address: str | None, resources: ResourceLimits) -> list[FileOutcome]:
+def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, settings: PipelineSettings,
+                    runner: str, workers: int | None, dask_address: str | None,
+                    resources: ResourceLimits) -> list[FileOutcome]:
     planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
     jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
-    for outcome in ingest_files(jobs, out, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                workers=workers, dask_address=dask_address, resources=resources):
+    for outcome in ingest_files(jobs, out, settings, runner=runner, workers=workers, dask_address=dask_address,
+                                resources=resources):
         # Recorded as each file finishes: a run killed later keeps what is done.
         file, stem = planned[outcome.file]
         manifest.record(_entry_of(outcome, file, stem, pipeline))
@@ -313,18 +316,30 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def inbox_settings(settings: PipelineSettings | dict | None = None, *, nlp: bool | None = None,
+                   max_pages: int | None = None, max_bytes: int | None = None,
+                   page_seconds: float | None = None) -> PipelineSettings:
+    """``settings`` (default ``INBOX_SETTINGS``; a dict is read as one) with the inbox options that were given."""
+    if isinstance(settings, dict):
+        settings = PipelineSettings.model_validate(settings)
+    limits = {name: value for name, value in
+              dict(max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds).items() if value is not None}
+    return resolve_settings(base=settings or INBOX_SETTINGS, nlp=nlp, limits=limits or None)
+
+
 @flow(name=FLOW_NAME, persist_result=False)
 def ingest_inbox(
     inbox: str,
     out: str,
-    nlp: bool = True,
+    nlp: bool | None = None,
     runner: str = "process",
     workers: int | None = None,
     dask_address: str | None = None,
     wait: bool = False,
-    max_pages: int = SourceLimits.max_pages,
-    max_bytes: int = SourceLimits.max_bytes,
-    page_seconds: float | None = PAGE_SECONDS,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    page_seconds: float | None = None,
+    settings: dict | None = None,
     follow_symlinks: bool = False,
     max_memory_mb: int = ResourceLimits.max_memory_bytes // MB,
     max_inflated_mb: int = ResourceLimits.max_inflated_bytes // MB,
@@ -332,6 +347,10 @@ def ingest_inbox(
 ) -> InboxReport:
     """Ingest the new and changed PDFs of folder ``inbox`` into folder ``out``.
 
+    ``settings`` (default: ``INBOX_SETTINGS``) is the pipeline's, as JSON data (a
+    deployment's parameters are JSON; a served flow run cannot resolve the model's type
+    from this module's annotations); ``nlp``, ``max_pages``,
+    ``max_bytes`` and ``page_seconds`` override it when given (``page_seconds`` 0: no limit).
     ``wait``: when another run holds this output folder, wait for it (then find its
     work done) instead of returning at once with ``busy=True``. Ends Failed when a file
     failed or is partial, in this run or unchanged since an earlier one (``outcomes_of``
@@ -341,7 +360,7 @@ def ingest_inbox(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = tasks.pipeline_version()
-    limits = SourceLimits(max_pages=max_pages, max_bytes=max_bytes)
+    settings = inbox_settings(settings, nlp=nlp, max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds)
     resources = ResourceLimits(max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB,
                                file_seconds=file_seconds)
     report = InboxReport()
@@ -353,8 +372,8 @@ def ingest_inbox(
             with Manifest(out_dir) as manifest:
                 plan = plan_inbox(scan.files, manifest, out_dir, pipeline)
                 if plan.ingest:
-                    report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, nlp, limits,
-                                                      page_seconds, runner, workers, dask_address, resources)
+                    report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, settings, runner, workers,
+                                                      dask_address, resources)
                 # After their owners: a duplicate's entry copies its owner's.
                 report.duplicates = _record_duplicates(plan, manifest, out_dir, pipeline)
                 report.unchanged = [entry.file for entry in plan.unchanged]

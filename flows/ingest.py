@@ -1,7 +1,8 @@
 """Ingest flows: one PDF → ``<stem>.json`` (or ``<stem>.error.json``), and batches.
 
-The flow reads like the data path: open → pages → assemble → nlp → validate → write
-(flat Q&A tables, then the JSON).
+The flow reads like the data path, one task per ``Stage`` of ``extractors.pipeline``:
+open → pages → assemble → segment → validate → write (the analyst files, then the JSON),
+every stage given the run's ``PipelineSettings``.
 A file that cannot be ingested leaves an error record and the batch goes on; a file with
 pages that could not be read is ``partial`` (its report says which). A flow run with
 failed or partial files ends in a Failed state naming the counts (so Prefect automations
@@ -22,9 +23,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.states import Failed, State
+from prefect.utilities.annotations import quote
 
 from extractors.errors import IngestFailure, one_line
-from extractors.source import SourceLimits, sha256_of
+from extractors.pipeline import Stage
+from extractors.settings import PipelineSettings, resolve_settings
+from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.resources import STAGE as RESOURCE_STAGE
 from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits
@@ -77,11 +81,11 @@ def _sha256_or_none(path: Path) -> str | None:
         return None
 
 
-def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None, *,
-                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None,
-                 raise_transient: bool = False) -> FileOutcome:
-    """The steps of one PDF as tasks of the calling flow or task; never raises for a bad input file.
+def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = PipelineSettings(),
+                 stem: str | None = None, *, page_workers: int = 1, raise_transient: bool = False) -> FileOutcome:
+    """The stages of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
+    ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
     ``raise_transient``: a transient error that outlived the steps' retries is raised
     rather than recorded, so a scheduler (the inbox) can try the file again next run.
     """
@@ -89,24 +93,21 @@ def run_pipeline(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | No
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     stem = outputs.output_stem(stem or pdf_path.name)  # an explicit stem is made safe too
     version = tasks.pipeline_version()
-    stage, sha256 = "open", None
+    stage, sha256 = Stage.OPEN, None
     try:
-        opened = tasks.open_pdf(pdf_path, limits)
+        opened = tasks.open_document(pdf_path, settings)
         sha256 = opened.source.sha256
-        try:
-            stage = "pages"
-            pages = tasks.extract_pages(opened, page_seconds)
-        finally:
-            opened.pdf.close()
-        stage = "assemble"
-        report = tasks.assemble(opened, pages, version)
-        if nlp:
-            stage = "nlp"
-            report = tasks.segment(report)
-        stage = "validate"
-        data = tasks.validate_report(report)
-        stage = "write"
-        path = tasks.write_outputs(out_dir, stem, report, data)
+        with opened:
+            stage = Stage.PAGES
+            pages = tasks.extract_pages(quote(opened), settings, page_workers)
+        stage = Stage.ASSEMBLE
+        report = tasks.assemble(quote(opened), quote(pages), settings)
+        stage = Stage.SEGMENT
+        report = tasks.segment(quote(report), settings)
+        stage = Stage.VALIDATE
+        data = tasks.validate_report(quote(report), settings)
+        stage = Stage.WRITE
+        path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))
     except Exception as exc:
         if raise_transient and tasks.is_transient(exc):
             raise
@@ -187,22 +188,22 @@ def outcomes_of(state: State):
 
 @task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False,
       task_run_name="ingest {job.name}")
-def ingest_file(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                page_seconds: float | None, resources: ResourceLimits = ResourceLimits()) -> FileOutcome:
+def ingest_file(job: FileJob, out_dir: Path, settings: PipelineSettings,
+                resources: ResourceLimits = ResourceLimits()) -> FileOutcome:
     """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
-    return run_bounded(job, out_dir, nlp, limits, page_seconds, resources)
+    return run_bounded(job, out_dir, settings, resources)
 
 
-def run_bounded(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits, page_seconds: float | None,
-                resources: ResourceLimits) -> FileOutcome:
+def run_bounded(job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits,
+                page_workers: int = 1) -> FileOutcome:
     """``run_pipeline`` within the file's resource caps (``flows.resources``); a cap that
     fires is the file's error. Transient errors are raised (see ``run_pipeline``)."""
     started = time.perf_counter()
     try:
-        if job.pdf_path.is_file() and job.pdf_path.stat().st_size <= limits.max_bytes:
+        if job.pdf_path.is_file() and job.pdf_path.stat().st_size <= settings.limits.max_bytes:
             check_inflated_size(job.pdf_path, resources.max_inflated_bytes)
         with file_limits(resources, job.name):
-            return run_pipeline(job.pdf_path, out_dir, nlp, job.stem, limits=limits, page_seconds=page_seconds,
+            return run_pipeline(job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers,
                                 raise_transient=True)
     except IngestFailure as exc:  # the inflated-size check
         stage, reason = exc.stage, exc.reason
@@ -218,27 +219,29 @@ def run_bounded(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits, pa
     return outcome
 
 
-def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits: SourceLimits = SourceLimits(),
-                 page_seconds: float | None = None, runner: str = "process", workers: int | None = None,
-                 dask_address: str | None = None,
+def ingest_files(jobs: list[FileJob], out_dir: Path, settings: PipelineSettings = PipelineSettings(), *,
+                 runner: str = "process", workers: int | None = None, dask_address: str | None = None,
                  resources: ResourceLimits = ResourceLimits()) -> Iterator[FileOutcome]:
     """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
 
     One local worker means no pool at all: the files run in this process, in order, and a
-    terminal sees per-page progress. A file whose transient error outlived its retries
+    terminal sees per-page progress. One file and more local workers: the file runs here
+    and its page stage splits over the workers in page ranges (when it has at least
+    ``PAGE_RANGE_MIN_PAGES`` pages). A file whose transient error outlived its retries
     gets an error record marked not permanent (worth another try).
     """
-    workers = min(workers or default_workers(), len(jobs))
+    requested = workers or default_workers()
+    workers = min(requested, len(jobs))
     if runner == "process" and workers <= 1 and not dask_address:
+        page_workers = requested if len(jobs) == 1 else 1
         for job in jobs:
-            yield _ingest_or_record(job, out_dir, nlp, limits, page_seconds, resources)
+            yield _ingest_or_record(job, out_dir, settings, resources, page_workers)
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
         futures = {
             task_runner.submit(ingest_file, parameters=dict(
-                job=job, out_dir=out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds,
-                resources=resources)): job
+                job=job, out_dir=out_dir, settings=settings, resources=resources)): job
             for job in jobs
         }
         for future in as_completed(list(futures)):
@@ -253,11 +256,11 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, *, nlp: bool = True, limits
             yield outcome
 
 
-def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimits,
-                      page_seconds: float | None, resources: ResourceLimits) -> FileOutcome:
+def _ingest_or_record(job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits,
+                      page_workers: int) -> FileOutcome:
     started = time.perf_counter()
     try:
-        return run_bounded(job, out_dir, nlp, limits, page_seconds, resources)
+        return run_bounded(job, out_dir, settings, resources, page_workers)
     except Exception as exc:
         outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
                                   tasks.pipeline_version(), started, permanent=False)
@@ -267,11 +270,13 @@ def _ingest_or_record(job: FileJob, out_dir: Path, nlp: bool, limits: SourceLimi
 
 
 @flow(name="ingest-report", persist_result=False)
-def ingest_report(pdf_path: Path, out_dir: Path, nlp: bool = True, stem: str | None = None) -> FileOutcome:
+def ingest_report(pdf_path: Path, out_dir: Path, settings: PipelineSettings | None = None, stem: str | None = None,
+                  *, nlp: bool | None = None) -> FileOutcome:
     """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason.
 
-    Ends Failed when the file failed or is partial; ``outcomes_of(state)`` gives the outcome."""
-    outcome = run_pipeline(pdf_path, out_dir, nlp=nlp, stem=stem)
+    ``nlp`` (when given) overrides ``settings.nlp``. Ends Failed when the file failed or
+    is partial; ``outcomes_of(state)`` gives the outcome."""
+    outcome = run_pipeline(pdf_path, out_dir, resolve_settings(base=settings, nlp=nlp), stem)
     return final_state([outcome], outcome)
 
 
@@ -312,18 +317,19 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
 
 
 @flow(name="ingest-batch", persist_result=False)
-def ingest_batch(paths: list[Path], out_dir: Path, nlp: bool = True, runner: str = "process",
-                 workers: int | None = None, dask_address: str | None = None,
-                 limits: SourceLimits = SourceLimits(), page_seconds: float | None = None,
-                 resources: ResourceLimits = ResourceLimits()) -> list[FileOutcome]:
+def ingest_batch(paths: list[Path], out_dir: Path, settings: PipelineSettings | None = None, runner: str = "process",
+                 workers: int | None = None, dask_address: str | None = None, *,
+                 resources: ResourceLimits = ResourceLimits(), nlp: bool | None = None) -> list[FileOutcome]:
     """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner.
 
-    Ends Failed when any file failed or is partial; ``outcomes_of(state)`` gives the outcomes."""
+    ``nlp`` (when given) overrides ``settings.nlp``. Ends Failed when any file failed or
+    is partial; ``outcomes_of(state)`` gives the outcomes."""
     started = time.perf_counter()
+    settings = resolve_settings(base=settings, nlp=nlp)
     paths = [Path(p) for p in paths]
     jobs = [FileJob(path, stem) for path, stem in zip(paths, outputs.unique_stems([p.name for p in paths]))]
-    outcomes = list(ingest_files(jobs, out_dir, nlp=nlp, limits=limits, page_seconds=page_seconds, runner=runner,
-                                 workers=workers, dask_address=dask_address, resources=resources))
+    outcomes = list(ingest_files(jobs, out_dir, settings, runner=runner, workers=workers,
+                                 dask_address=dask_address, resources=resources))
     order = {outputs.display_name(job.pdf_path.name): i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.file, len(order)))
     seconds = time.perf_counter() - started

@@ -37,8 +37,10 @@ def prefect_harness():
 def corpus_reports():
     """Every corpus PDF extracted once per session (no NLP), by stem."""
     from extractors.pipeline import extract_report
+    from extractors.settings import PipelineSettings
 
-    return {stem: extract_report(CORPUS / f"{stem}.pdf") for stem in CORPUS_STEMS}
+    settings = PipelineSettings(nlp=False)
+    return {stem: extract_report(CORPUS / f"{stem}.pdf", settings) for stem in CORPUS_STEMS}
 
 
 # --- Tiny PDFs written byte by byte, so tests need no PDF library beyond the project's.

@@ -120,11 +120,11 @@ def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
     calls = []
     real = pipeline.extract_page
 
-    def flaky(page, number):
+    def flaky(page, number, settings):
         calls.append(number)
         if len(calls) == 1:
             raise OSError(errno.EIO, "I/O error")
-        return real(page, number)
+        return real(page, number, settings)
 
     monkeypatch.setattr(pipeline, "extract_page", flaky)
     monkeypatch.setattr(tasks.extract_pages, "retry_delay_seconds", [0])
@@ -142,7 +142,7 @@ def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
 def test_permanent_page_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, error, reason):
     calls = []
 
-    def broken(page, number):
+    def broken(page, number, settings):
         calls.append(number)
         raise error
 

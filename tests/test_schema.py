@@ -18,9 +18,8 @@ from docmodel.schema import (
     schema_path,
     validate,
 )
-from extractors.document.assemble import assemble_report
-from extractors.page.extract import extract_page
-from extractors.source import document_info, open_source
+from extractors.pipeline import extract_report
+from extractors.settings import PipelineSettings
 from flows.outputs import error_record
 
 
@@ -78,11 +77,7 @@ def produced_document(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("doc") / "tiny.pdf"
     path.write_bytes(build_pdf(pages=2))
-    pdf, source = open_source(path)
-    with pdf:
-        pages = [extract_page(page, n) for n, page in enumerate(pdf.pages, start=1)]
-        report = assemble_report(source, document_info(pdf), pages, pipeline_version="test", nlp=False)
-    return report.model_dump(mode="json")
+    return extract_report(path, PipelineSettings(nlp=False)).model_dump(mode="json")
 
 
 def test_produced_document_validates(produced_document):

@@ -10,15 +10,16 @@ from typing import Sequence
 
 from docmodel.document import DocumentInfo, LogicalTable, PipelineInfo, Source, SurveyReport, Table
 from docmodel.qa import QAGrid
-from extractors.document.qa_grid import extract_qa_grids
+from extractors.document.qa_grid import QAGridSettings, extract_qa_grids
 from extractors.document.table_join import join_logical_tables
 from extractors.document.unit_ids import number_report_units, number_table_units
 from extractors.page.extract import PageExtraction
+from extractors.settings import PipelineSettings
 
 
-def build_qa_grids(tables: list[Table]) -> list[QAGrid]:
+def build_qa_grids(tables: list[Table], settings: QAGridSettings = QAGridSettings()) -> list[QAGrid]:
     """Every Q&A grid among the printed tables (the one entry point to the grid stage)."""
-    return extract_qa_grids(tables)
+    return extract_qa_grids(tables, settings)
 
 
 def build_logical_tables(tables: list[Table]) -> list[LogicalTable]:
@@ -30,22 +31,25 @@ def assemble_report(
     source: Source,
     info: DocumentInfo,
     page_extractions: Sequence[PageExtraction],
+    settings: PipelineSettings = PipelineSettings(),
     *,
     pipeline_version: str,
-    nlp: bool,
 ) -> SurveyReport:
-    """The report of one PDF from its pages, in page order."""
+    """The report of one PDF from its pages, in page order.
+
+    ``pipeline.nlp`` is false here: the segment stage sets it when it has run.
+    """
     extractions = sorted(page_extractions, key=lambda e: e.page.number)
     tables = [table for e in extractions for table in e.tables]
     number_table_units(tables)
-    qa_grids = build_qa_grids(tables)
+    qa_grids = build_qa_grids(tables, settings.qa_grids)
     # A Q&A grid slide is also a printed table; it is reported once, as a grid.
     grid_table_ids = {table_id for grid in qa_grids for table_id in grid.table_ids}
     logical_tables = build_logical_tables([t for t in tables if t.id not in grid_table_ids])
     report = SurveyReport(
         source=source,
         document=info,
-        pipeline=PipelineInfo(version=pipeline_version, nlp=nlp),
+        pipeline=PipelineInfo(version=pipeline_version, nlp=False),
         failed_pages=sum(e.page.error is not None for e in extractions),
         pages=[e.page for e in extractions],
         blocks=[block for e in extractions for block in e.blocks],

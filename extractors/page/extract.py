@@ -16,7 +16,8 @@ from docmodel.document import Block, Page, PageError, Table
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, group_lines
-from extractors.page.tables import extract_tables
+from extractors.page.tables import TableSettings, extract_tables
+from extractors.settings import PipelineSettings
 
 
 @dataclass
@@ -45,8 +46,9 @@ class PageStageError(Exception):
         self.cause = cause
 
 
-def _tables(page: pdfplumber.page.Page, lines: list[TextLine], page_number: int) -> tuple[list[Table], set[int]]:
-    found = extract_tables(page, lines, page_number)
+def _tables(page: pdfplumber.page.Page, lines: list[TextLine], page_number: int,
+            settings: TableSettings) -> tuple[list[Table], set[int]]:
+    found = extract_tables(page, lines, page_number, settings)
     return list(found.tables), set(found.consumed_lines)
 
 
@@ -59,18 +61,19 @@ def _stage(name: str) -> Iterator[None]:
         raise PageStageError(name, exc) from exc
 
 
-def extract_page(page: pdfplumber.page.Page, page_number: int) -> PageExtraction:
+def extract_page(page: pdfplumber.page.Page, page_number: int,
+                 settings: PipelineSettings = PipelineSettings()) -> PageExtraction:
     with _stage("lines"):
-        lines = group_lines(page.chars)
+        lines = group_lines(page.chars, settings.lines)
     with _stage("tables"):
-        tables, consumed = _tables(page, lines, page_number)
+        tables, consumed = _tables(page, lines, page_number, settings.tables)
     free = {i for i in range(len(lines)) if i not in consumed}
     page_top = page.bbox[1]
     with _stage("furniture"):
-        furniture = find_furniture(lines, page_top, page.height, free)
+        furniture = find_furniture(lines, page_top, page.height, free, settings.furniture)
     body = [lines[i] for i in sorted(free - furniture.line_ids)]
     with _stage("blocks"):
-        blocks = build_blocks(body, page_number)
+        blocks = build_blocks(body, page_number, settings.blocks)
     return PageExtraction(
         page=Page(
             number=page_number,
