@@ -43,15 +43,18 @@ def collect_units(report) -> tuple[list[str], list[bool]]:
 
 
 def bare_inputs(texts: list[str], flags: list[bool], settings: SegmentSettings) -> dict[bool, list[str]]:
-    return {flag: [text[a:b] for text in todo for a, b in split_for_sudachi(text, settings.chunks)]
-            for flag, todo in model_texts(texts, flags).items()}
+    return {
+        flag: [text[a:b] for text in todo for a, b in split_for_sudachi(text, settings.chunks)]
+        for flag, todo in model_texts(texts, flags).items()
+    }
 
 
 def run_bare(nlp, inputs: dict[bool, list[str]], settings: SegmentSettings, n_process: int) -> int:
     tokens = 0
     for flag, todo in inputs.items():
-        for doc in nlp.pipe(todo, disable=disabled_pipes(nlp, flag), batch_size=settings.batch_size,
-                            n_process=n_process):
+        for doc in nlp.pipe(
+            todo, disable=disabled_pipes(nlp, flag), batch_size=settings.batch_size, n_process=n_process
+        ):
             tokens += sum(1 for t in doc if not t.text.isspace())
     return tokens
 
@@ -81,8 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         bare_wall, bare_cpu = min(bare_wall, time.perf_counter() - wall), min(bare_cpu, time.process_time() - cpu)
         wall, cpu = time.perf_counter(), time.process_time()
         # No cross-call cache: every round analyses every text, as the first run of a report does.
-        found = segment_texts(texts, phrases=flags, nlp=nlp, n_process=args.n_process, settings=settings,
-                              cache=None)
+        found = segment_texts(texts, phrases=flags, nlp=nlp, n_process=args.n_process, settings=settings, cache=None)
         ours_wall, ours_cpu = min(ours_wall, time.perf_counter() - wall), min(ours_cpu, time.process_time() - cpu)
 
     ours_tokens = sum(len(s.tokens) for seg in found for s in seg.sentences)
@@ -94,13 +96,19 @@ def main(argv: list[str] | None = None) -> int:
         if todo:
             on = [n for n in nlp.pipe_names if n not in disabled_pipes(nlp, flag)]
             print(f"components ({'phrases' if flag else 'words'}, {len(todo)} texts): {', '.join(on)}")
-    print(f"bare nlp.pipe (same texts, same components, n_process={args.n_process}): "
-          f"{bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU")
-    print(f"ours (segment_texts, n_process={args.n_process}): {ours_wall:.2f} s wall, {ours_cpu:.2f} s CPU; "
-          f"{ours_tokens / ours_wall:.0f} tokens/s wall, {ours_tokens / ours_cpu:.0f} tokens/s CPU")
+    print(
+        f"bare nlp.pipe (same texts, same components, n_process={args.n_process}): "
+        f"{bare_wall:.2f} s wall, {bare_cpu:.2f} s CPU"
+    )
+    print(
+        f"ours (segment_texts, n_process={args.n_process}): {ours_wall:.2f} s wall, {ours_cpu:.2f} s CPU; "
+        f"{ours_tokens / ours_wall:.0f} tokens/s wall, {ours_tokens / ours_cpu:.0f} tokens/s CPU"
+    )
     for clock, ours, bare in (("wall", ours_wall, bare_wall), ("CPU", ours_cpu, bare_cpu)):
         ratio = ours / bare if bare else float("nan")
-        print(f"ratio ours/bare ({clock}): {ratio:.3f} (goal <= {RATIO_GOAL}) {'OK' if ratio <= RATIO_GOAL else 'OVER'}")
+        print(
+            f"ratio ours/bare ({clock}): {ratio:.3f} (goal <= {RATIO_GOAL}) {'OK' if ratio <= RATIO_GOAL else 'OVER'}"
+        )
     return 0
 
 

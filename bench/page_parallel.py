@@ -40,12 +40,18 @@ def worker(pdf: Path, workers: int) -> dict:
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     workers_cpu = _children_cpu() - children
     text = report.model_dump_json()
-    return {"workers": workers, "pages": len(report.pages), "failed_pages": report.failed_pages,
-            "seconds": seconds, "cpu_seconds_main": cpu_seconds, "cpu_seconds_workers": workers_cpu,
-            # Wall time on an idle machine: this process's CPU plus one worker's share
-            # (ranges are handed out as workers free up, so the shares come out even).
-            "cpu_critical_path": cpu_seconds + workers_cpu / workers,
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    return {
+        "workers": workers,
+        "pages": len(report.pages),
+        "failed_pages": report.failed_pages,
+        "seconds": seconds,
+        "cpu_seconds_main": cpu_seconds,
+        "cpu_seconds_workers": workers_cpu,
+        # Wall time on an idle machine: this process's CPU plus one worker's share
+        # (ranges are handed out as workers free up, so the shares come out even).
+        "cpu_critical_path": cpu_seconds + workers_cpu / workers,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
 
 
 def _children_cpu() -> float:
@@ -54,8 +60,13 @@ def _children_cpu() -> float:
 
 
 def measure(pdf: Path, workers: int) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "bench.page_parallel", str(pdf), "--worker", str(workers)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.page_parallel", str(pdf), "--worker", str(workers)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=3600,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{workers}-worker run failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -72,27 +83,42 @@ def page_parallel(pdf: Path = DEFAULT_PDF, workers: int = 2, repeat: int = 1) ->
     one = min((r[0] for r in rounds), key=lambda run: run["seconds"])
     many = min((r[1] for r in rounds), key=lambda run: run["seconds"])
     digests = {run["sha256"] for pair in rounds for run in pair}
-    return {"file": pdf.name, "pages": one["pages"], "runs": [one, many], "workers": workers, "repeat": repeat,
-            "ratio": many["seconds"] / one["seconds"], "identical": len(digests) == 1,
-            "cpu_ratio": many["cpu_critical_path"] / one["cpu_critical_path"],
-            "load_average": [load_before, os.getloadavg()]}
+    return {
+        "file": pdf.name,
+        "pages": one["pages"],
+        "runs": [one, many],
+        "workers": workers,
+        "repeat": repeat,
+        "ratio": many["seconds"] / one["seconds"],
+        "identical": len(digests) == 1,
+        "cpu_ratio": many["cpu_critical_path"] / one["cpu_critical_path"],
+        "load_average": [load_before, os.getloadavg()],
+    }
 
 
 def print_result(result: dict) -> None:
     one, many = result["runs"]
     print(f"{result['file']}: {result['pages']} pages, extraction without NLP (open → pages → assemble → validate)")
     for run in (one, many):
-        print(f"  {run['workers']} worker{'s' if run['workers'] > 1 else ' '}: {run['seconds']:7.1f} s wall "
-              f"({run['pages'] / run['seconds']:.2f} pages/s; failed pages {run['failed_pages']}); CPU s: "
-              f"this process {run['cpu_seconds_main']:.1f}, workers {run['cpu_seconds_workers']:.1f}, "
-              f"critical path {run['cpu_critical_path']:.1f}")
-    print(f"  best of {result['repeat']} alternating round(s); load average before "
-          f"{result['load_average'][0][0]:.1f}, after {result['load_average'][1][0]:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"  {run['workers']} worker{'s' if run['workers'] > 1 else ' '}: {run['seconds']:7.1f} s wall "
+            f"({run['pages'] / run['seconds']:.2f} pages/s; failed pages {run['failed_pages']}); CPU s: "
+            f"this process {run['cpu_seconds_main']:.1f}, workers {run['cpu_seconds_workers']:.1f}, "
+            f"critical path {run['cpu_critical_path']:.1f}"
+        )
+    print(
+        f"  best of {result['repeat']} alternating round(s); load average before "
+        f"{result['load_average'][0][0]:.1f}, after {result['load_average'][1][0]:.1f} on {os.cpu_count()} CPUs"
+    )
     ratio = result["ratio"]
-    print(f"  wall time ratio {many['workers']} vs 1: {ratio:.2f} (goal <= {GOAL_RATIO}) "
-          f"{'OK' if ratio <= GOAL_RATIO else 'OVER'}")
-    print(f"  CPU critical-path ratio {many['workers']} vs 1 (the wall ratio on an idle machine): "
-          f"{result['cpu_ratio']:.2f}")
+    print(
+        f"  wall time ratio {many['workers']} vs 1: {ratio:.2f} (goal <= {GOAL_RATIO}) "
+        f"{'OK' if ratio <= GOAL_RATIO else 'OVER'}"
+    )
+    print(
+        f"  CPU critical-path ratio {many['workers']} vs 1 (the wall ratio on an idle machine): "
+        f"{result['cpu_ratio']:.2f}"
+    )
     print(f"  outputs identical: {'yes' if result['identical'] else 'NO'}")
 
 

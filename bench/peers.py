@@ -86,14 +86,23 @@ def match_tables(found: list[PeerTable], truths: list[TruthTable]) -> list[Table
     out: list[TableMatch] = []
     for truth, index, best_teds in match_by_page([t.page for t in found], [t.rows for t in found], truths):
         if index is None:
-            out.append(TableMatch(truth.page, truth.kind, truth.caption, False, 0.0, 0.0, 0,
-                                  cells_right([], truth.rows)[1]))
+            out.append(
+                TableMatch(truth.page, truth.kind, truth.caption, False, 0.0, 0.0, 0, cells_right([], truth.rows)[1])
+            )
             continue
         right, total = cells_right(found[index].rows, truth.rows)
-        out.append(TableMatch(
-            truth.page, truth.kind, truth.caption, True, best_teds,
-            teds(found[index].rows, truth.rows, structure_only=True), right, total,
-        ))
+        out.append(
+            TableMatch(
+                truth.page,
+                truth.kind,
+                truth.caption,
+                True,
+                best_teds,
+                teds(found[index].rows, truth.rows, structure_only=True),
+                right,
+                total,
+            )
+        )
     return out
 
 
@@ -181,10 +190,17 @@ def run_tabula(pdf_path: Path, pages: list[int], run: PeerRun) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     for number in pages:
         found = tabula.read_pdf(
-            str(pdf_path), pages=number, lattice=True, multiple_tables=True, output_format="json", silent=True,
+            str(pdf_path),
+            pages=number,
+            lattice=True,
+            multiple_tables=True,
+            output_format="json",
+            silent=True,
         )
         for table in found:
-            run.tables.append(PeerTable(number, grid_of_strings([[cell.get("text") for cell in row] for row in table["data"]])))
+            run.tables.append(
+                PeerTable(number, grid_of_strings([[cell.get("text") for cell in row] for row in table["data"]]))
+            )
     run.seconds, run.cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -244,11 +260,18 @@ def run_peer_subprocess(tool: str, pdf_path: Path, pages: list[int], timeout: fl
 
     proc = subprocess.run(
         [sys.executable, "-m", "bench.peers", tool, str(pdf_path), _pages_arg(pages)],
-        capture_output=True, text=True, timeout=timeout, cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parent.parent,
     )
     if proc.returncode != 0:
-        return PeerRun(tool=tool, installed=is_installed(tool), pages=list(pages),
-                       error=f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}")
+        return PeerRun(
+            tool=tool,
+            installed=is_installed(tool),
+            pages=list(pages),
+            error=f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}",
+        )
     return peer_run_from_json(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 

@@ -47,8 +47,9 @@ def bench_real(folder: Path, peers: list[str], log=lambda msg: None) -> dict[str
             if not run.installed or run.error:
                 out[tool] = "not installed" if not run.installed else f"failed: {run.error[:120]}"
                 continue
-            out[tool].append(score_real_tables(pdf.name, [t.page for t in run.tables],
-                                               [t.rows for t in run.tables], truth))
+            out[tool].append(
+                score_real_tables(pdf.name, [t.page for t in run.tables], [t.rows for t in run.tables], truth)
+            )
     return out
 
 
@@ -63,8 +64,13 @@ def print_real_bench(results: dict, console) -> None:
             table.add_row(tool, scores, "—", "—", "—")
             continue
         mean = mean_real(scores)
-        table.add_row(tool, f"{mean['teds']:.3f}", f"{mean['teds_struct']:.3f}", f"{mean['cells_exact'] * 100:.1f}%",
-                      str(mean["false_positives"]))
+        table.add_row(
+            tool,
+            f"{mean['teds']:.3f}",
+            f"{mean['teds_struct']:.3f}",
+            f"{mean['cells_exact'] * 100:.1f}%",
+            str(mean["false_positives"]),
+        )
     console.print(table)
     files = Table(title="Real PDFs per file: TEDS / cells exact / false positives")
     files.add_column("file")

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.peers import (
@@ -134,8 +134,12 @@ def worker_ours(pdf_path: Path, with_nlp: bool) -> dict:
         "max_rss_with_nlp_mb": rss_nlp,
         "tables": tables,
         "blocks": {"exact": blocks.exact, "truth": blocks.truth_blocks, "output": blocks.output_blocks},
-        "qa": {"cells_right": qa.cells_right, "cells": qa.cells, "grids_found": qa.grids_found,
-               "grids_expected": qa.grids_expected},
+        "qa": {
+            "cells_right": qa.cells_right,
+            "cells": qa.cells,
+            "grids_found": qa.grids_found,
+            "grids_expected": qa.grids_expected,
+        },
         "leaks": leaked_count(report),
     }
 
@@ -145,8 +149,13 @@ def conservation_of(pdf_path: Path, report) -> dict:
     from evaluation.conservation import conservation
 
     result = conservation(pdf_path, report)
-    return {"file": result.file, "chars": result.printed, "recall": result.recall, "precision": result.precision,
-            "summary": result.summary()}
+    return {
+        "file": result.file,
+        "chars": result.printed,
+        "recall": result.recall,
+        "precision": result.precision,
+        "summary": result.summary(),
+    }
 
 
 def worker_whole_file(pdf_path: Path) -> dict:
@@ -156,9 +165,15 @@ def worker_whole_file(pdf_path: Path) -> dict:
 
     started, cpu = time.perf_counter(), time.process_time()
     report = extract_report(pdf_path)
-    out = {"tool": "whole-file", "file": pdf_path.name, "pages": len(report.pages),
-           "failed_pages": report.failed_pages, "seconds": time.perf_counter() - started,
-           "cpu_seconds": time.process_time() - cpu, "max_rss_mb": _rss_mb()}
+    out = {
+        "tool": "whole-file",
+        "file": pdf_path.name,
+        "pages": len(report.pages),
+        "failed_pages": report.failed_pages,
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "max_rss_mb": _rss_mb(),
+    }
     return {**out, "conservation": conservation_of(pdf_path, report)}
 
 
@@ -177,16 +192,26 @@ def worker_floor(pdf_path: Path) -> dict:
             page.flush_cache()
             page_seconds.append(time.perf_counter() - t)
             page_cpu_seconds.append(time.process_time() - c)
-    return {"tool": "floor", "pages": len(page_seconds), "seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu, "open_seconds": open_seconds,
-            "open_cpu_seconds": open_cpu_seconds, "page_seconds": page_seconds,
-            "page_cpu_seconds": page_cpu_seconds, "max_rss_mb": _rss_mb()}
+    return {
+        "tool": "floor",
+        "pages": len(page_seconds),
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "open_seconds": open_seconds,
+        "open_cpu_seconds": open_cpu_seconds,
+        "page_seconds": page_seconds,
+        "page_cpu_seconds": page_cpu_seconds,
+        "max_rss_mb": _rss_mb(),
+    }
 
 
 def _run_worker(kind: str, pdf_path: Path, *extra: str) -> dict:
     proc = subprocess.run(
         [sys.executable, "-m", "bench.run_bench", "--worker", kind, str(pdf_path), *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=3600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=3600,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"{kind} worker failed on {pdf_path.name}:\n{proc.stderr[-2000:]}")
@@ -228,8 +253,11 @@ def parallel_throughput(corpus: Path) -> dict:
     """
     from bench.throughput import measure
 
-    out: dict = {"source": "bench.throughput.measure (inbox flow, process runner, no NLP)" if measure
-                 else "bench.run_bench process pool over files"}
+    out: dict = {
+        "source": "bench.throughput.measure (inbox flow, process runner, no NLP)"
+        if measure
+        else "bench.run_bench process pool over files"
+    }
     for workers in (1, 2):
         pages = None
         if measure is not None:
@@ -286,6 +314,7 @@ def _total(files: list[dict], pick) -> float:
 
 def summarize(files: list[dict], peers: list[str]) -> dict:
     """Corpus-wide numbers: means of TEDS over all tables, exact-cell shares over all cells."""
+
     def table_scores(scores: list[dict]) -> dict:
         n = max(sum(s["tables"] for s in scores), 1)
         return {
@@ -300,15 +329,19 @@ def summarize(files: list[dict], peers: list[str]) -> dict:
     summary = {
         "ours": {
             **table_scores([o["tables"] for o in ours]),
-            "qa_cells_exact": _total(ours, lambda o: o["qa"]["cells_right"]) / max(_total(ours, lambda o: o["qa"]["cells"]), 1),
-            "blocks_exact": _total(ours, lambda o: o["blocks"]["exact"]) / max(_total(ours, lambda o: o["blocks"]["truth"]), 1),
+            "qa_cells_exact": _total(ours, lambda o: o["qa"]["cells_right"])
+            / max(_total(ours, lambda o: o["qa"]["cells"]), 1),
+            "blocks_exact": _total(ours, lambda o: o["blocks"]["exact"])
+            / max(_total(ours, lambda o: o["blocks"]["truth"]), 1),
             "leaks": int(_total(ours, lambda o: o["leaks"])),
             "pages": int(_total(ours, lambda o: o["pages"])),
             "seconds": _total(ours, lambda o: o["seconds"]),
             "cpu_seconds": _total(ours, lambda o: o["cpu_seconds"]),
             "table_pages_seconds": _total(ours, lambda o: o["table_pages_seconds"]),
             "table_pages_cpu_seconds": _total(ours, lambda o: o["table_pages_cpu_seconds"]),
-            "nlp_seconds": _total(ours, lambda o: o["nlp_seconds"]) if all(o["nlp_seconds"] is not None for o in ours) else None,
+            "nlp_seconds": _total(ours, lambda o: o["nlp_seconds"])
+            if all(o["nlp_seconds"] is not None for o in ours)
+            else None,
             "nlp_load_seconds": max((o["nlp_load_seconds"] or 0 for o in ours), default=0),
             "nlp_status": sorted({o["nlp_status"] for o in ours}),
             "max_rss_mb": max(o["max_rss_mb"] for o in ours),
@@ -356,27 +389,50 @@ def machine() -> dict:
         mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     except (ValueError, OSError):
         mem_gib = None
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1) if mem_gib else None,
-            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
-            "load_average": os.getloadavg()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1) if mem_gib else None,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "load_average": os.getloadavg(),
+    }
 
 
 def goals(summary: dict, parallel: dict | None) -> list[tuple[str, float | None, str, bool | None]]:
     """(goal, measured, target, met) — CPU seconds, which a busy machine disturbs least."""
     ours, floor = summary["ours"], summary["floor"]
     floor_ratio = ours["cpu_seconds"] / max(floor["cpu_seconds"], 1e-9)
-    out = [("our extraction / pdfplumber parse floor (CPU s, all pages)", floor_ratio,
-            f"≤ {GOAL_FLOOR_RATIO}×", floor_ratio <= GOAL_FLOOR_RATIO)]
+    out = [
+        (
+            "our extraction / pdfplumber parse floor (CPU s, all pages)",
+            floor_ratio,
+            f"≤ {GOAL_FLOOR_RATIO}×",
+            floor_ratio <= GOAL_FLOOR_RATIO,
+        )
+    ]
     camelot = summary.get("camelot", {})
     if "cpu_seconds" in camelot:
         speedup = camelot["cpu_seconds"] / max(ours["table_pages_cpu_seconds"], 1e-9)
-        out.append(("Camelot lattice / ours on the same pages (CPU s)", speedup, f"≥ {GOAL_CAMELOT_SPEEDUP}×",
-                    speedup >= GOAL_CAMELOT_SPEEDUP))
+        out.append(
+            (
+                "Camelot lattice / ours on the same pages (CPU s)",
+                speedup,
+                f"≥ {GOAL_CAMELOT_SPEEDUP}×",
+                speedup >= GOAL_CAMELOT_SPEEDUP,
+            )
+        )
     else:
         out.append(("Camelot lattice / ours on the same pages", None, f"≥ {GOAL_CAMELOT_SPEEDUP}×", None))
     if parallel and "speedup" in parallel:
-        out.append(("throughput 2 workers / 1 worker (whole corpus)", parallel["speedup"],
-                    f"≥ {GOAL_TWO_WORKERS}×", parallel["speedup"] >= GOAL_TWO_WORKERS))
+        out.append(
+            (
+                "throughput 2 workers / 1 worker (whole corpus)",
+                parallel["speedup"],
+                f"≥ {GOAL_TWO_WORKERS}×",
+                parallel["speedup"] >= GOAL_TWO_WORKERS,
+            )
+        )
     return out
 
 
@@ -392,71 +448,126 @@ def print_report(result: dict, console) -> None:
     from rich.table import Table
 
     summary, peers = result["summary"], result["peers"]
-    accuracy = Table(title=f"Accuracy — {len(result['files'])} corpus PDFs with truth, "
-                           f"{summary['table_pages']} table pages")
-    for column in ("tool", "TEDS", "TEDS-Struct", "cells exact", "Q&A grid cells (printed)",
-                   "Q&A answers exact", "blocks exact", "leaks"):
+    accuracy = Table(
+        title=f"Accuracy — {len(result['files'])} corpus PDFs with truth, {summary['table_pages']} table pages"
+    )
+    for column in (
+        "tool",
+        "TEDS",
+        "TEDS-Struct",
+        "cells exact",
+        "Q&A grid cells (printed)",
+        "Q&A answers exact",
+        "blocks exact",
+        "leaks",
+    ):
         accuracy.add_column(column, justify="left" if column == "tool" else "right")
     ours = summary["ours"]
-    accuracy.add_row("this project", _num(ours["teds"]), _num(ours["teds_struct"]), _pct(ours["cells_exact"]),
-                     _pct(ours["qa_printed_cells_exact"]), _pct(ours["qa_cells_exact"]),
-                     _pct(ours["blocks_exact"]), str(ours["leaks"]))
+    accuracy.add_row(
+        "this project",
+        _num(ours["teds"]),
+        _num(ours["teds_struct"]),
+        _pct(ours["cells_exact"]),
+        _pct(ours["qa_printed_cells_exact"]),
+        _pct(ours["qa_cells_exact"]),
+        _pct(ours["blocks_exact"]),
+        str(ours["leaks"]),
+    )
     for tool in peers:
         peer = summary[tool]
         label = f"{tool} {peer.get('version', '')}".strip()
         if "teds" not in peer:
             accuracy.add_row(label, peer["status"], *["—"] * 6)
             continue
-        accuracy.add_row(label, _num(peer["teds"]), _num(peer["teds_struct"]), _pct(peer["cells_exact"]),
-                         _pct(peer["qa_printed_cells_exact"]), "n/a", "n/a", str(peer["leaks"]))
+        accuracy.add_row(
+            label,
+            _num(peer["teds"]),
+            _num(peer["teds_struct"]),
+            _pct(peer["cells_exact"]),
+            _pct(peer["qa_printed_cells_exact"]),
+            "n/a",
+            "n/a",
+            str(peer["leaks"]),
+        )
     console.print(accuracy)
 
     speed = Table(title="Speed (wall s; CPU s in brackets)")
     for column in ("what", "pages", "seconds", "pages/s", "peak RSS MB"):
         speed.add_column(column, justify="left" if column == "what" else "right")
     floor = summary["floor"]
-    speed.add_row("this project, extraction without NLP (all pages)", str(ours["pages"]),
-                  f"{ours['seconds']:.2f} ({ours['cpu_seconds']:.2f})", f"{ours['pages_per_second']:.2f}",
-                  f"{ours['max_rss_mb']:.0f}")
-    speed.add_row("pdfplumber parse floor: chars, lines, rects (all pages)", str(ours["pages"]),
-                  f"{floor['seconds']:.2f} ({floor['cpu_seconds']:.2f})",
-                  f"{ours['pages'] / max(floor['seconds'], 1e-9):.2f}", "")
+    speed.add_row(
+        "this project, extraction without NLP (all pages)",
+        str(ours["pages"]),
+        f"{ours['seconds']:.2f} ({ours['cpu_seconds']:.2f})",
+        f"{ours['pages_per_second']:.2f}",
+        f"{ours['max_rss_mb']:.0f}",
+    )
+    speed.add_row(
+        "pdfplumber parse floor: chars, lines, rects (all pages)",
+        str(ours["pages"]),
+        f"{floor['seconds']:.2f} ({floor['cpu_seconds']:.2f})",
+        f"{ours['pages'] / max(floor['seconds'], 1e-9):.2f}",
+        "",
+    )
     if ours["nlp_seconds"] is not None:
-        speed.add_row(f"NLP stage (GiNZA) over all pages' text, + {ours['nlp_load_seconds']:.1f} s model load per "
-                      "process", str(ours["pages"]), f"{ours['nlp_seconds']:.2f}",
-                      f"{ours['pages'] / max(ours['nlp_seconds'], 1e-9):.2f}", f"{ours['max_rss_with_nlp_mb']:.0f}")
+        speed.add_row(
+            f"NLP stage (GiNZA) over all pages' text, + {ours['nlp_load_seconds']:.1f} s model load per process",
+            str(ours["pages"]),
+            f"{ours['nlp_seconds']:.2f}",
+            f"{ours['pages'] / max(ours['nlp_seconds'], 1e-9):.2f}",
+            f"{ours['max_rss_with_nlp_mb']:.0f}",
+        )
     else:
         speed.add_row("NLP stage (GiNZA)", "", ", ".join(ours["nlp_status"]), "", "")
     n = summary["table_pages"]
-    speed.add_row("this project on the table pages", str(n),
-                  f"{ours['table_pages_seconds']:.2f} ({ours['table_pages_cpu_seconds']:.2f})",
-                  f"{n / max(ours['table_pages_seconds'], 1e-9):.2f}", "")
-    speed.add_row("pdfplumber parse floor on the table pages", str(n),
-                  f"{floor['table_pages_seconds']:.2f} ({floor['table_pages_cpu_seconds']:.2f})",
-                  f"{n / max(floor['table_pages_seconds'], 1e-9):.2f}", "")
+    speed.add_row(
+        "this project on the table pages",
+        str(n),
+        f"{ours['table_pages_seconds']:.2f} ({ours['table_pages_cpu_seconds']:.2f})",
+        f"{n / max(ours['table_pages_seconds'], 1e-9):.2f}",
+        "",
+    )
+    speed.add_row(
+        "pdfplumber parse floor on the table pages",
+        str(n),
+        f"{floor['table_pages_seconds']:.2f} ({floor['table_pages_cpu_seconds']:.2f})",
+        f"{n / max(floor['table_pages_seconds'], 1e-9):.2f}",
+        "",
+    )
     for tool in peers:
         peer = summary[tool]
         if "seconds" not in peer:
             speed.add_row(f"{tool} on the table pages", str(n), peer["status"], "", "")
             continue
         startup = f" + {peer['startup_seconds']:.1f} JVM start" if peer.get("startup_seconds") else ""
-        speed.add_row(f"{tool} on the table pages", str(n),
-                      f"{peer['seconds']:.2f} ({peer['cpu_seconds']:.2f}){startup}",
-                      f"{n / max(peer['seconds'], 1e-9):.2f}", f"{peer['max_rss_mb']:.0f}")
+        speed.add_row(
+            f"{tool} on the table pages",
+            str(n),
+            f"{peer['seconds']:.2f} ({peer['cpu_seconds']:.2f}){startup}",
+            f"{n / max(peer['seconds'], 1e-9):.2f}",
+            f"{peer['max_rss_mb']:.0f}",
+        )
     parallel = result.get("parallel")
     if parallel and "speedup" in parallel:
         for workers in (1, 2):
             w = parallel[f"workers_{workers}"]
-            speed.add_row(f"whole corpus, {workers} worker process{'es' if workers > 1 else ''}", str(w["pages"]),
-                          f"{w['seconds']:.2f}", f"{w['pages_per_second']:.2f}", "")
+            speed.add_row(
+                f"whole corpus, {workers} worker process{'es' if workers > 1 else ''}",
+                str(w["pages"]),
+                f"{w['seconds']:.2f}",
+                f"{w['pages_per_second']:.2f}",
+                "",
+            )
     console.print(speed)
 
     whole_files = result.get("whole_files") or []
     if whole_files:
         largest = max(whole_files, key=lambda w: w["pages"])
-        console.print(f"largest corpus PDF, whole pipeline without NLP: {largest['file']}: {largest['pages']} pages, "
-                      f"{largest['seconds']:.1f} s ({largest['cpu_seconds']:.1f} s CPU), "
-                      f"peak RSS {largest['max_rss_mb']:.0f} MB, {largest['failed_pages']} failed pages")
+        console.print(
+            f"largest corpus PDF, whole pipeline without NLP: {largest['file']}: {largest['pages']} pages, "
+            f"{largest['seconds']:.1f} s ({largest['cpu_seconds']:.1f} s CPU), "
+            f"peak RSS {largest['max_rss_mb']:.0f} MB, {largest['failed_pages']} failed pages"
+        )
     console.print("text conservation (every printed character in the report once):")
     for conserved in [f["ours"]["conservation"] for f in result["files"]] + [w["conservation"] for w in whole_files]:
         console.print(f"  {conserved['summary']}")
@@ -465,8 +576,10 @@ def print_report(result: dict, console) -> None:
         mark = "—" if met is None else ("[green]met[/]" if met else "[red]not met[/]")
         console.print(f"goal: {name}: {_num(measured, '.2f')}× (target {target}) {mark}")
     m = result["machine"]
-    console.print(f"{result['date']} · {m['cpu']} · {m['cores']} cores · {m['memory_gib']} GiB · "
-                  f"Python {m['python']} · load average {', '.join(f'{x:.1f}' for x in m['load_average'])}")
+    console.print(
+        f"{result['date']} · {m['cpu']} · {m['cores']} cores · {m['memory_gib']} GiB · "
+        f"Python {m['python']} · load average {', '.join(f'{x:.1f}' for x in m['load_average'])}"
+    )
 
 
 def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, files: list[str] | None) -> dict:
@@ -505,11 +618,20 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
 def _result(per_file: list[dict], peers: list[str], parallel: dict | None, load_before) -> dict:
     summary = summarize(per_file, peers)
     result = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {**machine(), "load_average_at_start": load_before},
-        "versions": {name: package_version(name) for name in
-                     ("pdfplumber", "pdfminer.six", "camelot-py", "opencv-python-headless", "pypdfium2",
-                      "tabula-py", "jpype1")},
+        "versions": {
+            name: package_version(name)
+            for name in (
+                "pdfplumber",
+                "pdfminer.six",
+                "camelot-py",
+                "opencv-python-headless",
+                "pypdfium2",
+                "tabula-py",
+                "jpype1",
+            )
+        },
         "peers": peers,
         "summary": summary,
         "parallel": parallel,
@@ -544,8 +666,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.worker:  # internal: one measurement in this fresh process
         kind, pdf = args.worker[0], Path(args.worker[1])
-        workers = {"ours": lambda: worker_ours(pdf, args.nlp), "floor": lambda: worker_floor(pdf),
-                   "whole-file": lambda: worker_whole_file(pdf)}
+        workers = {
+            "ours": lambda: worker_ours(pdf, args.nlp),
+            "floor": lambda: worker_floor(pdf),
+            "whole-file": lambda: worker_whole_file(pdf),
+        }
         data = workers[kind]()
         print(json.dumps(data, ensure_ascii=False))
         return 0

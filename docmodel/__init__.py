@@ -1,7 +1,7 @@
 """The survey-report document model: ``from docmodel import load``.
 
-    report = load("outputs/source-report.json")       # typed SurveyReport (1-x files too)
-    report.table("表2-1").to_dataframe()               # a table, parts joined, spans expanded
+report = load("outputs/source-report.json")       # typed SurveyReport (1-x files too)
+report.table("表2-1").to_dataframe()               # a table, parts joined, spans expanded
 """
 
 from __future__ import annotations

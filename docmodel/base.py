@@ -46,8 +46,12 @@ class BBox(Model):
     def union(cls, boxes: Iterable[Any]) -> BBox:
         """The smallest box around all of ``boxes`` (at least one)."""
         boxes = [cls.of(b) for b in boxes]
-        return cls(x0=min(b.x0 for b in boxes), top=min(b.top for b in boxes),
-                   x1=max(b.x1 for b in boxes), bottom=max(b.bottom for b in boxes))
+        return cls(
+            x0=min(b.x0 for b in boxes),
+            top=min(b.top for b in boxes),
+            x1=max(b.x1 for b in boxes),
+            bottom=max(b.bottom for b in boxes),
+        )
 
     @property
     def width(self) -> float:

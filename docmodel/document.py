@@ -85,7 +85,7 @@ class Page(Model):
 
 BlockType = Literal["heading", "paragraph", "bullet", "note", "caption", "callout"]
 
-UNIT_ID = 'Unit id, unique in the report (the key of the NLP Parquet files)'
+UNIT_ID = "Unit id, unique in the report (the key of the NLP Parquet files)"
 RAW_TEXT = "Text as printed (code points untouched, wraps kept as '\\n'); null where it equals text."
 NLP = "Sentence spans of text (tokens and entities: <stem>.tokens/.entities.parquet); null without NLP."
 
@@ -167,7 +167,9 @@ class Table(Model):
     n_rows: int = Field(description="Grid rows.")
     n_cols: int = Field(description="Grid columns.")
     header_rows: int = Field(description="How many top rows are header rows.")
-    notes: Annotated[list[Note], BeforeValidator(_notes)] = Field(default_factory=list, description="※ legend lines printed with the table.")
+    notes: Annotated[list[Note], BeforeValidator(_notes)] = Field(
+        default_factory=list, description="※ legend lines printed with the table."
+    )
     note_position: Literal["above", "below"] | None = Field(None, description="Where the notes are printed.")
     callouts: list[Block] = Field(default_factory=list, description="Text boxes drawn over the table, not cell text.")
     rows: list[list[Cell]] = Field(description="Grid rows, each the cells whose top-left position is in that row.")

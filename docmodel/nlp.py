@@ -74,7 +74,9 @@ class Segmentation(Model):
 
     sentences: list[Sentence] = Field(default_factory=list, description="Sentences tiling the unit text.")
     entities: list[Entity] = Field(default_factory=list, description="Named entities, in text order.")
-    phrases: list[Phrase] | None = Field(None, description="Bunsetu phrases; only for units segmented with phrases (answer items).")
+    phrases: list[Phrase] | None = Field(
+        None, description="Bunsetu phrases; only for units segmented with phrases (answer items)."
+    )
 
     def spans(self) -> SentenceSpans:
         """What a report file keeps of this segmentation: the sentence spans."""

@@ -24,16 +24,22 @@ class SourceSpan(Model):
 class AnswerItem(Model):
     """One bullet item of an answer cell."""
 
-    id: str = Field("", description='Unit id, unique in the report: "g1.q3.a2.i1" = grid 1, question 3, answer 2, item 1.')
+    id: str = Field(
+        "", description='Unit id, unique in the report: "g1.q3.a2.i1" = grid 1, question 3, answer 2, item 1.'
+    )
     text: str = Field(description="Normalised item text, marker removed, wraps joined.")
     marker: str | None = Field(None, description="Bullet glyph as printed (normalised); null for an unmarked item.")
     level: int = Field(0, description="Nesting level: 0 = top item, 1 = sub-item printed indented under it.")
     referenced_questions: list[int] = Field(
-        default_factory=list, description="Numbers of the questions of the same grid this item points to (「質問３の回答を参照」)."
+        default_factory=list,
+        description="Numbers of the questions of the same grid this item points to (「質問３の回答を参照」).",
     )
     page: int | None = Field(None, description="Page the item (its first line) is printed on.")
     nlp: SentenceSpans | None = Field(
-        None, description="Sentence spans of text (tokens, entities, phrases: <stem>.tokens/.entities.parquet); null without NLP."
+        None,
+        description=(
+            "Sentence spans of text (tokens, entities, phrases: <stem>.tokens/.entities.parquet); null without NLP."
+        ),
     )
 
 
@@ -54,7 +60,9 @@ class Answer(Model):
     referenced_questions: list[Reference] = Field(
         default_factory=list, description="Questions of the same grid the answer points to, each once."
     )
-    sources: list[SourceSpan] = Field(default_factory=list, description="The answer cell on each slide it is printed on.")
+    sources: list[SourceSpan] = Field(
+        default_factory=list, description="The answer cell on each slide it is printed on."
+    )
 
 
 class Question(Model):
@@ -65,7 +73,9 @@ class Question(Model):
     label: str = Field(description='Label as printed, e.g. "質問1".')
     text: str = Field(description="Question text: wraps joined, '\\n' between logical lines.")
     answers: list[Answer] = Field(description="One per respondent, in header order.")
-    sources: list[SourceSpan] = Field(default_factory=list, description="The question cell on each slide it is printed on.")
+    sources: list[SourceSpan] = Field(
+        default_factory=list, description="The question cell on each slide it is printed on."
+    )
     nlp: SentenceSpans | None = Field(None, description="Sentence spans of text; null without NLP.")
 
 
@@ -75,8 +85,13 @@ class QAGrid(Model):
     id: str = Field("", description='Id, unique in the report: "g1" for the first grid in document order.')
     caption_id: str | None = Field(None, description='e.g. "付表1"; null when uncaptioned.')
     caption: str | None = Field(None, description="Caption of the first part as printed (normalised).")
-    title: str | None = Field(None, description='Caption text after the id and part, before the respondent group, e.g. "ヒアリング結果一覧表".')
-    respondent_group: str | None = Field(None, description='Who answered, from the caption, e.g. "研究機関・大学等（管理部門）".')
+    title: str | None = Field(
+        None,
+        description='Caption text after the id and part, before the respondent group, e.g. "ヒアリング結果一覧表".',
+    )
+    respondent_group: str | None = Field(
+        None, description='Who answered, from the caption, e.g. "研究機関・大学等（管理部門）".'
+    )
     pages: list[int] = Field(description="Pages the grid is printed on, in order.")
     table_ids: list[str] = Field(default_factory=list, description="The printed tables (parts) this grid joins.")
     respondents: list[str] = Field(description="Respondent names in header order.")

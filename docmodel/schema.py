@@ -147,9 +147,7 @@ def validate(doc: dict, name: str | None = None) -> None:
     if errors:
         described = [_describe(e) for e in errors]
         more = f" (+{len(described) - MAX_REPORTED_ERRORS} more)" if len(described) > MAX_REPORTED_ERRORS else ""
-        raise SchemaError(
-            f"invalid {name} {version}: " + "; ".join(described[:MAX_REPORTED_ERRORS]) + more, described
-        )
+        raise SchemaError(f"invalid {name} {version}: " + "; ".join(described[:MAX_REPORTED_ERRORS]) + more, described)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -86,18 +86,37 @@ def _cells(table: Table, rows: list[list[Cell]], first_row: int, header_rows: in
     for offset, row in enumerate(rows):
         r = first_row + offset
         for cell in row:
-            out.append(GridCell(id=cell.id, row=r, col=cell.col, rowspan=cell.rowspan, colspan=cell.colspan,
-                                is_header=r < header_rows, text=cell.text, page=table.page, table_id=table.id))
+            out.append(
+                GridCell(
+                    id=cell.id,
+                    row=r,
+                    col=cell.col,
+                    rowspan=cell.rowspan,
+                    colspan=cell.colspan,
+                    is_header=r < header_rows,
+                    text=cell.text,
+                    page=table.page,
+                    table_id=table.id,
+                )
+            )
     return out
 
 
 def printed_table_view(table: Table, key: str | None = None) -> TableView:
     """One printed table as it is."""
     return TableView(
-        key=key or table.id, caption_id=table.caption_id, caption=table.caption, caption_unit_id=table.caption_unit_id,
-        header_rows=table.header_rows, n_rows=table.n_rows, n_cols=table.n_cols,
-        cells=_cells(table, table.rows, 0, table.header_rows), table_ids=[table.id], pages=[table.page],
-        notes=list(table.notes), note_position=table.note_position,
+        key=key or table.id,
+        caption_id=table.caption_id,
+        caption=table.caption,
+        caption_unit_id=table.caption_unit_id,
+        header_rows=table.header_rows,
+        n_rows=table.n_rows,
+        n_cols=table.n_cols,
+        cells=_cells(table, table.rows, 0, table.header_rows),
+        table_ids=[table.id],
+        pages=[table.page],
+        notes=list(table.notes),
+        note_position=table.note_position,
     )
 
 
@@ -111,23 +130,45 @@ def _distinct_notes(notes: Iterable[Note]) -> list[Note]:
 
 def logical_table_view(logical: LogicalTable, tables: dict[str, Table]) -> TableView:
     """A logical table's parts joined: its rows resolved to the parts' cells."""
-    by_id = {cell.id: (table, cell) for ref in logical.parts for table in [tables[ref.table_id]]
-             for row in table.rows for cell in row}
+    by_id = {
+        cell.id: (table, cell)
+        for ref in logical.parts
+        for table in [tables[ref.table_id]]
+        for row in table.rows
+        for cell in row
+    }
     cells = []
     for r, row in enumerate(logical.rows):
         for cell_id in row:
             table, cell = by_id[cell_id]
-            cells.append(GridCell(id=cell.id, row=r, col=cell.col, rowspan=cell.rowspan, colspan=cell.colspan,
-                                  is_header=r < logical.header_rows, text=cell.text, page=table.page,
-                                  table_id=table.id))
+            cells.append(
+                GridCell(
+                    id=cell.id,
+                    row=r,
+                    col=cell.col,
+                    rowspan=cell.rowspan,
+                    colspan=cell.colspan,
+                    is_header=r < logical.header_rows,
+                    text=cell.text,
+                    page=table.page,
+                    table_id=table.id,
+                )
+            )
     parts = [tables[ref.table_id] for ref in logical.parts]
     first = parts[0]
     return TableView(
-        key=logical.caption_id, caption_id=logical.caption_id, caption=logical.caption,
-        caption_unit_id=first.caption_unit_id, header_rows=logical.header_rows,
-        n_rows=max([len(logical.rows)] + [c.row + c.rowspan for c in cells]), n_cols=logical.n_cols,
-        cells=cells, table_ids=[t.id for t in parts], pages=[t.page for t in parts],
-        notes=_distinct_notes(n for t in parts for n in t.notes), note_position=first.note_position,
+        key=logical.caption_id,
+        caption_id=logical.caption_id,
+        caption=logical.caption,
+        caption_unit_id=first.caption_unit_id,
+        header_rows=logical.header_rows,
+        n_rows=max([len(logical.rows)] + [c.row + c.rowspan for c in cells]),
+        n_cols=logical.n_cols,
+        cells=cells,
+        table_ids=[t.id for t in parts],
+        pages=[t.page for t in parts],
+        notes=_distinct_notes(n for t in parts for n in t.notes),
+        note_position=first.note_position,
     )
 
 
@@ -147,8 +188,11 @@ def analyst_tables(report: SurveyReport) -> list[TableView]:
         if table.id in logical_by_first:
             views.append(logical_table_view(logical_by_first[table.id], tables))
         elif table.id not in in_logical and table.id not in grid_tables:
-            unique = table.caption_id and captions.count(table.caption_id) == 1 \
+            unique = (
+                table.caption_id
+                and captions.count(table.caption_id) == 1
                 and table.caption_id not in {lt.caption_id for lt in report.logical_tables}
+            )
             views.append(printed_table_view(table, table.caption_id if unique else table.id))
     return views
 

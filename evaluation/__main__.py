@@ -42,8 +42,9 @@ class FileScores:
     conservation: FileConservation
 
 
-def score_file(pdf_path: Path, report: SurveyReport | None = None,
-               settings: PipelineSettings = SCORING_SETTINGS) -> FileScores:
+def score_file(
+    pdf_path: Path, report: SurveyReport | None = None, settings: PipelineSettings = SCORING_SETTINGS
+) -> FileScores:
     started = time.perf_counter()
     report = report or extract_report(pdf_path, settings)
     seconds = time.perf_counter() - started
@@ -71,16 +72,20 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     folder = args.folder
     settings = resolve_settings(args.settings, args.assignments, SCORING_SETTINGS)
-    header = (f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} "
-              f"{'leaks':>5} {'recall':>7} {'precis.':>7} {'sec':>6}")
+    header = (
+        f"{'file':18} {'TEDS':>7} {'struct':>7} {'cells':>7} {'blocks':>7} {'qa cells':>8} {'qa text':>8} "
+        f"{'leaks':>5} {'recall':>7} {'precis.':>7} {'sec':>6}"
+    )
     print(header)
     conserved: dict[Path, FileConservation] = {}
     for pdf in corpus_pdfs(folder):
         s = score_file(pdf, settings=settings)
         conserved[pdf] = s.conservation
-        print(f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
-              f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
-              f"{len(s.leaks):5d} {s.conservation.recall:7.4f} {s.conservation.precision:7.4f} {s.seconds:6.1f}")
+        print(
+            f"{pdf.stem:18} {s.tables['teds']:7.4f} {s.tables['teds_struct']:7.4f} {s.tables['cells_exact']:7.4f} "
+            f"{s.blocks.exact_share:7.4f} {s.qa.answer_cell_accuracy:8.4f} {s.qa.question_text_accuracy:8.4f} "
+            f"{len(s.leaks):5d} {s.conservation.recall:7.4f} {s.conservation.precision:7.4f} {s.seconds:6.1f}"
+        )
     real = real_pdfs(folder / "real")
     if real:
         print()

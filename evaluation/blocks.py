@@ -15,10 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-
 from docmodel.document import SurveyReport
-from extractors.text.normalize import is_private_use, is_radical, normalize_chars
 from extractors.page.extract import PageExtraction
+from extractors.text.normalize import is_private_use, is_radical, normalize_chars
 
 
 def normalize_for_compare(text: str | None) -> str | None:
@@ -94,11 +93,21 @@ def score_pages(name: str, pages: list[PageExtraction], truth: dict) -> BlockSco
     for number, slide in enumerate(truth["slides"], start=1):
         extraction = pages[number - 1] if number <= len(pages) else None
         page = extraction.page if extraction else None
-        _check(score, normalize_for_compare(page.section if page else None), normalize_for_compare(slide.get("section")), f"p{number} section")
+        _check(
+            score,
+            normalize_for_compare(page.section if page else None),
+            normalize_for_compare(slide.get("section")),
+            f"p{number} section",
+        )
         _check(score, page.printed_page_number if page else None, slide.get("page_number"), f"p{number} page_number")
         if slide["kind"] != "text":
             continue
-        _check(score, normalize_for_compare(page.heading if page else None), normalize_for_compare(slide.get("heading")), f"p{number} heading")
+        _check(
+            score,
+            normalize_for_compare(page.heading if page else None),
+            normalize_for_compare(slide.get("heading")),
+            f"p{number} heading",
+        )
         blocks = list(extraction.blocks) if extraction else []
         score.output_blocks += len(blocks)
         unused = [(normalize_for_compare(b.text), b) for b in blocks]
@@ -122,8 +131,11 @@ def score_pages(name: str, pages: list[PageExtraction], truth: dict) -> BlockSco
 def pages_of(report: SurveyReport) -> list[PageExtraction]:
     """The report seen page by page, as the block scorer reads it."""
     return [
-        PageExtraction(page=page, blocks=[b for b in report.blocks if b.page == page.number],
-                       tables=[t for t in report.tables if t.page == page.number])
+        PageExtraction(
+            page=page,
+            blocks=[b for b in report.blocks if b.page == page.number],
+            tables=[t for t in report.tables if t.page == page.number],
+        )
         for page in report.pages
     ]
 

@@ -90,8 +90,9 @@ class FileConservation:
 
     def summary(self, settings: ConservationSettings = ConservationSettings()) -> str:
         worst = " ".join(f"p{p.page}:{p.recall:.3f}/{p.precision:.3f}" for p in self.worst(settings))
-        return (f"{self.file}: {self.printed} chars, recall {self.recall:.4f}, precision {self.precision:.4f}"
-                + (f"; worst (recall/precision) {worst}" if worst else ""))
+        return f"{self.file}: {self.printed} chars, recall {self.recall:.4f}, precision {self.precision:.4f}" + (
+            f"; worst (recall/precision) {worst}" if worst else ""
+        )
 
 
 def reported_texts(report: SurveyReport) -> Iterator[tuple[int, str]]:
@@ -134,10 +135,14 @@ def conservation(pdf_path: Path | str, report: SurveyReport) -> FileConservation
     result = FileConservation(file=Path(pdf_path).name)
     for number, printed in printed_chars_by_page(pdf_path):
         have = reported.get(number, Counter())
-        result.pages.append(PageConservation(
-            page=number, printed=sum(printed.values()), reported=sum(have.values()),
-            matched=sum((printed & have).values()),
-        ))
+        result.pages.append(
+            PageConservation(
+                page=number,
+                printed=sum(printed.values()),
+                reported=sum(have.values()),
+                matched=sum((printed & have).values()),
+            )
+        )
     return result
 
 

@@ -15,10 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-
 from docmodel.document import Table
-from evaluation.truth import truth_tables as printed_tables
 from docmodel.qa import QAGrid
+from evaluation.truth import truth_tables as printed_tables
 from extractors.text.markers import split_marker
 from extractors.text.normalize import normalize_chars
 
@@ -173,18 +172,31 @@ def truth_tables(truth: dict) -> list[Table]:
     from docmodel.document import BBox, Cell
 
     def box(row: int, col: int, rows: int = 1, cols: int = 1) -> BBox:
-        return BBox(x0=10.0 + 100 * col, top=10.0 + 50 * row, x1=10.0 + 100 * (col + cols), bottom=10.0 + 50 * (row + rows))
+        return BBox(
+            x0=10.0 + 100 * col, top=10.0 + 50 * row, x1=10.0 + 100 * (col + cols), bottom=10.0 + 50 * (row + rows)
+        )
 
     tables: list[Table] = []
     for printed in printed_tables(truth):
         if printed.kind != "qa_grid":
             continue
-        rows = [[Cell(row=r, col=c, text=cell.text, raw_text=cell.text, bbox=box(r, c)) for c, cell in enumerate(row)]
-                for r, row in enumerate(printed.rows)]
+        rows = [
+            [Cell(row=r, col=c, text=cell.text, raw_text=cell.text, bbox=box(r, c)) for c, cell in enumerate(row)]
+            for r, row in enumerate(printed.rows)
+        ]
         n_cols = len(printed.rows[0])
-        tables.append(Table(
-            id=f"p{printed.page}-t0", page=printed.page, bbox=box(0, 0, len(rows), n_cols), caption=printed.caption,
-            caption_id=printed.caption_id, part=printed.part, n_rows=len(rows), n_cols=n_cols,
-            header_rows=printed.header_rows, rows=rows,
-        ))
+        tables.append(
+            Table(
+                id=f"p{printed.page}-t0",
+                page=printed.page,
+                bbox=box(0, 0, len(rows), n_cols),
+                caption=printed.caption,
+                caption_id=printed.caption_id,
+                part=printed.part,
+                n_rows=len(rows),
+                n_cols=n_cols,
+                header_rows=printed.header_rows,
+                rows=rows,
+            )
+        )
     return tables

@@ -44,12 +44,19 @@ def real_truth_tables(truth: dict) -> list[TruthTable]:
     out: list[TruthTable] = []
     for page in sorted(truth.get("pages") or [], key=lambda p: p["page"]):
         for table in page.get("tables") or []:
-            out.append(TruthTable(
-                page=int(page["page"]), kind="table", caption=table.get("caption"), caption_id=None, part=None,
-                header_rows=int(table.get("header_rows") or 0),
-                rows=[[_cell(v) for v in row] for row in table.get("rows") or []],
-                notes=list(table.get("notes") or []), callouts=list(table.get("callouts") or []),
-            ))
+            out.append(
+                TruthTable(
+                    page=int(page["page"]),
+                    kind="table",
+                    caption=table.get("caption"),
+                    caption_id=None,
+                    part=None,
+                    header_rows=int(table.get("header_rows") or 0),
+                    rows=[[_cell(v) for v in row] for row in table.get("rows") or []],
+                    notes=list(table.get("notes") or []),
+                    callouts=list(table.get("callouts") or []),
+                )
+            )
     return out
 
 
@@ -70,8 +77,9 @@ class RealFileScore:
         return self.cells_right / self.cells if self.cells else None
 
 
-def score_real_tables(name: str, found_pages: list[int], found_rows: list[list[list[TruthCell]]],
-                      truth: dict) -> RealFileScore:
+def score_real_tables(
+    name: str, found_pages: list[int], found_rows: list[list[list[TruthCell]]], truth: dict
+) -> RealFileScore:
     """Any tool's tables (page, scorer rows) on the annotated pages against the truth."""
     pages = set(annotated_pages(truth))
     keep = [i for i, page in enumerate(found_pages) if page in pages]
@@ -87,14 +95,18 @@ def score_real_tables(name: str, found_pages: list[int], found_rows: list[list[l
             continue
         matched += 1
         right, total = cells_right(found_rows[index], table.rows)
-        per_table.append((table.page, table.caption, best, teds(found_rows[index], table.rows, structure_only=True),
-                          right, total))
+        per_table.append(
+            (table.page, table.caption, best, teds(found_rows[index], table.rows, structure_only=True), right, total)
+        )
     n = len(per_table)
     return RealFileScore(
-        file=name, tables=n, found=len(found_pages),
+        file=name,
+        tables=n,
+        found=len(found_pages),
         teds=sum(t[2] for t in per_table) / n if n else None,
         teds_struct=sum(t[3] for t in per_table) / n if n else None,
-        cells_right=sum(t[4] for t in per_table), cells=sum(t[5] for t in per_table),
+        cells_right=sum(t[4] for t in per_table),
+        cells=sum(t[5] for t in per_table),
         false_positives=len(found_pages) - matched,
         per_table=per_table,
     )
@@ -142,11 +154,17 @@ def _fmt(value: float | None) -> str:
 def print_real_scores(scores: list[RealFileScore], out=sys.stdout) -> None:
     print(f"{'real file':44} {'tables':>6} {'found':>5} {'TEDS':>7} {'struct':>7} {'cells':>7} {'FP':>3}", file=out)
     for s in scores:
-        print(f"{s.file[:-4][:44]:44} {s.tables:6d} {s.found:5d} {_fmt(s.teds)} {_fmt(s.teds_struct)} "
-              f"{_fmt(s.cells_exact)} {s.false_positives:3d}", file=out)
+        print(
+            f"{s.file[:-4][:44]:44} {s.tables:6d} {s.found:5d} {_fmt(s.teds)} {_fmt(s.teds_struct)} "
+            f"{_fmt(s.cells_exact)} {s.false_positives:3d}",
+            file=out,
+        )
     mean = mean_real(scores)
-    print(f"{'mean':44} {'':6} {'':5} {_fmt(mean['teds'])} {_fmt(mean['teds_struct'])} "
-          f"{_fmt(mean['cells_exact'])} {mean['false_positives']:3d}", file=out)
+    print(
+        f"{'mean':44} {'':6} {'':5} {_fmt(mean['teds'])} {_fmt(mean['teds_struct'])} "
+        f"{_fmt(mean['cells_exact'])} {mean['false_positives']:3d}",
+        file=out,
+    )
 
 
 def main(argv: list[str]) -> int:

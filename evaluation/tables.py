@@ -95,10 +95,7 @@ def _content_cost(a: str, b: str) -> float:
 
 
 def _tree(rows: list[list[TruthCell]]) -> tuple[_Node, int]:
-    trs = [
-        _Node("tr", children=[_Node("td", c.rowspan, c.colspan, teds_content(c.text)) for c in row])
-        for row in rows
-    ]
+    trs = [_Node("tr", children=[_Node("td", c.rowspan, c.colspan, teds_content(c.text)) for c in row]) for row in rows]
     root = _Node("table", children=trs)
     return root, 1 + len(trs) + sum(len(tr.children) for tr in trs)
 
@@ -132,8 +129,12 @@ def cells_right(pred: list[list[TruthCell]], truth: list[list[TruthCell]]) -> tu
     want = _positions(truth)
     for pos, cell in want.items():
         other = got.get(pos)
-        if other and other.rowspan == cell.rowspan and other.colspan == cell.colspan \
-                and cell_content(other.text) == cell_content(cell.text):
+        if (
+            other
+            and other.rowspan == cell.rowspan
+            and other.colspan == cell.colspan
+            and cell_content(other.text) == cell_content(cell.text)
+        ):
             right += 1
     return right, len(want)
 
@@ -162,12 +163,17 @@ def _norm(text: str | None) -> str | None:
 def _around(table) -> tuple:
     callouts = [c if isinstance(c, str) else c.text for c in table.callouts]
     notes = [n if isinstance(n, str) else n.text for n in table.notes]
-    return (_norm(table.heading), [_norm(n) for n in notes], table.note_position if table.notes else None,
-            [_norm(c) for c in callouts])
+    return (
+        _norm(table.heading),
+        [_norm(n) for n in notes],
+        table.note_position if table.notes else None,
+        [_norm(c) for c in callouts],
+    )
 
 
-def match_tables(pages: list[int], rows: list[list[list[TruthCell]]],
-                 truths: list[TruthTable]) -> list[tuple[TruthTable, int | None, float]]:
+def match_tables(
+    pages: list[int], rows: list[list[list[TruthCell]]], truths: list[TruthTable]
+) -> list[tuple[TruthTable, int | None, float]]:
     """Each truth table against the best-TEDS unused table of its page (greedy, page order):
     (truth, index of the matched table or None, its TEDS)."""
     by_page: dict[int, list[int]] = {}
@@ -201,12 +207,20 @@ def score_predicted_tables(predicted: list, truth_doc: dict, name: str) -> dict:
             continue
         best = predicted[index]
         right, total = cells_right(rows[index], truth.rows)
-        scores.append(TableScore(
-            truth.page, truth.caption, best_teds, teds(rows[index], truth.rows, structure_only=True),
-            right, total, best.header_rows == truth.header_rows,
-            (_norm(best.caption), best.caption_id, best.part) == (_norm(truth.caption), truth.caption_id, truth.part),
-            _around(best) == _around(truth),
-        ))
+        scores.append(
+            TableScore(
+                truth.page,
+                truth.caption,
+                best_teds,
+                teds(rows[index], truth.rows, structure_only=True),
+                right,
+                total,
+                best.header_rows == truth.header_rows,
+                (_norm(best.caption), best.caption_id, best.part)
+                == (_norm(truth.caption), truth.caption_id, truth.part),
+                _around(best) == _around(truth),
+            )
+        )
     matched = sum(index is not None for _, index, _ in matches)
     n = max(len(scores), 1)
     return {

@@ -70,17 +70,31 @@ def truth_tables(truth: dict) -> list[TruthTable]:
     for page, slide in enumerate(truth.get("slides") or [], start=1):
         kind = slide.get("kind")
         if kind == "table":
-            out.append(TruthTable(
-                page=page, kind=kind, caption=slide.get("caption"), caption_id=slide.get("caption_id"),
-                part=slide.get("part"), header_rows=int(slide.get("header_rows") or 0),
-                rows=[[_cell(v) for v in row] for row in slide.get("rows") or []],
-                heading=slide.get("heading"), notes=list(slide.get("notes") or []),
-                note_position=slide.get("note_position"),
-                callouts=[c["text"] for c in slide.get("callouts") or []],
-            ))
+            out.append(
+                TruthTable(
+                    page=page,
+                    kind=kind,
+                    caption=slide.get("caption"),
+                    caption_id=slide.get("caption_id"),
+                    part=slide.get("part"),
+                    header_rows=int(slide.get("header_rows") or 0),
+                    rows=[[_cell(v) for v in row] for row in slide.get("rows") or []],
+                    heading=slide.get("heading"),
+                    notes=list(slide.get("notes") or []),
+                    note_position=slide.get("note_position"),
+                    callouts=[c["text"] for c in slide.get("callouts") or []],
+                )
+            )
         elif kind == "qa_grid":
-            out.append(TruthTable(
-                page=page, kind=kind, caption=slide.get("caption"), caption_id=slide.get("caption_id"),
-                part=slide.get("part"), header_rows=1, rows=qa_grid_rows(slide),
-            ))
+            out.append(
+                TruthTable(
+                    page=page,
+                    kind=kind,
+                    caption=slide.get("caption"),
+                    caption_id=slide.get("caption_id"),
+                    part=slide.get("part"),
+                    header_rows=1,
+                    rows=qa_grid_rows(slide),
+                )
+            )
     return out

@@ -34,29 +34,33 @@ from docmodel.document import SurveyReport
 from docmodel.nlp import Segmentation
 from exporters.files import atomic_file
 
-TOKEN_SCHEMA = pa.schema([
-    ("unit_id", pa.string()),
-    ("sentence", pa.int32()),
-    ("token", pa.int32()),
-    ("start", pa.int32()),
-    ("end", pa.int32()),
-    ("surface", pa.string()),
-    ("lemma", pa.string()),
-    ("pos", pa.string()),
-    ("tag", pa.string()),
-    ("reading", pa.string()),
-    ("entity", pa.string()),
-    ("bunsetu", pa.int32()),
-    ("phrase_label", pa.string()),
-    ("in_phrase", pa.bool_()),
-])
-ENTITY_SCHEMA = pa.schema([
-    ("unit_id", pa.string()),
-    ("start", pa.int32()),
-    ("end", pa.int32()),
-    ("label", pa.string()),
-    ("text", pa.string()),
-])
+TOKEN_SCHEMA = pa.schema(
+    [
+        ("unit_id", pa.string()),
+        ("sentence", pa.int32()),
+        ("token", pa.int32()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("surface", pa.string()),
+        ("lemma", pa.string()),
+        ("pos", pa.string()),
+        ("tag", pa.string()),
+        ("reading", pa.string()),
+        ("entity", pa.string()),
+        ("bunsetu", pa.int32()),
+        ("phrase_label", pa.string()),
+        ("in_phrase", pa.bool_()),
+    ]
+)
+ENTITY_SCHEMA = pa.schema(
+    [
+        ("unit_id", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+    ]
+)
 TOKENS_SUFFIX = ".tokens.parquet"
 ENTITIES_SUFFIX = ".entities.parquet"
 
@@ -82,11 +86,22 @@ def _token_rows(unit_id: str, seg: Segmentation, out: dict[str, list]) -> None:
                     in_phrase = phrases[b].start <= token.start and token.end <= phrases[b].end
                 else:
                     in_phrase = False
-            for name, value in (("unit_id", unit_id), ("sentence", s), ("token", index), ("start", token.start),
-                                ("end", token.end), ("surface", token.surface), ("lemma", token.lemma),
-                                ("pos", token.pos), ("tag", token.tag), ("reading", token.reading),
-                                ("entity", entity), ("bunsetu", bunsetu), ("phrase_label", phrase_label),
-                                ("in_phrase", in_phrase)):
+            for name, value in (
+                ("unit_id", unit_id),
+                ("sentence", s),
+                ("token", index),
+                ("start", token.start),
+                ("end", token.end),
+                ("surface", token.surface),
+                ("lemma", token.lemma),
+                ("pos", token.pos),
+                ("tag", token.tag),
+                ("reading", token.reading),
+                ("entity", entity),
+                ("bunsetu", bunsetu),
+                ("phrase_label", phrase_label),
+                ("in_phrase", in_phrase),
+            ):
                 out[name].append(value)
             index += 1
 
@@ -101,8 +116,11 @@ def token_table(report: SurveyReport) -> pa.Table:
 
 def entity_table(report: SurveyReport) -> pa.Table:
     """Every named entity of every analysed unit, in document order."""
-    rows = [{"unit_id": unit_id, "start": e.start, "end": e.end, "label": e.label, "text": e.text}
-            for unit_id, seg in report.segmentation.items() for e in seg.entities]
+    rows = [
+        {"unit_id": unit_id, "start": e.start, "end": e.end, "label": e.label, "text": e.text}
+        for unit_id, seg in report.segmentation.items()
+        for e in seg.entities
+    ]
     return pa.Table.from_pylist(rows, schema=ENTITY_SCHEMA)
 
 

@@ -37,8 +37,11 @@ def write_outputs(report: SurveyReport, out_dir: Path | str, stem: str, data: di
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = [*write_qa_tables(report, out_dir, stem), *write_table_exports(report, out_dir, stem),
-             *write_nlp_tables(report, out_dir, stem)]
+    paths = [
+        *write_qa_tables(report, out_dir, stem),
+        *write_table_exports(report, out_dir, stem),
+        *write_nlp_tables(report, out_dir, stem),
+    ]
     data = report.model_dump(mode="json") if data is None else data
     paths.append(write_text_atomic(out_dir / f"{stem}{REPORT_SUFFIX}", dump_report(data)))
     return paths

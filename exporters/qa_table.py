@@ -28,25 +28,27 @@ from docmodel.qa import QAGrid
 from exporters.files import atomic_file
 
 # Column → pyarrow type; the order is the column order of both files.
-QA_SCHEMA = pa.schema([
-    ("report", pa.string()),
-    ("grid", pa.string()),
-    ("grid_title", pa.string()),
-    ("respondent_group", pa.string()),
-    ("question_number", pa.int64()),
-    ("question_label", pa.string()),
-    ("question_text", pa.string()),
-    ("respondent", pa.string()),
-    ("respondent_index", pa.int64()),
-    ("item_index", pa.int64()),
-    ("item_text", pa.string()),
-    ("item_marker", pa.string()),
-    ("item_level", pa.int64()),
-    ("no_answer", pa.bool_()),
-    ("no_answer_text", pa.string()),
-    ("referenced_questions", pa.list_(pa.int64())),
-    ("page", pa.int64()),
-])
+QA_SCHEMA = pa.schema(
+    [
+        ("report", pa.string()),
+        ("grid", pa.string()),
+        ("grid_title", pa.string()),
+        ("respondent_group", pa.string()),
+        ("question_number", pa.int64()),
+        ("question_label", pa.string()),
+        ("question_text", pa.string()),
+        ("respondent", pa.string()),
+        ("respondent_index", pa.int64()),
+        ("item_index", pa.int64()),
+        ("item_text", pa.string()),
+        ("item_marker", pa.string()),
+        ("item_level", pa.int64()),
+        ("no_answer", pa.bool_()),
+        ("no_answer_text", pa.string()),
+        ("referenced_questions", pa.list_(pa.int64())),
+        ("page", pa.int64()),
+    ]
+)
 QA_COLUMNS = QA_SCHEMA.names
 LIST_COLUMNS = [f.name for f in QA_SCHEMA if pa.types.is_list(f.type)]
 # OWASP CSV injection: first characters that make a spreadsheet cell a formula.
@@ -74,18 +76,34 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
             }
             first_page = answer.sources[0].page if answer.sources else None
             if answer.items is None:
-                rows.append({
-                    **who, "item_index": None, "item_text": None, "item_marker": None, "item_level": None,
-                    "no_answer": True, "no_answer_text": answer.no_answer_text,
-                    "referenced_questions": [ref.number for ref in answer.referenced_questions], "page": first_page,
-                })
+                rows.append(
+                    {
+                        **who,
+                        "item_index": None,
+                        "item_text": None,
+                        "item_marker": None,
+                        "item_level": None,
+                        "no_answer": True,
+                        "no_answer_text": answer.no_answer_text,
+                        "referenced_questions": [ref.number for ref in answer.referenced_questions],
+                        "page": first_page,
+                    }
+                )
                 continue
             for index, item in enumerate(answer.items, start=1):
-                rows.append({
-                    **who, "item_index": index, "item_text": item.text, "item_marker": item.marker,
-                    "item_level": item.level, "no_answer": False, "no_answer_text": None,
-                    "referenced_questions": list(item.referenced_questions), "page": item.page or first_page,
-                })
+                rows.append(
+                    {
+                        **who,
+                        "item_index": index,
+                        "item_text": item.text,
+                        "item_marker": item.marker,
+                        "item_level": item.level,
+                        "no_answer": False,
+                        "no_answer_text": None,
+                        "referenced_questions": list(item.referenced_questions),
+                        "page": item.page or first_page,
+                    }
+                )
     return rows
 
 

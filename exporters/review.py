@@ -26,8 +26,10 @@ from extractors.text.lexicon import NO_ANSWER_WORDS
 
 REVIEW_SUFFIX = ".review.html"
 # Japanese needs a CJK face; Noto CJK is Debian's fonts-noto-cjk.
-CJK_FONT_STACK = ('"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", '
-                  'Meiryo, "IPAexGothic", "IPAGothic", sans-serif')
+CJK_FONT_STACK = (
+    '"Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", '
+    'Meiryo, "IPAexGothic", "IPAGothic", sans-serif'
+)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ def page_image_uri(page, settings: ReviewSettings) -> str:
     image = page.to_image(resolution=image_resolution(page.width, page.height, settings)).original.convert("RGB")
     buffer = io.BytesIO()
     if settings.image_format == "png":
-        palette = image.quantize(colors=settings.palette_colors, method=Image.Quantize.MEDIANCUT,
-                                 dither=Image.Dither.NONE)
+        palette = image.quantize(
+            colors=settings.palette_colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
         palette.save(buffer, format="PNG", optimize=True)
         mime = "image/png"
     else:
@@ -91,15 +94,19 @@ def page_image_uri(page, settings: ReviewSettings) -> str:
 
 
 def _rect(bbox: BBox, css: str, title: str) -> str:
-    return (f'<rect class="{css}" x="{bbox.x0:.2f}" y="{bbox.top:.2f}" width="{max(bbox.x1 - bbox.x0, 0.5):.2f}" '
-            f'height="{max(bbox.bottom - bbox.top, 0.5):.2f}"><title>{_esc(title)}</title></rect>')
+    return (
+        f'<rect class="{css}" x="{bbox.x0:.2f}" y="{bbox.top:.2f}" width="{max(bbox.x1 - bbox.x0, 0.5):.2f}" '
+        f'height="{max(bbox.bottom - bbox.top, 0.5):.2f}"><title>{_esc(title)}</title></rect>'
+    )
 
 
 def overlay_svg(view: tuple[float, float, float, float], blocks: list[Block], tables: list[Table]) -> str:
     """SVG over the page image: tables, their cells, then blocks numbered in reading order."""
     x0, top, x1, bottom = view
-    parts = [f'<svg class="overlay" viewBox="{x0:.2f} {top:.2f} {x1 - x0:.2f} {bottom - top:.2f}" '
-             'preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="overlay" viewBox="{x0:.2f} {top:.2f} {x1 - x0:.2f} {bottom - top:.2f}" '
+        'preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for table in tables:
         parts.append(_rect(table.bbox, "ov-table", f"table {table.id}: {table.caption or 'uncaptioned'}"))
         for row in table.rows:
@@ -121,13 +128,16 @@ def overlay_svg(view: tuple[float, float, float, float], blocks: list[Block], ta
 def block_html(index: int, block: Block) -> str:
     marker = f'<span class="marker">{_esc(block.marker)}</span> ' if block.marker else ""
     indent = f' style="margin-left:{block.level * 1.2:.1f}em"' if block.level else ""
-    return (f'<li class="block block-{block.type}" data-block="{index}"{indent}><span class="badge">{index} {block.type}'
-            f'</span> {marker}{_lines(block.text)}</li>')
+    return (
+        f'<li class="block block-{block.type}" data-block="{index}"{indent}><span class="badge">{index} {block.type}'
+        f"</span> {marker}{_lines(block.text)}</li>"
+    )
 
 
 def _cell_html(cell: Cell, tag: str) -> str:
-    spans = "".join(f' {name}="{value}"' for name, value in (("rowspan", cell.rowspan), ("colspan", cell.colspan))
-                    if value != 1)
+    spans = "".join(
+        f' {name}="{value}"' for name, value in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if value != 1
+    )
     return f"<{tag}{spans}>{_lines(cell.text)}</{tag}>"
 
 
@@ -143,15 +153,19 @@ def table_html(table: Table) -> str:
         meta += f", part {table.part}"
     notes = "".join(f"<li>{_lines(note.text)}</li>" for note in table.notes)
     notes_html = f'<ul class="notes" data-position="{_esc(table.note_position)}">{notes}</ul>' if notes else ""
-    callouts = "".join(f'<li>{_lines(c.text)}</li>' for c in table.callouts)
-    callouts_html = f'<div class="callouts"><b>Call-outs drawn over the table</b><ul>{callouts}</ul></div>' if callouts else ""
+    callouts = "".join(f"<li>{_lines(c.text)}</li>" for c in table.callouts)
+    callouts_html = (
+        f'<div class="callouts"><b>Call-outs drawn over the table</b><ul>{callouts}</ul></div>' if callouts else ""
+    )
     heading = f'<p class="table-heading">{_esc(table.heading)}</p>' if table.heading else ""
     above = notes_html if table.note_position == "above" else ""
     below = notes_html if table.note_position != "above" else ""
-    return (f'<figure class="table-figure" id="table-{_esc(table.id)}"><figcaption>{caption} '
-            f'<span class="meta">{_esc(table.id)} · {meta}</span></figcaption>{heading}{above}'
-            f'<div class="table-scroll"><table class="extracted-table" data-table-id="{_esc(table.id)}">'
-            f'{"".join(rows)}</table></div>{below}{callouts_html}</figure>')
+    return (
+        f'<figure class="table-figure" id="table-{_esc(table.id)}"><figcaption>{caption} '
+        f'<span class="meta">{_esc(table.id)} · {meta}</span></figcaption>{heading}{above}'
+        f'<div class="table-scroll"><table class="extracted-table" data-table-id="{_esc(table.id)}">'
+        f"{''.join(rows)}</table></div>{below}{callouts_html}</figure>"
+    )
 
 
 def _question_pages(question: Question) -> list[int]:
@@ -172,14 +186,18 @@ def question_card(grid: QAGrid, question: Question) -> str:
                 for item in answer.items
             )
             body = f'<ul class="qa-items">{items}</ul>'
-        answers.append(f'<div class="qa-answer" data-respondent="{_esc(answer.respondent)}">'
-                       f'<h5>{_esc(answer.respondent)}</h5>{body}</div>')
+        answers.append(
+            f'<div class="qa-answer" data-respondent="{_esc(answer.respondent)}">'
+            f"<h5>{_esc(answer.respondent)}</h5>{body}</div>"
+        )
     pages = ", ".join(str(p) for p in _question_pages(question))
-    return (f'<article class="qa-question" id="{_esc(_question_anchor(grid, question))}" '
-            f'data-grid="{_esc(grid.caption_id)}" data-question="{question.number}">'
-            f'<h4><span class="qa-label">{_esc(question.label)}</span> {_lines(question.text)}'
-            f' <span class="meta">pages {pages}</span></h4>'
-            f'<div class="qa-answers">{"".join(answers)}</div></article>')
+    return (
+        f'<article class="qa-question" id="{_esc(_question_anchor(grid, question))}" '
+        f'data-grid="{_esc(grid.caption_id)}" data-question="{question.number}">'
+        f'<h4><span class="qa-label">{_esc(question.label)}</span> {_lines(question.text)}'
+        f' <span class="meta">pages {pages}</span></h4>'
+        f'<div class="qa-answers">{"".join(answers)}</div></article>'
+    )
 
 
 def _question_anchor(grid: QAGrid, question: Question) -> str:
@@ -188,9 +206,12 @@ def _question_anchor(grid: QAGrid, question: Question) -> str:
 
 def grid_header(grid: QAGrid) -> str:
     respondents = "、".join(grid.respondents)
-    return (f'<div class="qa-grid-header" data-grid="{_esc(grid.caption_id)}"><b>{_esc(grid.caption or grid.caption_id)}</b>'
-            f' <span class="meta">{len(grid.questions)} questions × {len(grid.respondents)} respondents '
-            f'({_esc(respondents)}); pages {", ".join(map(str, grid.pages))}</span></div>')
+    return (
+        f'<div class="qa-grid-header" data-grid="{_esc(grid.caption_id)}">'
+        f"<b>{_esc(grid.caption or grid.caption_id)}</b>"
+        f' <span class="meta">{len(grid.questions)} questions × {len(grid.respondents)} respondents '
+        f"({_esc(respondents)}); pages {', '.join(map(str, grid.pages))}</span></div>"
+    )
 
 
 def qa_cards_for_page(grids: list[QAGrid], page: int) -> str:
@@ -206,8 +227,10 @@ def qa_cards_for_page(grids: list[QAGrid], page: int) -> str:
             if page == pages[0]:
                 out.append(question_card(grid, question))
             elif page in pages:
-                out.append(f'<p class="qa-continued">{_esc(question.label)} continues here: see '
-                           f'<a href="#{_esc(_question_anchor(grid, question))}">page {pages[0]}</a></p>')
+                out.append(
+                    f'<p class="qa-continued">{_esc(question.label)} continues here: see '
+                    f'<a href="#{_esc(_question_anchor(grid, question))}">page {pages[0]}</a></p>'
+                )
     return f'<div class="qa-cards">{"".join(out)}</div>' if out else ""
 
 
@@ -264,8 +287,9 @@ details.grid-part summary { cursor: pointer; font-size: 12px; color: #555; margi
 """.replace("FONTS", CJK_FONT_STACK)
 
 
-def _page_section(number: int, image_uri: str, view: tuple, report: SurveyReport, blocks: list[Block],
-                  tables: list[Table]) -> str:
+def _page_section(
+    number: int, image_uri: str, view: tuple, report: SurveyReport, blocks: list[Block], tables: list[Table]
+) -> str:
     page = next((p for p in report.pages if p.number == number), None)
     furniture = []
     if page is not None:
@@ -278,18 +302,25 @@ def _page_section(number: int, image_uri: str, view: tuple, report: SurveyReport
     width, height = view[2] - view[0], view[3] - view[1]
     content = [f'<h2>Page {number}</h2><div class="furniture">{" · ".join(furniture) or "no furniture found"}</div>']
     if blocks:
-        content.append('<ol class="blocks">' + "".join(block_html(i, b) for i, b in enumerate(blocks, start=1)) + "</ol>")
+        content.append(
+            '<ol class="blocks">' + "".join(block_html(i, b) for i, b in enumerate(blocks, start=1)) + "</ol>"
+        )
     # A Q&A grid part is read as question cards; its printed table stays one click away.
     grid_parts = {table_id for grid in report.qa_grids for table_id in grid.table_ids}
     content += [table_html(table) for table in tables if table.id not in grid_parts]
     content.append(qa_cards_for_page(report.qa_grids, number))
-    content += [f'<details class="grid-part"><summary>printed grid part {_esc(table.id)}</summary>'
-                f'{table_html(table)}</details>' for table in tables if table.id in grid_parts]
-    return (f'<section class="page" id="page-{number}" data-page="{number}">'
-            f'<div class="page-view" style="aspect-ratio:{width:.2f}/{height:.2f}">'
-            f'<img class="page-image" data-page="{number}" alt="page {number}" src="{image_uri}">'
-            f'{overlay_svg(view, blocks, tables)}</div>'
-            f'<div class="extracted">{"".join(content)}</div></section>')
+    content += [
+        f'<details class="grid-part"><summary>printed grid part {_esc(table.id)}</summary>{table_html(table)}</details>'
+        for table in tables
+        if table.id in grid_parts
+    ]
+    return (
+        f'<section class="page" id="page-{number}" data-page="{number}">'
+        f'<div class="page-view" style="aspect-ratio:{width:.2f}/{height:.2f}">'
+        f'<img class="page-image" data-page="{number}" alt="page {number}" src="{image_uri}">'
+        f"{overlay_svg(view, blocks, tables)}</div>"
+        f'<div class="extracted">{"".join(content)}</div></section>'
+    )
 
 
 def _as_report(report: SurveyReport | dict) -> SurveyReport:
@@ -307,8 +338,12 @@ def check_pdf(report: SurveyReport, pdf_path: Path) -> None:
         raise ReviewError(f"{pdf_path} is not the PDF this report was made from (sha256 differs)")
 
 
-def review_html(report: SurveyReport | dict, pdf_path: str | Path, settings: ReviewSettings = ReviewSettings(),
-                pages: Iterable[int] | None = None) -> str:
+def review_html(
+    report: SurveyReport | dict,
+    pdf_path: str | Path,
+    settings: ReviewSettings = ReviewSettings(),
+    pages: Iterable[int] | None = None,
+) -> str:
     """The review page as a string; ``pages`` (1-based) limits it to some pages."""
     import pdfplumber
 
@@ -329,30 +364,49 @@ def review_html(report: SurveyReport | dict, pdf_path: str | Path, settings: Rev
                 continue
             numbers.append(number)
             uri = page_image_uri(page, settings)
-            sections.append(_page_section(number, uri, tuple(float(v) for v in page.bbox), report,
-                                          blocks_by_page.get(number, []), tables_by_page.get(number, [])))
+            sections.append(
+                _page_section(
+                    number,
+                    uri,
+                    tuple(float(v) for v in page.bbox),
+                    report,
+                    blocks_by_page.get(number, []),
+                    tables_by_page.get(number, []),
+                )
+            )
             page.flush_cache()
     title = f"Review — {report.source.file}"
     nav = " ".join(f'<a href="#page-{n}">{n}</a>' for n in numbers)
-    summary = (f"{report.source.page_count} pages · {len(report.blocks)} blocks · {len(report.tables)} tables · "
-               f"{len(report.qa_grids)} Q&amp;A grids · schema {_esc(report.schema_version)} · "
-               f"pipeline {_esc(report.pipeline.version)}{' + NLP' if report.pipeline.nlp else ''}")
-    legend = ('<div class="legend"><span><i style="border-color:var(--block)"></i>block (number = reading order)</span>'
-              '<span><i style="border-color:var(--table)"></i>table</span><span><i style="border-color:var(--cell)">'
-              '</i>cell</span><span><i style="border-color:var(--callout)"></i>call-out</span></div>')
-    return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_esc(title)}</title>'
-            f'<style>{STYLE}</style></head><body><header class="report"><h1>{_esc(title)}</h1>'
-            f'<div class="meta">{summary}</div>{legend}<nav>pages: {nav}</nav></header>'
-            f'<main>{"".join(sections)}</main></body></html>')
+    summary = (
+        f"{report.source.page_count} pages · {len(report.blocks)} blocks · {len(report.tables)} tables · "
+        f"{len(report.qa_grids)} Q&amp;A grids · schema {_esc(report.schema_version)} · "
+        f"pipeline {_esc(report.pipeline.version)}{' + NLP' if report.pipeline.nlp else ''}"
+    )
+    legend = (
+        '<div class="legend"><span><i style="border-color:var(--block)"></i>block (number = reading order)</span>'
+        '<span><i style="border-color:var(--table)"></i>table</span><span><i style="border-color:var(--cell)">'
+        '</i>cell</span><span><i style="border-color:var(--callout)"></i>call-out</span></div>'
+    )
+    return (
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{_esc(title)}</title>'
+        f'<style>{STYLE}</style></head><body><header class="report"><h1>{_esc(title)}</h1>'
+        f'<div class="meta">{summary}</div>{legend}<nav>pages: {nav}</nav></header>'
+        f"<main>{''.join(sections)}</main></body></html>"
+    )
 
 
 def review_path(report: SurveyReport, out_dir: Path) -> Path:
     return out_dir / f"{Path(report.source.file).stem}{REVIEW_SUFFIX}"
 
 
-def write_review(report: SurveyReport | dict, pdf_path: str | Path, out_dir: str | Path,
-                 settings: ReviewSettings = ReviewSettings(), pages: Iterable[int] | None = None) -> Path:
+def write_review(
+    report: SurveyReport | dict,
+    pdf_path: str | Path,
+    out_dir: str | Path,
+    settings: ReviewSettings = ReviewSettings(),
+    pages: Iterable[int] | None = None,
+) -> Path:
     """Write ``OUT_DIR/<stem>.review.html`` (atomically) and return its path."""
     report = _as_report(report)
     out_dir = Path(out_dir)

@@ -24,20 +24,22 @@ from docmodel.document import SurveyReport
 from docmodel.table_view import TableView
 from exporters.files import atomic_file
 
-TABLE_CELL_SCHEMA = pa.schema([
-    ("table", pa.string()),  # the table's key: caption id, or printed table id when uncaptioned
-    ("caption_id", pa.string()),
-    ("caption", pa.string()),
-    ("cell_id", pa.string()),  # unit id of the cell (tables[].rows[][].id in the JSON)
-    ("table_id", pa.string()),  # the printed part the cell is on
-    ("row", pa.int32()),  # 0-based grid row of the joined table (header rows count once)
-    ("col", pa.int32()),
-    ("rowspan", pa.int32()),
-    ("colspan", pa.int32()),
-    ("is_header", pa.bool_()),
-    ("text", pa.string()),
-    ("page", pa.int32()),
-])
+TABLE_CELL_SCHEMA = pa.schema(
+    [
+        ("table", pa.string()),  # the table's key: caption id, or printed table id when uncaptioned
+        ("caption_id", pa.string()),
+        ("caption", pa.string()),
+        ("cell_id", pa.string()),  # unit id of the cell (tables[].rows[][].id in the JSON)
+        ("table_id", pa.string()),  # the printed part the cell is on
+        ("row", pa.int32()),  # 0-based grid row of the joined table (header rows count once)
+        ("col", pa.int32()),
+        ("rowspan", pa.int32()),
+        ("colspan", pa.int32()),
+        ("is_header", pa.bool_()),
+        ("text", pa.string()),
+        ("page", pa.int32()),
+    ]
+)
 XLSX_SUFFIX = ".tables.xlsx"
 PARQUET_SUFFIX = ".tables.parquet"
 GRID_NAME = "grid"
@@ -47,10 +49,24 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
 def table_cells(report: SurveyReport) -> pa.Table:
-    rows = [{"table": view.key, "caption_id": view.caption_id, "caption": view.caption, "cell_id": cell.id,
-             "table_id": cell.table_id, "row": cell.row, "col": cell.col, "rowspan": cell.rowspan,
-             "colspan": cell.colspan, "is_header": cell.is_header, "text": cell.text, "page": cell.page}
-            for view in report.analyst_tables() for cell in view.cells]
+    rows = [
+        {
+            "table": view.key,
+            "caption_id": view.caption_id,
+            "caption": view.caption,
+            "cell_id": cell.id,
+            "table_id": cell.table_id,
+            "row": cell.row,
+            "col": cell.col,
+            "rowspan": cell.rowspan,
+            "colspan": cell.colspan,
+            "is_header": cell.is_header,
+            "text": cell.text,
+            "page": cell.page,
+        }
+        for view in report.analyst_tables()
+        for cell in view.cells
+    ]
     return pa.Table.from_pylist(rows, schema=TABLE_CELL_SCHEMA)
 
 
@@ -91,8 +107,12 @@ def _write_sheet(ws, view: TableView) -> None:
         if cell.is_header:
             target.font, target.fill = header_font, header_fill
         if cell.rowspan > 1 or cell.colspan > 1:
-            ws.merge_cells(start_row=top + cell.row, start_column=1 + cell.col,
-                           end_row=top + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+            ws.merge_cells(
+                start_row=top + cell.row,
+                start_column=1 + cell.col,
+                end_row=top + cell.row + cell.rowspan - 1,
+                end_column=cell.col + cell.colspan,
+            )
     bottom = top + view.n_rows - 1
     ref = f"$A${top}:${get_column_letter(max(view.n_cols, 1))}${bottom}"
     ws.defined_names[GRID_NAME] = DefinedName(GRID_NAME, attr_text=f"{quote_sheetname(ws.title)}!{ref}")

@@ -33,8 +33,19 @@ from extractors.source import document_info, open_source
 from extractors.stages import Stage
 
 __all__ = [
-    "STAGES", "Stage", "OpenedSource", "open_document", "extract_pages", "assemble", "segment", "validate_report",
-    "extract_report", "page_ranges", "extract_page_range", "pipeline_version", "PAGE_RANGE_MIN_PAGES",
+    "STAGES",
+    "Stage",
+    "OpenedSource",
+    "open_document",
+    "extract_pages",
+    "assemble",
+    "segment",
+    "validate_report",
+    "extract_report",
+    "page_ranges",
+    "extract_page_range",
+    "pipeline_version",
+    "PAGE_RANGE_MIN_PAGES",
 ]
 
 PACKAGE = "survey-ingest"
@@ -93,8 +104,9 @@ def open_document(path: Path | str, settings: PipelineSettings) -> OpenedSource:
     return OpenedSource(path=path, pdf=pdf, source=source, info=info)
 
 
-def extract_pages(opened: OpenedSource, settings: PipelineSettings, *, workers: int = 1,
-                  on_page: Callable[[int], None] | None = None) -> list[PageExtraction]:
+def extract_pages(
+    opened: OpenedSource, settings: PipelineSettings, *, workers: int = 1, on_page: Callable[[int], None] | None = None
+) -> list[PageExtraction]:
     """Stage.PAGES: every page, in order; over ``workers`` processes for a long PDF.
 
     A page that raises or runs longer than ``settings.limits.page_seconds`` costs that
@@ -133,8 +145,13 @@ def validate_report(report: SurveyReport, settings: PipelineSettings | None = No
     return data
 
 
-def extract_report(path: Path | str, settings: PipelineSettings = PipelineSettings(), *, workers: int = 1,
-                   on_page: Callable[[int], None] | None = None) -> SurveyReport:
+def extract_report(
+    path: Path | str,
+    settings: PipelineSettings = PipelineSettings(),
+    *,
+    workers: int = 1,
+    on_page: Callable[[int], None] | None = None,
+) -> SurveyReport:
     """One PDF through every stage but writing: the validated ``SurveyReport``.
 
     NLP runs when ``settings.nlp`` (the default, as on the command line); scorers and
@@ -150,8 +167,12 @@ def extract_report(path: Path | str, settings: PipelineSettings = PipelineSettin
 # -- pages, in this process or in page ranges over workers ---------------------------------
 
 
-def _extract_numbered(pages: Iterable[pdfplumber.page.Page], first: int, settings: PipelineSettings,
-                      on_page: Callable[[int], None] | None = None) -> list[PageExtraction]:
+def _extract_numbered(
+    pages: Iterable[pdfplumber.page.Page],
+    first: int,
+    settings: PipelineSettings,
+    on_page: Callable[[int], None] | None = None,
+) -> list[PageExtraction]:
     """``pages`` numbered from ``first``, each page's parsed layout dropped when done."""
     extractions = []
     page_seconds = settings.limits.page_seconds
@@ -193,7 +214,7 @@ def extract_page_range(path: Path | str, pages: range, settings: PipelineSetting
     here too (workers run this on their main thread, where SIGALRM reaches).
     """
     with pdfplumber.open(path) as pdf:
-        return _extract_numbered(pdf.pages[pages.start - 1:pages.stop - 1], pages.start, settings)
+        return _extract_numbered(pdf.pages[pages.start - 1 : pages.stop - 1], pages.start, settings)
 
 
 # The PDF a page-range worker opened once, for every range it is given.
@@ -206,18 +227,21 @@ def _open_in_worker(path: Path) -> None:
 
 
 def _extract_range_in_worker(pages: range, settings: PipelineSettings) -> list[PageExtraction]:
-    return _extract_numbered(_worker_pdf.pages[pages.start - 1:pages.stop - 1], pages.start, settings)
+    assert _worker_pdf is not None  # opened by the pool's initializer, _open_in_worker
+    return _extract_numbered(_worker_pdf.pages[pages.start - 1 : pages.stop - 1], pages.start, settings)
 
 
-def _extract_ranges(path: Path, ranges: list[range], settings: PipelineSettings, workers: int,
-                    on_page: Callable[[int], None] | None) -> list[PageExtraction]:
+def _extract_ranges(
+    path: Path, ranges: list[range], settings: PipelineSettings, workers: int, on_page: Callable[[int], None] | None
+) -> list[PageExtraction]:
     # spawn, not fork: the caller may run Prefect's threads, which a forked child inherits
     # mid-state. Each worker starts a fresh interpreter, opens the file once and takes
     # ranges as it frees up; results come back in range order.
     context = multiprocessing.get_context("spawn")
     extractions: list[PageExtraction] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=context,
-                             initializer=_open_in_worker, initargs=(path,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(ranges)), mp_context=context, initializer=_open_in_worker, initargs=(path,)
+    ) as pool:
         for pages in pool.map(_extract_range_in_worker, ranges, [settings] * len(ranges)):
             extractions += pages
             if on_page:

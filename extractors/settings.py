@@ -47,12 +47,18 @@ class Limits(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_pages: int = Field(SourceLimits.max_pages, gt=0, description=(
-        "Refuse PDFs with more pages: pdfplumber holds every page's objects in memory."))
+    max_pages: int = Field(
+        SourceLimits.max_pages,
+        gt=0,
+        description=("Refuse PDFs with more pages: pdfplumber holds every page's objects in memory."),
+    )
     max_bytes: int = Field(SourceLimits.max_bytes, gt=0, description="Refuse PDFs larger than this many bytes.")
-    page_seconds: float | None = Field(None, description=(
-        "A page taking longer is recorded as a failed page (pages[].error, stage time-limit); "
-        "null or 0: no limit."))
+    page_seconds: float | None = Field(
+        None,
+        description=(
+            "A page taking longer is recorded as a failed page (pages[].error, stage time-limit); null or 0: no limit."
+        ),
+    )
 
     def source(self) -> SourceLimits:
         """The checks of the open stage (``extractors.source``)."""
@@ -64,19 +70,34 @@ class PipelineSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    lines: LineSettings = Field(default_factory=LineSettings, description=(
-        "Page stage: chars → visual lines (extractors/page/lines.py)."))
-    tables: TableSettings = Field(default_factory=TableSettings, description=(
-        "Page stage: ruled grids, cell text, call-outs, captions and notes (extractors/page/tables.py, "
-        "table_grid.py, table_text.py, table_callouts.py)."))
-    furniture: FurnitureSettings = Field(default_factory=FurnitureSettings, description=(
-        "Page stage: section label, slide heading, printed page number (extractors/page/furniture.py)."))
-    blocks: BlockSettings = Field(default_factory=BlockSettings, description=(
-        "Page stage: narrative blocks, markers, levels, wrap joining (extractors/page/blocks.py)."))
-    qa_grids: QAGridSettings = Field(default_factory=QAGridSettings, description=(
-        "Assemble stage: Q&A grid recognition and answer items (extractors/document/qa_grid.py, qa_cells.py)."))
-    segment: SegmentSettings = Field(default_factory=SegmentSettings, description=(
-        "Segment stage: GiNZA batch size and the Sudachi chunk limit (extractors/nlp/)."))
+    lines: LineSettings = Field(
+        default_factory=LineSettings, description=("Page stage: chars → visual lines (extractors/page/lines.py).")
+    )
+    tables: TableSettings = Field(
+        default_factory=TableSettings,
+        description=(
+            "Page stage: ruled grids, cell text, call-outs, captions and notes (extractors/page/tables.py, "
+            "table_grid.py, table_text.py, table_callouts.py)."
+        ),
+    )
+    furniture: FurnitureSettings = Field(
+        default_factory=FurnitureSettings,
+        description=("Page stage: section label, slide heading, printed page number (extractors/page/furniture.py)."),
+    )
+    blocks: BlockSettings = Field(
+        default_factory=BlockSettings,
+        description=("Page stage: narrative blocks, markers, levels, wrap joining (extractors/page/blocks.py)."),
+    )
+    qa_grids: QAGridSettings = Field(
+        default_factory=QAGridSettings,
+        description=(
+            "Assemble stage: Q&A grid recognition and answer items (extractors/document/qa_grid.py, qa_cells.py)."
+        ),
+    )
+    segment: SegmentSettings = Field(
+        default_factory=SegmentSettings,
+        description=("Segment stage: GiNZA batch size and the Sudachi chunk limit (extractors/nlp/)."),
+    )
     limits: Limits = Field(default_factory=Limits, description="Open and pages stages: file and page limits.")
     nlp: bool = Field(True, description="Run the segment stage (GiNZA); false leaves every nlp field null.")
 
@@ -114,8 +135,9 @@ class PipelineSettings(BaseModel):
         return settings
 
 
-def resolve_settings(file: Path | None = None, assignments: Iterable[str] = (),
-                     base: PipelineSettings | None = None, **explicit: Any) -> PipelineSettings:
+def resolve_settings(
+    file: Path | None = None, assignments: Iterable[str] = (), base: PipelineSettings | None = None, **explicit: Any
+) -> PipelineSettings:
     """The settings of a run: ``base``, then ``file``, then ``--set``, then ``explicit``
     top-level values that are not None (options like ``--no-nlp`` given on the command line)."""
     settings = base or PipelineSettings()
@@ -140,8 +162,10 @@ def read_settings_file(path: Path) -> dict:
         else:
             data = tomllib.loads(text)
     except Exception as exc:  # tomllib.TOMLDecodeError, yaml.YAMLError
-        raise SettingsError(f"{path}: not valid {'YAML' if path.suffix.lower() in ('.yaml', '.yml') else 'TOML'}: "
-                            f"{' '.join(str(exc).split())}") from exc
+        raise SettingsError(
+            f"{path}: not valid {'YAML' if path.suffix.lower() in ('.yaml', '.yml') else 'TOML'}: "
+            f"{' '.join(str(exc).split())}"
+        ) from exc
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: a settings file holds a table of sections, not {type(data).__name__}")
     return data

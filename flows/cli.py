@@ -118,7 +118,7 @@ def output_folder(out: Path) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise usage_error(f"--out {out}: {exc.strerror or exc}")
+        raise usage_error(f"--out {out}: {exc.strerror or exc}") from exc
     return out
 
 
@@ -134,8 +134,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                               help="Print the version and exit.")] = False) -> None:
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     """Ingest survey-report PDFs into schema-valid JSON."""
 
 
@@ -174,8 +177,12 @@ class RichProgress:
     def __init__(self, console: Console, total_files: int):
         self.console = console
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         self.files = self.progress.add_task("files", total=total_files)
         self.pages = self.progress.add_task("pages", total=None, visible=False)
@@ -203,11 +210,12 @@ def outcome_markup(outcome) -> str:
     """The line of one finished file: ok, partial (with the failed pages) or error."""
     if outcome.failed:
         return f"[red]error[/] {shown(f'{outcome.file}: {outcome.stage}: {outcome.reason}')}"
-    counts = (f"{outcome.pages} pages, {outcome.tables} tables, {outcome.qa_grids} Q&A grids, "
-              f"{outcome.seconds:.1f} s")
+    counts = f"{outcome.pages} pages, {outcome.tables} tables, {outcome.qa_grids} Q&A grids, {outcome.seconds:.1f} s"
     if outcome.partial:
-        return (f"[yellow]partial[/] {shown(outcome.file)} → {shown(outcome.output)} ({counts}; "
-                f"failed pages {', '.join(map(str, outcome.failed_pages))})")
+        return (
+            f"[yellow]partial[/] {shown(outcome.file)} → {shown(outcome.output)} ({counts}; "
+            f"failed pages {', '.join(map(str, outcome.failed_pages))})"
+        )
     return f"[green]ok[/]    {shown(outcome.file)} → {shown(outcome.output)} ({counts})"
 
 
@@ -219,26 +227,39 @@ def _runner_choice(value: str) -> str:
 
 Runner = Annotated[str, typer.Option("--runner", callback=_runner_choice, help="Task runner: process, thread or dask.")]
 Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel files (default: one per CPU).")]
-DaskAddress = Annotated[str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, "
-                                                                          "tcp://host:8786 (with --runner dask).")]
-Nlp = Annotated[bool | None, typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage "
-                                                                "(default: the settings' nlp, true).")]
+DaskAddress = Annotated[
+    str | None,
+    typer.Option("--dask-address", help="Scheduler of an existing Dask cluster, tcp://host:8786 (with --runner dask)."),
+]
+Nlp = Annotated[
+    bool | None,
+    typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage (default: the settings' nlp, true)."),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")]
 Strict = Annotated[bool, typer.Option("--strict", help="A partial file (pages that failed) fails the run (exit 1).")]
 Wait = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait while another run holds OUT (else exit 75).")]
-FollowSymlinks = Annotated[bool, typer.Option("--follow-symlinks",
-                                              help="Follow symlinks leading out of a scanned folder.")]
+FollowSymlinks = Annotated[
+    bool, typer.Option("--follow-symlinks", help="Follow symlinks leading out of a scanned folder.")
+]
 MaxPages = Annotated[int | None, typer.Option("--max-pages", min=1, help="Refuse PDFs with more pages (default 2000).")]
-MaxBytes = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Refuse PDFs larger than this (default 200 MiB).")]
-PageSeconds = Annotated[float | None, typer.Option("--page-seconds", min=0,
-                                                   help="A page taking longer is left out (partial file); 0: no limit "
-                                                   f"(default {PAGE_SECONDS:g}).")]
-FileSeconds = Annotated[float, typer.Option("--file-seconds", min=0,
-                                            help="Wall-clock cap per file; 0: no limit.")]
-MaxMemoryMb = Annotated[int, typer.Option("--max-memory-mb", min=0,
-                                          help="Address space a worker may add per file (MB); 0: no limit.")]
-MaxInflatedMb = Annotated[int, typer.Option("--max-inflated-mb", min=1,
-                                            help="Refuse a PDF whose streams inflate past this (MB).")]
+MaxBytes = Annotated[
+    int | None, typer.Option("--max-bytes", min=1, help="Refuse PDFs larger than this (default 200 MiB).")
+]
+PageSeconds = Annotated[
+    float | None,
+    typer.Option(
+        "--page-seconds",
+        min=0,
+        help=f"A page taking longer is left out (partial file); 0: no limit (default {PAGE_SECONDS:g}).",
+    ),
+]
+FileSeconds = Annotated[float, typer.Option("--file-seconds", min=0, help="Wall-clock cap per file; 0: no limit.")]
+MaxMemoryMb = Annotated[
+    int, typer.Option("--max-memory-mb", min=0, help="Address space a worker may add per file (MB); 0: no limit.")
+]
+MaxInflatedMb = Annotated[
+    int, typer.Option("--max-inflated-mb", min=1, help="Refuse a PDF whose streams inflate past this (MB).")
+]
 InboxDir = Annotated[Path, typer.Option("--inbox", help="Folder to watch for PDFs (only read).")]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder (outputs, manifest, lock).")]
 
@@ -259,34 +280,54 @@ def _check_runner(runner: str, dask_address: str | None) -> None:
         raise usage_error("--dask-address needs --runner dask")
 
 
-def _settings(settings_file: Path | None, assignments: list[str] | None, *, nlp: bool | None,
-              page_seconds: float | None = None, max_pages: int | None = None, max_bytes: int | None = None):
+def _settings(
+    settings_file: Path | None,
+    assignments: list[str] | None,
+    *,
+    nlp: bool | None,
+    page_seconds: float | None = None,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+):
     """The run's ``PipelineSettings``: an unattended page limit by default, then the
     settings file, ``--set``, and the options given (``--no-nlp``, ``--page-seconds`` …)."""
     from extractors.settings import Limits, PipelineSettings
 
     base = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
-    limits = {k: v for k, v in dict(page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes).items()
-              if v is not None}
+    limits = {
+        k: v
+        for k, v in dict(page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes).items()
+        if v is not None
+    }
     return settings_from_options(settings_file, assignments, base, nlp=nlp, limits=limits or None)
 
 
 def _resources(max_memory_mb: int, max_inflated_mb: int, file_seconds: float):
     from flows.resources import MB, ResourceLimits
 
-    return ResourceLimits(max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB,
-                          file_seconds=file_seconds or None)
+    return ResourceLimits(
+        max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB, file_seconds=file_seconds or None
+    )
 
 
 @app.command()
 def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
-    nlp: Nlp = None, runner: Runner = "process", workers: Workers = None, dask_address: DaskAddress = None,
-    strict: Strict = False, wait: Wait = False, follow_symlinks: FollowSymlinks = False,
-    page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
-    max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
-    verbose: Verbose = False, settings_file: SettingsFile = None, set_: SetOptions = None,
+    nlp: Nlp = None,
+    runner: Runner = "process",
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+    strict: Strict = False,
+    wait: Wait = False,
+    follow_symlinks: FollowSymlinks = False,
+    page_seconds: PageSeconds = None,
+    file_seconds: FileSeconds = FILE_SECONDS,
+    max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
+    max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    verbose: Verbose = False,
+    settings_file: SettingsFile = None,
+    set_: SetOptions = None,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
     settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds)
@@ -313,19 +354,25 @@ def run(
             with RichProgress(console, len(pdfs)) as hook:
                 token = PROGRESS.set(hook)
                 try:
-                    state = ingest_batch(pdfs, out, settings, runner=runner, workers=workers,
-                                         dask_address=dask_address,
-                                         resources=_resources(max_memory_mb, max_inflated_mb, file_seconds),
-                                         return_state=True)
+                    state = ingest_batch(
+                        pdfs,
+                        out,
+                        settings,
+                        runner=runner,
+                        workers=workers,
+                        dask_address=dask_address,
+                        resources=_resources(max_memory_mb, max_inflated_mb, file_seconds),
+                        return_state=True,
+                    )
                 finally:
                     PROGRESS.reset(token)
             outcomes = outcomes_of(state)
     except InboxBusy:
         console.print(f"busy: another run is working {shown(out)}; nothing done", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_BUSY)
+        raise typer.Exit(EXIT_BUSY) from None
     except LockUnsafe as exc:
         console.print(f"[red]error[/] {shown(exc)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from exc
     console.print(f"{counts_message(outcomes)} ingested into {shown(out)}", highlight=False, soft_wrap=True)
     if problems or any(o.fails(strict) for o in outcomes):
         raise typer.Exit(EXIT_FAILED)
@@ -381,21 +428,35 @@ def review(
         typer.echo(review_command(report, pdf, out))
     except ReviewError as exc:
         typer.echo(f"error: {printable(one_line(str(exc)))}", err=True)
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from exc
 
 
 @app.command("inbox")
-def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner = "process",
-                  workers: Workers = None, dask_address: DaskAddress = None, wait: Wait = False,
-                  strict: Strict = False, follow_symlinks: FollowSymlinks = False,
-                  max_pages: MaxPages = None, max_bytes: MaxBytes = None,
-                  page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
-                  max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB, max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
-                  verbose: Verbose = False, settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
+def inbox_command(
+    inbox: InboxDir,
+    out: OutDir,
+    nlp: Nlp = None,
+    runner: Runner = "process",
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+    wait: Wait = False,
+    strict: Strict = False,
+    follow_symlinks: FollowSymlinks = False,
+    max_pages: MaxPages = None,
+    max_bytes: MaxBytes = None,
+    page_seconds: PageSeconds = None,
+    file_seconds: FileSeconds = FILE_SECONDS,
+    max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
+    max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    verbose: Verbose = False,
+    settings_file: SettingsFile = None,
+    set_: SetOptions = None,
+) -> None:
     """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
     _check_runner(runner, dask_address)
-    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages,
-                         max_bytes=max_bytes)
+    settings = _settings(
+        settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
+    )
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
     output_folder(out)
@@ -406,15 +467,24 @@ def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner 
 
     _quiet_prefect(verbose)
     try:
-        state = ingest_inbox(str(inbox.resolve()), str(out.resolve()), runner=runner, workers=workers,
-                             dask_address=dask_address, wait=wait, settings=settings.model_dump(mode="json"),
-                             follow_symlinks=follow_symlinks,
-                             max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
-                             file_seconds=file_seconds or None, return_state=True)
+        state = ingest_inbox(
+            str(inbox.resolve()),
+            str(out.resolve()),
+            runner=runner,
+            workers=workers,
+            dask_address=dask_address,
+            wait=wait,
+            settings=settings.model_dump(mode="json"),
+            follow_symlinks=follow_symlinks,
+            max_memory_mb=max_memory_mb,
+            max_inflated_mb=max_inflated_mb,
+            file_seconds=file_seconds or None,
+            return_state=True,
+        )
         report = outcomes_of(state)
     except LockUnsafe as exc:
         typer.echo(f"error     {printable(str(exc))}", err=True)
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_FAILED) from exc
     if report.busy:
         typer.echo(f"busy: another run is working {printable(str(out))}; nothing done")
         raise typer.Exit(EXIT_BUSY)
@@ -435,29 +505,41 @@ def inbox_command(inbox: InboxDir, out: OutDir, nlp: Nlp = None, runner: Runner 
 def _inbox_line(outcome) -> str:
     if outcome.failed:
         return f"error     {printable(outcome.file)}: {printable(f'{outcome.stage}: {outcome.reason}')}"
-    line = (f"{outcome.status:<9} {printable(outcome.file)} → {printable(Path(outcome.output).name)} "
-            f"({outcome.pages} pages, {outcome.seconds:.1f} s")
+    line = (
+        f"{outcome.status:<9} {printable(outcome.file)} → {printable(Path(outcome.output).name)} "
+        f"({outcome.pages} pages, {outcome.seconds:.1f} s"
+    )
     if outcome.partial:
         line += f"; failed pages {', '.join(map(str, outcome.failed_pages))}"
     return line + ")"
 
 
 @app.command("serve")
-def serve_command(inbox: InboxDir, out: OutDir,
-                  cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
-                  name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "inbox",
-                  timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
-                  nlp: Nlp = None, runner: Runner = "process", workers: Workers = None,
-                  dask_address: DaskAddress = None, follow_symlinks: FollowSymlinks = False,
-                  max_pages: MaxPages = None, max_bytes: MaxBytes = None,
-                  page_seconds: PageSeconds = None, file_seconds: FileSeconds = FILE_SECONDS,
-                  max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
-                  max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
-                  settings_file: SettingsFile = None, set_: SetOptions = None) -> None:
+def serve_command(
+    inbox: InboxDir,
+    out: OutDir,
+    cron: Annotated[str, typer.Option("--cron", help='Schedule, e.g. "*/15 * * * *".')],
+    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "inbox",
+    timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
+    nlp: Nlp = None,
+    runner: Runner = "process",
+    workers: Workers = None,
+    dask_address: DaskAddress = None,
+    follow_symlinks: FollowSymlinks = False,
+    max_pages: MaxPages = None,
+    max_bytes: MaxBytes = None,
+    page_seconds: PageSeconds = None,
+    file_seconds: FileSeconds = FILE_SECONDS,
+    max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
+    max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    settings_file: SettingsFile = None,
+    set_: SetOptions = None,
+) -> None:
     """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
     _check_runner(runner, dask_address)
-    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages,
-                         max_bytes=max_bytes)
+    settings = _settings(
+        settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
+    )
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
     _check_schedule(cron, timezone)
@@ -470,11 +552,18 @@ def serve_command(inbox: InboxDir, out: OutDir,
     ingest_inbox.serve(
         name=name,
         schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
-        parameters=dict(inbox=str(inbox.resolve()), out=str(out.resolve()), runner=runner,
-                        workers=workers, dask_address=dask_address, settings=settings.model_dump(mode="json"),
-                        follow_symlinks=follow_symlinks,
-                        max_memory_mb=max_memory_mb, max_inflated_mb=max_inflated_mb,
-                        file_seconds=file_seconds or None),
+        parameters=dict(
+            inbox=str(inbox.resolve()),
+            out=str(out.resolve()),
+            runner=runner,
+            workers=workers,
+            dask_address=dask_address,
+            settings=settings.model_dump(mode="json"),
+            follow_symlinks=follow_symlinks,
+            max_memory_mb=max_memory_mb,
+            max_inflated_mb=max_inflated_mb,
+            file_seconds=file_seconds or None,
+        ),
         # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
         limit=1,
         # A restarted server process keeps its schedule running (no manual unpause).
@@ -490,7 +579,7 @@ def _check_schedule(cron: str, timezone: str | None) -> None:
     try:
         CronSchedule(cron=cron)
     except ValidationError:
-        raise usage_error(f"--cron {cron!r}: not a cron expression (e.g. \"*/15 * * * *\")") from None
+        raise usage_error(f'--cron {cron!r}: not a cron expression (e.g. "*/15 * * * *")') from None
     if timezone is not None:
         try:
             CronSchedule(cron=cron, timezone=timezone)

@@ -116,12 +116,15 @@ class InboxReport:
         """Whether the run failed: a file failed, now or unchanged since; with ``strict``
         a partial file counts as failed."""
         return any(o.fails(strict) for o in self.outcomes) or any(
-            e.status == ERROR or strict for e in self.still_failing)
+            e.status == ERROR or strict for e in self.still_failing
+        )
 
     def counts(self) -> str:
-        return (f"{len(self.ingested)} ingested, {len(self.partial)} partial, {len(self.failed)} failed, "
-                f"{len(self.duplicates)} duplicates, {len(self.unchanged)} unchanged "
-                f"({len(self.still_failing)} still failing)")
+        return (
+            f"{len(self.ingested)} ingested, {len(self.partial)} partial, {len(self.failed)} failed, "
+            f"{len(self.duplicates)} duplicates, {len(self.unchanged)} unchanged "
+            f"({len(self.still_failing)} still failing)"
+        )
 
 
 # -- the folder ------------------------------------------------------------------
@@ -171,8 +174,9 @@ def _output_present(out_dir: Path, entry: Entry) -> bool:
     return (out_dir / entry.output).is_file()
 
 
-def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeline: str,
-               schema_version: str = SCHEMA_VERSION) -> Plan:
+def plan_inbox(
+    files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeline: str, schema_version: str = SCHEMA_VERSION
+) -> Plan:
     """Decide per file: unchanged (skip), duplicate of content already ingested, or ingest.
 
     A file is unchanged when the manifest has its content made by this pipeline and
@@ -190,6 +194,7 @@ def plan_inbox(files: list[InboxFile], manifest: Manifest, out_dir: Path, pipeli
         stem = entry.stem if entry is not None else _new_stem(file, taken)
         taken[stem.casefold()] = file.name
         if _is_unchanged(entry, file, known, out_dir, pipeline, schema_version):
+            assert entry is not None  # only a known file can be unchanged
             plan.unchanged.append(entry)
             continue
         if not file.sha256:  # unreadable: no content to share
@@ -217,16 +222,20 @@ def _new_stem(file: InboxFile, taken: dict[str, str]) -> str:
     return stem
 
 
-def _is_unchanged(entry: Entry | None, file: InboxFile, known: dict[str, Entry], out_dir: Path, pipeline: str,
-                  schema_version: str) -> bool:
+def _is_unchanged(
+    entry: Entry | None, file: InboxFile, known: dict[str, Entry], out_dir: Path, pipeline: str, schema_version: str
+) -> bool:
     if not is_current(entry, file.sha256, pipeline, schema_version) or not _output_present(out_dir, entry):
         return False
     if entry.status == ERROR and not entry.permanent:
         return False
     if entry.duplicate_of is not None:
         owner = known.get(entry.duplicate_of)
-        return owner is not None and owner.duplicate_of is None and is_current(owner, file.sha256, pipeline,
-                                                                                schema_version)
+        return (
+            owner is not None
+            and owner.duplicate_of is None
+            and is_current(owner, file.sha256, pipeline, schema_version)
+        )
     return True
 
 
@@ -235,22 +244,41 @@ def _is_unchanged(entry: Entry | None, file: InboxFile, known: dict[str, Entry],
 
 def _entry_of(outcome: FileOutcome, file: InboxFile, stem: str, pipeline: str) -> Entry:
     return Entry(
-        file=file.name, stem=stem, sha256=outcome.sha256 or file.sha256, status=outcome.status,
-        output=Path(outcome.output).name, pipeline_version=pipeline, schema_version=SCHEMA_VERSION,
-        permanent=outcome.permanent, stage=outcome.stage, reason=outcome.reason, pages=outcome.pages,
-        tables=outcome.tables, qa_grids=outcome.qa_grids, seconds=outcome.seconds,
+        file=file.name,
+        stem=stem,
+        sha256=outcome.sha256 or file.sha256,
+        status=outcome.status,
+        output=Path(outcome.output).name,
+        pipeline_version=pipeline,
+        schema_version=SCHEMA_VERSION,
+        permanent=outcome.permanent,
+        stage=outcome.stage,
+        reason=outcome.reason,
+        pages=outcome.pages,
+        tables=outcome.tables,
+        qa_grids=outcome.qa_grids,
+        seconds=outcome.seconds,
         failed_pages=", ".join(map(str, outcome.failed_pages)) or None,
     )
 
 
-def _ingest_planned(plan: Plan, out: Path, manifest: Manifest, pipeline: str, settings: PipelineSettings,
-                    runner: str, workers: int | None, dask_address: str | None,
-                    resources: ResourceLimits) -> list[FileOutcome]:
+def _ingest_planned(
+    plan: Plan,
+    out: Path,
+    manifest: Manifest,
+    pipeline: str,
+    settings: PipelineSettings,
+    runner: str,
+    workers: int | None,
+    dask_address: str | None,
+    resources: ResourceLimits,
+) -> list[FileOutcome]:
     planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
     jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
-    for outcome in ingest_files(jobs, out, settings, runner=runner, workers=workers, dask_address=dask_address,
-                                resources=resources):
+    for outcome in ingest_files(
+        jobs, out, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
+    ):
         # Recorded as each file finishes: a run killed later keeps what is done.
         file, stem = planned[outcome.file]
         manifest.record(_entry_of(outcome, file, stem, pipeline))
@@ -267,13 +295,25 @@ def _record_duplicates(plan: Plan, manifest: Manifest, out_dir: Path, pipeline: 
         if owner_entry is None or owner_entry.sha256 != file.sha256:
             continue  # the owner's file changed while it was ingested: next run sorts it out
         output = outputs.copy_outputs(out_dir, owner_entry.stem, stem, owner_entry.output)
-        manifest.record(Entry(
-            file=file.name, stem=stem, sha256=file.sha256, status=owner_entry.status, output=output.name,
-            pipeline_version=pipeline, schema_version=SCHEMA_VERSION, permanent=owner_entry.permanent,
-            stage=owner_entry.stage, reason=owner_entry.reason, pages=owner_entry.pages,
-            tables=owner_entry.tables, qa_grids=owner_entry.qa_grids, duplicate_of=owner,
-            failed_pages=owner_entry.failed_pages,
-        ))
+        manifest.record(
+            Entry(
+                file=file.name,
+                stem=stem,
+                sha256=file.sha256,
+                status=owner_entry.status,
+                output=output.name,
+                pipeline_version=pipeline,
+                schema_version=SCHEMA_VERSION,
+                permanent=owner_entry.permanent,
+                stage=owner_entry.stage,
+                reason=owner_entry.reason,
+                pages=owner_entry.pages,
+                tables=owner_entry.tables,
+                qa_grids=owner_entry.qa_grids,
+                duplicate_of=owner,
+                failed_pages=owner_entry.failed_pages,
+            )
+        )
         recorded.append(file.name)
     return recorded
 
@@ -285,12 +325,19 @@ def inbox_rows(report: InboxReport, manifest_entries: dict[str, Entry]) -> list[
         entry = manifest_entries.get(name)
         if entry is None:
             continue
-        rows.append({
-            "file": name, "status": entry.status, "pages": entry.pages, "tables": entry.tables,
-            "qa_grids": entry.qa_grids, "failed_pages": entry.failed_pages or "",
-            "error": f"{entry.stage}: {entry.reason}" if entry.status == ERROR else "",
-            "seconds": 0.0, "note": note if entry.duplicate_of is None else f"{DUPLICATE} of {entry.duplicate_of}",
-        })
+        rows.append(
+            {
+                "file": name,
+                "status": entry.status,
+                "pages": entry.pages,
+                "tables": entry.tables,
+                "qa_grids": entry.qa_grids,
+                "failed_pages": entry.failed_pages or "",
+                "error": f"{entry.stage}: {entry.reason}" if entry.status == ERROR else "",
+                "seconds": 0.0,
+                "note": note if entry.duplicate_of is None else f"{DUPLICATE} of {entry.duplicate_of}",
+            }
+        )
     return sorted(rows, key=lambda row: row["file"])
 
 
@@ -308,22 +355,33 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     lines += failure_markdown(report.failed, report.partial)
     if report.still_failing:
         lines += ["", "## Still failing (unchanged since an earlier run)", ""]
-        lines += [f"- `{e.file}`: {e.status}: " + (f"{e.stage}: {e.reason}" if e.status == ERROR
-                                                   else f"pages {e.failed_pages}") for e in report.still_failing]
+        lines += [
+            f"- `{e.file}`: {e.status}: "
+            + (f"{e.stage}: {e.reason}" if e.status == ERROR else f"pages {e.failed_pages}")
+            for e in report.still_failing
+        ]
     if report.left:
         lines += ["", "## Left for the next run", ""]
         lines += [f"- `{name}`: {why}" for name, why in report.left]
     return "\n".join(lines) + "\n"
 
 
-def inbox_settings(settings: PipelineSettings | dict | None = None, *, nlp: bool | None = None,
-                   max_pages: int | None = None, max_bytes: int | None = None,
-                   page_seconds: float | None = None) -> PipelineSettings:
+def inbox_settings(
+    settings: PipelineSettings | dict | None = None,
+    *,
+    nlp: bool | None = None,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    page_seconds: float | None = None,
+) -> PipelineSettings:
     """``settings`` (default ``INBOX_SETTINGS``; a dict is read as one) with the inbox options that were given."""
     if isinstance(settings, dict):
         settings = PipelineSettings.model_validate(settings)
-    limits = {name: value for name, value in
-              dict(max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds).items() if value is not None}
+    limits = {
+        name: value
+        for name, value in dict(max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds).items()
+        if value is not None
+    }
     return resolve_settings(base=settings or INBOX_SETTINGS, nlp=nlp, limits=limits or None)
 
 
@@ -360,9 +418,10 @@ def ingest_inbox(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = tasks.pipeline_version()
-    settings = inbox_settings(settings, nlp=nlp, max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds)
-    resources = ResourceLimits(max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB,
-                               file_seconds=file_seconds)
+    resolved = inbox_settings(settings, nlp=nlp, max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds)
+    resources = ResourceLimits(
+        max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB, file_seconds=file_seconds
+    )
     report = InboxReport()
     try:
         with inbox_lock(out_dir, wait=wait):
@@ -372,8 +431,9 @@ def ingest_inbox(
             with Manifest(out_dir) as manifest:
                 plan = plan_inbox(scan.files, manifest, out_dir, pipeline)
                 if plan.ingest:
-                    report.outcomes = _ingest_planned(plan, out_dir, manifest, pipeline, settings, runner, workers,
-                                                      dask_address, resources)
+                    report.outcomes = _ingest_planned(
+                        plan, out_dir, manifest, pipeline, resolved, runner, workers, dask_address, resources
+                    )
                 # After their owners: a duplicate's entry copies its owner's.
                 report.duplicates = _record_duplicates(plan, manifest, out_dir, pipeline)
                 report.unchanged = [entry.file for entry in plan.unchanged]
@@ -382,13 +442,17 @@ def ingest_inbox(
     except InboxBusy:
         report.busy = True
         report.seconds = round(time.perf_counter() - started, 3)
-        create_markdown_artifact(key="ingest-inbox-summary",
-                                 markdown=f"# Inbox run\n\nAnother run holds `{out}`: nothing done.\n")
+        create_markdown_artifact(
+            key="ingest-inbox-summary", markdown=f"# Inbox run\n\nAnother run holds `{out}`: nothing done.\n"
+        )
         return report
     report.duplicates.sort()
     report.seconds = round(time.perf_counter() - started, 3)
-    create_table_artifact(key="ingest-inbox-files", table=inbox_rows(report, entries),
-                          description="One row per inbox file (note: duplicate / unchanged)")
+    create_table_artifact(
+        key="ingest-inbox-files",
+        table=inbox_rows(report, entries),
+        description="One row per inbox file (note: duplicate / unchanged)",
+    )
     create_markdown_artifact(key="ingest-inbox-summary", markdown=inbox_markdown(report, inbox, out))
     return final_state(report.outcomes + [_still_failing_outcome(e) for e in report.still_failing], report)
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from collections.abc import Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
@@ -81,8 +80,15 @@ def _sha256_or_none(path: Path) -> str | None:
         return None
 
 
-def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = PipelineSettings(),
-                 stem: str | None = None, *, page_workers: int = 1, raise_transient: bool = False) -> FileOutcome:
+def run_pipeline(
+    pdf_path: Path,
+    out_dir: Path,
+    settings: PipelineSettings = PipelineSettings(),
+    stem: str | None = None,
+    *,
+    page_workers: int = 1,
+    raise_transient: bool = False,
+) -> FileOutcome:
     """The stages of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
     ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
@@ -93,21 +99,25 @@ def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = Pip
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
     stem = outputs.output_stem(stem or pdf_path.name)  # an explicit stem is made safe too
     version = tasks.pipeline_version()
+    stage: str
+    sha256: str | None
     stage, sha256 = Stage.OPEN, None
+    # The ignores below: Prefect unwraps a quote()d argument when the task runs, but the
+    # types of Task.__call__ (the task's own signature) do not admit quote[T] for T.
     try:
         opened = tasks.open_document(pdf_path, settings)
         sha256 = opened.source.sha256
         with opened:
             stage = Stage.PAGES
-            pages = tasks.extract_pages(quote(opened), settings, page_workers)
+            pages = tasks.extract_pages(quote(opened), settings, page_workers)  # type: ignore[call-overload]
         stage = Stage.ASSEMBLE
-        report = tasks.assemble(quote(opened), quote(pages), settings)
+        report = tasks.assemble(quote(opened), quote(pages), settings)  # type: ignore[call-overload]
         stage = Stage.SEGMENT
-        report = tasks.segment(quote(report), settings)
+        report = tasks.segment(quote(report), settings)  # type: ignore[call-overload]
         stage = Stage.VALIDATE
-        data = tasks.validate_report(quote(report), settings)
+        data = tasks.validate_report(quote(report), settings)  # type: ignore[call-overload]
         stage = Stage.WRITE
-        path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))
+        path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))  # type: ignore[call-overload]
     except Exception as exc:
         if raise_transient and tasks.is_transient(exc):
             raise
@@ -118,9 +128,15 @@ def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = Pip
     else:
         failed_pages = [page.number for page in report.pages if page.error is not None]
         outcome = FileOutcome(
-            file=outputs.display_name(pdf_path.name), status=PARTIAL if failed_pages else OK, output=str(path),
-            sha256=sha256, pages=len(report.pages), tables=len(report.tables), qa_grids=len(report.qa_grids),
-            seconds=round(time.perf_counter() - started, 3), failed_pages=failed_pages,
+            file=outputs.display_name(pdf_path.name),
+            status=PARTIAL if failed_pages else OK,
+            output=str(path),
+            sha256=sha256,
+            pages=len(report.pages),
+            tables=len(report.tables),
+            qa_grids=len(report.qa_grids),
+            seconds=round(time.perf_counter() - started, 3),
+            failed_pages=failed_pages,
         )
     get_run_logger().log(logging.INFO if outcome.ok else logging.WARNING, outcome_line(outcome))
     if hook := tasks.PROGRESS.get():
@@ -128,13 +144,28 @@ def run_pipeline(pdf_path: Path, out_dir: Path, settings: PipelineSettings = Pip
     return outcome
 
 
-def _record_failure(pdf_path: Path, out_dir: Path, stem: str, sha256: str | None, stage: str, reason: str,
-                    version: str, started: float, permanent: bool = True) -> FileOutcome:
+def _record_failure(
+    pdf_path: Path,
+    out_dir: Path,
+    stem: str,
+    sha256: str | None,
+    stage: str,
+    reason: str,
+    version: str,
+    started: float,
+    permanent: bool = True,
+) -> FileOutcome:
     sha256 = sha256 or _sha256_or_none(pdf_path)
     path = outputs.write_error(out_dir, stem, outputs.error_record(pdf_path.name, sha256, stage, reason, version))
     return FileOutcome(
-        file=outputs.display_name(pdf_path.name), status=ERROR, output=str(path), sha256=sha256, stage=stage,
-        reason=reason, seconds=round(time.perf_counter() - started, 3), permanent=permanent,
+        file=outputs.display_name(pdf_path.name),
+        status=ERROR,
+        output=str(path),
+        sha256=sha256,
+        stage=stage,
+        reason=reason,
+        seconds=round(time.perf_counter() - started, 3),
+        permanent=permanent,
     )
 
 
@@ -154,8 +185,10 @@ def outcome_line(outcome: FileOutcome) -> str:
     """One line on what became of a file (logs and summaries; not escaped for a terminal)."""
     if outcome.failed:
         return f"{outcome.file}: error: {outcome.stage}: {outcome.reason}"
-    line = (f"{outcome.file}: {outcome.status}: {outcome.pages} pages, {outcome.tables} tables, "
-            f"{outcome.qa_grids} Q&A grids in {outcome.seconds:.1f} s → {Path(outcome.output).name}")
+    line = (
+        f"{outcome.file}: {outcome.status}: {outcome.pages} pages, {outcome.tables} tables, "
+        f"{outcome.qa_grids} Q&A grids in {outcome.seconds:.1f} s → {Path(outcome.output).name}"
+    )
     if outcome.partial:
         line += f"; failed pages {', '.join(map(str, outcome.failed_pages))}"
     return line
@@ -186,16 +219,17 @@ def outcomes_of(state: State):
     return result
 
 
-@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False,
-      task_run_name="ingest {job.name}")
-def ingest_file(job: FileJob, out_dir: Path, settings: PipelineSettings,
-                resources: ResourceLimits = ResourceLimits()) -> FileOutcome:
+@task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False, task_run_name="ingest {job.name}")
+def ingest_file(
+    job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits = ResourceLimits()
+) -> FileOutcome:
     """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
     return run_bounded(job, out_dir, settings, resources)
 
 
-def run_bounded(job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits,
-                page_workers: int = 1) -> FileOutcome:
+def run_bounded(
+    job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits, page_workers: int = 1
+) -> FileOutcome:
     """``run_pipeline`` within the file's resource caps (``flows.resources``); a cap that
     fires is the file's error. Transient errors are raised (see ``run_pipeline``)."""
     started = time.perf_counter()
@@ -203,25 +237,34 @@ def run_bounded(job: FileJob, out_dir: Path, settings: PipelineSettings, resourc
         if job.pdf_path.is_file() and job.pdf_path.stat().st_size <= settings.limits.max_bytes:
             check_inflated_size(job.pdf_path, resources.max_inflated_bytes)
         with file_limits(resources, job.name):
-            return run_pipeline(job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers,
-                                raise_transient=True)
+            return run_pipeline(
+                job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers, raise_transient=True
+            )
     except IngestFailure as exc:  # the inflated-size check
         stage, reason = exc.stage, exc.reason
     except ResourceLimitExceeded as exc:
         stage, reason = RESOURCE_STAGE, str(exc)
     except (PermissionError, FileNotFoundError) as exc:  # the check's read; open says the same
         stage, reason = "open", one_line(exc)
-    outcome = _record_failure(job.pdf_path, out_dir, outputs.output_stem(job.stem), None, stage, reason,
-                              tasks.pipeline_version(), started)
+    outcome = _record_failure(
+        job.pdf_path, out_dir, outputs.output_stem(job.stem), None, stage, reason, tasks.pipeline_version(), started
+    )
     get_run_logger().warning(outcome_line(outcome))
     if hook := tasks.PROGRESS.get():
         hook.file_done(outcome)
     return outcome
 
 
-def ingest_files(jobs: list[FileJob], out_dir: Path, settings: PipelineSettings = PipelineSettings(), *,
-                 runner: str = "process", workers: int | None = None, dask_address: str | None = None,
-                 resources: ResourceLimits = ResourceLimits()) -> Iterator[FileOutcome]:
+def ingest_files(
+    jobs: list[FileJob],
+    out_dir: Path,
+    settings: PipelineSettings = PipelineSettings(),
+    *,
+    runner: str = "process",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    resources: ResourceLimits = ResourceLimits(),
+) -> Iterator[FileOutcome]:
     """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
 
     One local worker means no pool at all: the files run in this process, in order, and a
@@ -239,9 +282,10 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, settings: PipelineSettings 
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
-        futures = {
-            task_runner.submit(ingest_file, parameters=dict(
-                job=job, out_dir=out_dir, settings=settings, resources=resources)): job
+        futures: dict[PrefectFuture[FileOutcome], FileJob] = {
+            task_runner.submit(
+                ingest_file, parameters=dict(job=job, out_dir=out_dir, settings=settings, resources=resources)
+            ): job
             for job in jobs
         }
         for future in as_completed(list(futures)):
@@ -249,29 +293,54 @@ def ingest_files(jobs: list[FileJob], out_dir: Path, settings: PipelineSettings 
             try:
                 outcome = future.result()
             except Exception as exc:
-                outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
-                                          tasks.pipeline_version(), time.perf_counter(), permanent=False)
+                outcome = _record_failure(
+                    job.pdf_path,
+                    out_dir,
+                    job.stem,
+                    None,
+                    "ingest",
+                    one_line(exc),
+                    tasks.pipeline_version(),
+                    time.perf_counter(),
+                    permanent=False,
+                )
             if hook:
                 hook.file_done(outcome)
             yield outcome
 
 
-def _ingest_or_record(job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits,
-                      page_workers: int) -> FileOutcome:
+def _ingest_or_record(
+    job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits, page_workers: int
+) -> FileOutcome:
     started = time.perf_counter()
     try:
         return run_bounded(job, out_dir, settings, resources, page_workers)
     except Exception as exc:
-        outcome = _record_failure(job.pdf_path, out_dir, job.stem, None, "ingest", one_line(exc),
-                                  tasks.pipeline_version(), started, permanent=False)
+        outcome = _record_failure(
+            job.pdf_path,
+            out_dir,
+            job.stem,
+            None,
+            "ingest",
+            one_line(exc),
+            tasks.pipeline_version(),
+            started,
+            permanent=False,
+        )
         if hook := tasks.PROGRESS.get():
             hook.file_done(outcome)
         return outcome
 
 
 @flow(name="ingest-report", persist_result=False)
-def ingest_report(pdf_path: Path, out_dir: Path, settings: PipelineSettings | None = None, stem: str | None = None,
-                  *, nlp: bool | None = None) -> FileOutcome:
+def ingest_report(
+    pdf_path: Path,
+    out_dir: Path,
+    settings: PipelineSettings | None = None,
+    stem: str | None = None,
+    *,
+    nlp: bool | None = None,
+) -> FileOutcome:
     """Ingest one PDF into ``out_dir/<stem>.json``, or ``<stem>.error.json`` with the reason.
 
     ``nlp`` (when given) overrides ``settings.nlp``. Ends Failed when the file failed or
@@ -308,18 +377,31 @@ def failure_markdown(failed: list[FileOutcome], partial: list[FileOutcome]) -> l
 def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
     return [
         {
-            "file": o.file, "status": o.status, "pages": o.pages, "tables": o.tables, "qa_grids": o.qa_grids,
+            "file": o.file,
+            "status": o.status,
+            "pages": o.pages,
+            "tables": o.tables,
+            "qa_grids": o.qa_grids,
             "failed_pages": ", ".join(map(str, o.failed_pages)),
-            "error": f"{o.stage}: {o.reason}" if o.failed else "", "seconds": o.seconds,
+            "error": f"{o.stage}: {o.reason}" if o.failed else "",
+            "seconds": o.seconds,
         }
         for o in outcomes
     ]
 
 
 @flow(name="ingest-batch", persist_result=False)
-def ingest_batch(paths: list[Path], out_dir: Path, settings: PipelineSettings | None = None, runner: str = "process",
-                 workers: int | None = None, dask_address: str | None = None, *,
-                 resources: ResourceLimits = ResourceLimits(), nlp: bool | None = None) -> list[FileOutcome]:
+def ingest_batch(
+    paths: list[Path],
+    out_dir: Path,
+    settings: PipelineSettings | None = None,
+    runner: str = "process",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    *,
+    resources: ResourceLimits = ResourceLimits(),
+    nlp: bool | None = None,
+) -> list[FileOutcome]:
     """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner.
 
     ``nlp`` (when given) overrides ``settings.nlp``. Ends Failed when any file failed or
@@ -327,14 +409,16 @@ def ingest_batch(paths: list[Path], out_dir: Path, settings: PipelineSettings | 
     started = time.perf_counter()
     settings = resolve_settings(base=settings, nlp=nlp)
     paths = [Path(p) for p in paths]
-    jobs = [FileJob(path, stem) for path, stem in zip(paths, outputs.unique_stems([p.name for p in paths]))]
-    outcomes = list(ingest_files(jobs, out_dir, settings, runner=runner, workers=workers,
-                                 dask_address=dask_address, resources=resources))
+    stems = outputs.unique_stems([p.name for p in paths])
+    jobs = [FileJob(path, stem) for path, stem in zip(paths, stems, strict=True)]
+    outcomes = list(
+        ingest_files(
+            jobs, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
+        )
+    )
     order = {outputs.display_name(job.pdf_path.name): i for i, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order.get(o.file, len(order)))
     seconds = time.perf_counter() - started
-    create_table_artifact(
-        key="ingest-batch-files", table=summary_rows(outcomes), description="One row per input file"
-    )
+    create_table_artifact(key="ingest-batch-files", table=summary_rows(outcomes), description="One row per input file")
     create_markdown_artifact(key="ingest-batch-summary", markdown=summary_markdown(outcomes, seconds))
     return final_state(outcomes, outcomes)

@@ -14,9 +14,9 @@ import fcntl
 import os
 import stat
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 LOCK_NAME = ".ingest.lock"
 # How often a waiting run retries the lock.

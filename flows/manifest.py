@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeGuard
 
 MANIFEST_NAME = ".ingest-manifest.sqlite3"
 # Bump when the table layout changes; an older manifest is dropped (everything re-ingests).
@@ -115,7 +116,7 @@ class Manifest:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "Manifest":
+    def __enter__(self) -> Manifest:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -125,7 +126,7 @@ class Manifest:
 
     def get(self, file: str) -> Entry | None:
         row = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries WHERE file = ?", (file,)).fetchone()
-        return _entry(row)
+        return _entry(row) if row is not None else None
 
     def entries(self) -> list[Entry]:
         rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM entries ORDER BY file").fetchall()
@@ -150,7 +151,7 @@ class Manifest:
     def record(self, entry: Entry) -> Entry:
         """Insert or replace the entry of ``entry.file`` in one committed transaction."""
         if not entry.recorded_at:
-            entry = Entry(**{**entry.__dict__, "recorded_at": datetime.now(timezone.utc).isoformat()})
+            entry = Entry(**{**entry.__dict__, "recorded_at": datetime.now(UTC).isoformat()})
         values = list(astuple(entry))
         values[_COLUMNS.index("permanent")] = int(entry.permanent)
         with self._transaction() as db:
@@ -161,7 +162,7 @@ class Manifest:
         return entry
 
 
-def is_current(entry: Entry | None, sha256: str, pipeline_version: str, schema_version: str) -> bool:
+def is_current(entry: Entry | None, sha256: str, pipeline_version: str, schema_version: str) -> TypeGuard[Entry]:
     """Whether ``entry`` stands for this content made by this pipeline and schema."""
     return (
         entry is not None
@@ -171,10 +172,8 @@ def is_current(entry: Entry | None, sha256: str, pipeline_version: str, schema_v
     )
 
 
-def _entry(row) -> Entry | None:
-    if row is None:
-        return None
-    data = dict(zip(_COLUMNS, row))
+def _entry(row) -> Entry:
+    data = dict(zip(_COLUMNS, row, strict=False))
     data["permanent"] = bool(data["permanent"])
     return Entry(**data)
 

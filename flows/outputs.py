@@ -120,7 +120,9 @@ def write_error(out_dir: Path, stem: str, record: IngestError) -> Path:
 
 
 def error_record(file: str, sha256: str | None, stage: str, reason: str, pipeline_version: str) -> IngestError:
-    return IngestError(file=display_name(file), sha256=sha256, stage=stage, reason=reason, pipeline_version=pipeline_version)
+    return IngestError(
+        file=display_name(file), sha256=sha256, stage=stage, reason=reason, pipeline_version=pipeline_version
+    )
 
 
 def output_names(stem: str) -> list[str]:
@@ -133,8 +135,11 @@ def copy_outputs(out_dir: Path, from_stem: str, to_stem: str, output: str) -> Pa
     another name): the report and its Q&A tables, or the error record. Returns the copy
     of ``output`` (the owner's main output's file name). Each copy is atomic."""
     out_dir = Path(out_dir)
-    pairs = ([(error_path(out_dir, from_stem), error_path(out_dir, to_stem))] if output.endswith(ERROR_SUFFIX)
-             else [(out_dir / a, out_dir / b) for a, b in zip(output_names(from_stem), output_names(to_stem))])
+    pairs = (
+        [(error_path(out_dir, from_stem), error_path(out_dir, to_stem))]
+        if output.endswith(ERROR_SUFFIX)
+        else [(out_dir / a, out_dir / b) for a, b in zip(output_names(from_stem), output_names(to_stem), strict=False)]
+    )
     for source, target in pairs:
         if source.is_file():
             with atomic_file(target) as tmp:

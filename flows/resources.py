@@ -45,7 +45,8 @@ class ResourceLimits:
     # pdfplumber keeps one page's objects (~100 MB on the densest corpus page); GiNZA ~1 GB.
     max_memory_bytes: int = 3072 * MB
     # The slowest corpus file takes ~30 s with NLP; 15 min means something is wrong.
-    file_seconds: float = 900.0
+    # None (or 0): no wall-clock cap.
+    file_seconds: float | None = 900.0
 
 
 class ResourceLimitExceeded(BaseException):
@@ -65,8 +66,9 @@ def check_inflated_size(path: Path, max_bytes: int) -> None:
     for match in _STREAM_START.finditer(data):
         total += _inflated_size(data, match.end(), max_bytes - total)
         if total > max_bytes:
-            raise IngestFailure(STAGE, f"resource limit: streams inflate past {max_bytes // MB} MB "
-                                       f"(a decompression bomb?)")
+            raise IngestFailure(
+                STAGE, f"resource limit: streams inflate past {max_bytes // MB} MB (a decompression bomb?)"
+            )
 
 
 def _inflated_size(data: bytes, start: int, budget: int) -> int:
@@ -76,7 +78,7 @@ def _inflated_size(data: bytes, start: int, budget: int) -> int:
     size, position = 0, start
     try:
         while not inflater.eof and position < len(data) and size <= budget:
-            chunk = data[position:position + _CHUNK]
+            chunk = data[position : position + _CHUNK]
             position += len(chunk)
             while chunk and not inflater.eof and size <= budget:
                 size += len(inflater.decompress(chunk, _CHUNK))
@@ -125,13 +127,19 @@ def wall_clock_limit(seconds: float | None, what: str) -> Iterator[None]:
     done = threading.Event()
     watchdog = None
     if threading.current_thread() is threading.main_thread():
+
         def _expired(_signum, _frame):
             raise ResourceLimitExceeded(message)
 
         previous = signal.signal(signal.SIGUSR1, _expired)
         main = threading.main_thread().ident
-        watchdog = threading.Thread(
-            target=lambda: done.wait(seconds) or signal.pthread_kill(main, signal.SIGUSR1), daemon=True)
+        assert main is not None  # the main thread is running: this is it
+
+        def _watch() -> None:
+            if not done.wait(seconds):
+                signal.pthread_kill(main, signal.SIGUSR1)
+
+        watchdog = threading.Thread(target=_watch, daemon=True)
         watchdog.start()
     try:
         yield

@@ -15,16 +15,21 @@ import typer
 if TYPE_CHECKING:
     from extractors.settings import PipelineSettings
 
-SettingsFile = Annotated[Path | None, typer.Option(
-    "--settings", help="Pipeline settings, TOML or YAML (see extractors/settings.py).", dir_okay=False)]
-SetOptions = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override one setting, e.g. --set tables.grid.snap_tolerance=3 (repeatable).")]
+SettingsFile = Annotated[
+    Path | None,
+    typer.Option("--settings", help="Pipeline settings, TOML or YAML (see extractors/settings.py).", dir_okay=False),
+]
+SetOptions = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override one setting, e.g. --set tables.grid.snap_tolerance=3 (repeatable)."),
+]
 
 EXIT_USAGE = 2
 
 
-def settings_from_options(file: Path | None, assignments: list[str] | None,
-                          base: PipelineSettings | None = None, **explicit: Any) -> PipelineSettings:
+def settings_from_options(
+    file: Path | None, assignments: list[str] | None, base: PipelineSettings | None = None, **explicit: Any
+) -> PipelineSettings:
     """The settings the options ask for; a bad file or assignment is a usage error (exit 2)."""
     from extractors.settings import SettingsError, resolve_settings  # loads the extractors: not for --help
 

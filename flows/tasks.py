@@ -13,18 +13,18 @@ from __future__ import annotations
 import errno
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+import exporters
 from docmodel.document import SurveyReport
+from extractors import pipeline
 from extractors.errors import IngestFailure
 from extractors.page.extract import PageExtraction
-from extractors import pipeline
 from extractors.pipeline import OpenedSource, Stage, pipeline_version  # noqa: F401  (the flows' version)
 from extractors.settings import PipelineSettings
-import exporters
 from flows import outputs
 
 # Transient: worth a second try. Errors that will not change on retry are left out.
@@ -57,16 +57,21 @@ class ProgressHook(Protocol):
 PROGRESS: ContextVar[ProgressHook | None] = ContextVar("ingest_progress", default=None)
 
 
-_step = dict(cache_policy=NO_CACHE, retries=RETRIES, retry_delay_seconds=RETRY_DELAY_SECONDS,
-             retry_condition_fn=retry_transient, persist_result=False)
+_step: dict[str, Any] = dict(
+    cache_policy=NO_CACHE,
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAY_SECONDS,
+    retry_condition_fn=retry_transient,
+    persist_result=False,
+)
 
 
-@task(name=Stage.OPEN, **_step)
+@task(name=str(Stage.OPEN), **_step)
 def open_document(path: Path, settings: PipelineSettings) -> OpenedSource:
     return pipeline.open_document(path, settings)
 
 
-@task(name=Stage.PAGES, **_step)
+@task(name=str(Stage.PAGES), **_step)
 def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int = 1) -> list[PageExtraction]:
     """Every page, in one task (a task per page would cost more than most pages take);
     a long PDF over ``workers`` processes in page ranges."""
@@ -74,27 +79,28 @@ def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int
     file = opened.source.file
     if hook:
         hook.file_started(file, opened.source.page_count)
-    return pipeline.extract_pages(opened, settings, workers=workers,
-                                  on_page=(lambda number: hook.page_done(file, number)) if hook else None)
+    return pipeline.extract_pages(
+        opened, settings, workers=workers, on_page=(lambda number: hook.page_done(file, number)) if hook else None
+    )
 
 
-@task(name=Stage.ASSEMBLE, **_step)
+@task(name=str(Stage.ASSEMBLE), **_step)
 def assemble(opened: OpenedSource, pages: list[PageExtraction], settings: PipelineSettings) -> SurveyReport:
     return pipeline.assemble(opened, pages, settings)
 
 
-@task(name=Stage.SEGMENT, **_step)
+@task(name=str(Stage.SEGMENT), **_step)
 def segment(report: SurveyReport, settings: PipelineSettings) -> SurveyReport:
     """GiNZA segmentation (``--no-nlp`` / ``nlp = false`` skips it)."""
     return pipeline.segment(report, settings)
 
 
-@task(name=Stage.VALIDATE, **_step)
+@task(name=str(Stage.VALIDATE), **_step)
 def validate_report(report: SurveyReport, settings: PipelineSettings) -> dict:
     return pipeline.validate_report(report, settings)
 
 
-@task(name=Stage.WRITE, **_step)
+@task(name=str(Stage.WRITE), **_step)
 def write_outputs(out_dir: Path, stem: str, report: SurveyReport, data: dict) -> Path:
     """Every file of the report (``exporters.write_outputs``), the JSON that marks it done last; returns the JSON."""
     path = exporters.write_outputs(report, out_dir, stem, data)[-1]

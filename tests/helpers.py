@@ -1,6 +1,23 @@
-"""Helpers shared by the tests (test files import this module, never each other)."""
+"""Helpers shared by the tests: corpus paths, PDFs built byte by byte, CLI runs.
+
+Test files import this module, never each other (nor ``conftest``, which holds fixtures).
+"""
 
 from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).parent / "corpus"
+REGRESSIONS = Path(__file__).parent / "regressions"
+SOURCE_REPORT = CORPUS / "source-report.pdf"
+REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
+CORPUS_STEMS = sorted(p.stem for p in CORPUS.glob("*.yaml"))
 
 BLACK = (0.0, 0.0, 0.0)
 
@@ -33,3 +50,154 @@ def chars_of(
         )
         x += width + (gap_after_first if k == 0 else 0.0)
     return out
+
+
+# --- Tiny PDFs written byte by byte, so tests need no PDF library beyond the project's.
+
+# PDF 1.7 §7.6.3.3 (Algorithm 2): the password padding string.
+_PASSWORD_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def build_pdf(
+    content: bytes | None = b"BT /F1 24 Tf 72 700 Td (Hello world) Tj ET",
+    pages: int = 1,
+    user_password: str | None = None,
+) -> bytes:
+    """A minimal PDF: ``pages`` pages sharing one content stream (Helvetica).
+
+    ``user_password`` encrypts it with the standard security handler, RC4 40-bit
+    (revision 2): a reader needs the password to open it.
+    """
+    doc_id = hashlib.md5(b"survey-ingest test").digest()
+    content_num, font_num = 3 + pages, 4 + pages
+    kids = " ".join(f"{3 + i} 0 R" for i in range(pages))
+    objs = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: (f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>").encode(),
+        font_num: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    for i in range(pages):
+        objs[3 + i] = (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_num} 0 R "
+            f"/Resources << /Font << /F1 {font_num} 0 R >> >> >>"
+        ).encode()
+    data, encrypt_ref = content or b"", ""
+    if user_password is not None:
+        permissions = -44
+        padded = (user_password.encode("latin-1") + _PASSWORD_PAD)[:32]
+        owner = _rc4(hashlib.md5(padded).digest()[:5], padded)  # owner password = user password
+        key = hashlib.md5(padded + owner + permissions.to_bytes(4, "little", signed=True) + doc_id).digest()[:5]
+        objs[font_num + 1] = (
+            f"<< /Filter /Standard /V 1 /R 2 /O <{owner.hex()}> "
+            f"/U <{_rc4(key, _PASSWORD_PAD).hex()}> /P {permissions} >>"
+        ).encode()
+        encrypt_ref = f" /Encrypt {font_num + 1} 0 R"
+        object_key = hashlib.md5(key + content_num.to_bytes(3, "little") + b"\x00\x00").digest()[:10]
+        data = _rc4(object_key, data)
+    objs[content_num] = f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for num in sorted(objs):
+        offsets[num] = len(out)
+        out += f"{num} 0 obj\n".encode() + objs[num] + b"\nendobj\n"
+    xref, size = len(out), max(objs) + 1
+    out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in range(1, size))
+    out += (
+        f"trailer\n<< /Size {size} /Root 1 0 R /ID [<{doc_id.hex()}> <{doc_id.hex()}>]{encrypt_ref} >>\n"
+        f"startxref\n{xref}\n%%EOF\n"
+    ).encode()
+    return bytes(out)
+
+
+# Why each bad input must fail: a word the one-line reason has to contain.
+BAD_INPUTS = {
+    "not-a-pdf.pdf": "not a PDF",
+    "empty.pdf": "empty",
+    "truncated.pdf": "truncated",
+    "corrupt-tail.pdf": "corrupt",
+    "encrypted.pdf": "password",
+    "zero-pages.pdf": "no pages",
+    "image-only.pdf": "no text layer",
+}
+
+
+def write_bad_inputs(folder: Path) -> dict[str, Path]:
+    """One file per way a PDF can be unusable, named as in ``BAD_INPUTS``."""
+    real = SOURCE_REPORT.read_bytes()
+    contents = {
+        "not-a-pdf.pdf": "これはPDFではありません\n".encode(),
+        "empty.pdf": b"",
+        "truncated.pdf": real[: len(real) // 2],
+        # Cut in the middle, then an %%EOF appended: passes the quick check, fails to parse.
+        "corrupt-tail.pdf": real[: len(real) // 2] + b"\n%%EOF\n",
+        "encrypted.pdf": build_pdf(user_password="secret"),
+        "zero-pages.pdf": build_pdf(content=None, pages=0),
+        "image-only.pdf": build_pdf(content=b"0 0 1 rg 72 72 200 200 re f"),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, data in contents.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    return paths
+
+
+# --- CLI runs and outputs
+
+
+# flows.manifest.MANIFEST_NAME, flows.locking.LOCK_NAME: not outputs.
+HOUSEKEEPING = {".ingest-manifest.sqlite3", ".ingest.lock"}
+
+
+def cut_pdf(path: Path, pages: list[int], source: Path = SOURCE_REPORT) -> Path:
+    """A small real PDF: the given 0-based pages of a corpus PDF."""
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(str(source))
+    new = pdfium.PdfDocument.new()
+    new.import_pages(src, pages)
+    new.save(str(path))
+    new.close()
+    src.close()
+    return path
+
+
+def outputs_in(out: Path) -> dict[str, Path]:
+    """The JSON outputs (reports and error records); each report has its flat Q&A tables beside it."""
+    return {p.name: p for p in out.iterdir() if p.name not in HOUSEKEEPING and p.suffix == ".json"}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def api_env() -> dict[str, str]:
+    """The environment for a CLI subprocess: the test session's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO)}
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flows.cli", "inbox", *args]
+
+
+def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(cli(*args), cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)

@@ -4,7 +4,7 @@ the output folder. No Prefect here: these are the extractor and output helpers a
 from __future__ import annotations
 
 import pytest
-from conftest import BAD_INPUTS, SOURCE_REPORT
+from helpers import BAD_INPUTS, SOURCE_REPORT
 
 from extractors.errors import IngestFailure
 from extractors.source import SourceLimits, open_source

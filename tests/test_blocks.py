@@ -1,13 +1,9 @@
-from pathlib import Path
-
 import pytest
 from helpers import chars_of
 
 from evaluation.blocks import leaked_chars, normalize_for_compare
 from extractors.page.blocks import build_blocks, split_marker
 from extractors.page.lines import group_lines
-
-CORPUS = Path(__file__).parent / "corpus"
 
 BLUE = (0.122, 0.22, 0.392)
 
@@ -101,7 +97,10 @@ def test_short_line_followed_by_more_of_the_block_is_a_new_logical_line():
         ("次の行の文章がここに続いていきます。", 43.6, 113.6),
     )
     (block,) = build_blocks(lines, 1)
-    assert block.text == "本調査は文献調査とヒアリング調査からなる調査であるその結果。\n次の行の文章がここに続いていきます。"
+    assert (
+        block.text
+        == "本調査は文献調査とヒアリング調査からなる調査であるその結果。\n次の行の文章がここに続いていきます。"
+    )
 
 
 def test_gap_between_lines_separates_paragraphs():

@@ -11,12 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import build_pdf
+from helpers import build_pdf
 from typer.testing import CliRunner
 
 from docmodel.schema import generate_schema
 from extractors import pipeline
 from flows.cli import app, find_pdfs, printable
+
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 runner = CliRunner()
 CONSOLE_SCRIPT = Path(sys.executable).parent / "survey-ingest"
@@ -85,8 +88,14 @@ def test_find_pdfs(tmp_path):
 
 
 def test_validate_command(tmp_path):
-    doc = {"schema_version": "1-0-0", "file": "x.pdf", "sha256": None, "reason": "empty file (0 bytes)",
-           "stage": "open", "pipeline_version": "0.1.0"}
+    doc = {
+        "schema_version": "1-0-0",
+        "file": "x.pdf",
+        "sha256": None,
+        "reason": "empty file (0 bytes)",
+        "stage": "open",
+        "pipeline_version": "0.1.0",
+    }
     good, bad, broken = tmp_path / "x.error.json", tmp_path / "y.error.json", tmp_path / "z.json"
     good.write_text(json.dumps(doc))
     bad.write_text(json.dumps(dict(doc, stage=None)))
@@ -104,8 +113,9 @@ def test_console_script_schema_and_validate(tmp_path):
     result = subprocess.run([CONSOLE_SCRIPT, "schema"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == generate_schema()
-    missing = subprocess.run([CONSOLE_SCRIPT, "validate", str(tmp_path / "absent.json")],
-                             capture_output=True, text=True, timeout=120)
+    missing = subprocess.run(
+        [CONSOLE_SCRIPT, "validate", str(tmp_path / "absent.json")], capture_output=True, text=True, timeout=120
+    )
     assert missing.returncode == 1 and "invalid" in missing.stderr
 
 
@@ -124,10 +134,26 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path):
         "unknown runner": ["run", str(pdf), "--out", str(tmp_path / "o"), "--runner", "bogus"],
         "review of a missing JSON": ["review", str(tmp_path / "absent.json")],
         "bad cron": ["serve", "--inbox", str(tmp_path / "inbox"), "--out", str(tmp_path / "o"), "--cron", "every day"],
-        "bad time zone": ["serve", "--inbox", str(tmp_path / "inbox"), "--out", str(tmp_path / "o"), "--cron",
-                          "0 * * * *", "--timezone", "Mars/Olympus"],
-        "serve a missing inbox": ["serve", "--inbox", str(tmp_path / "absent"), "--out", str(tmp_path / "o"),
-                                  "--cron", "0 * * * *"],
+        "bad time zone": [
+            "serve",
+            "--inbox",
+            str(tmp_path / "inbox"),
+            "--out",
+            str(tmp_path / "o"),
+            "--cron",
+            "0 * * * *",
+            "--timezone",
+            "Mars/Olympus",
+        ],
+        "serve a missing inbox": [
+            "serve",
+            "--inbox",
+            str(tmp_path / "absent"),
+            "--out",
+            str(tmp_path / "o"),
+            "--cron",
+            "0 * * * *",
+        ],
         "inbox a missing inbox": ["inbox", "--inbox", str(tmp_path / "absent"), "--out", str(tmp_path / "o")],
         "unknown command": ["bogus"],
         "unknown option": ["run", str(pdf), "--out", str(tmp_path / "o"), "--bogus"],
@@ -148,10 +174,17 @@ def test_help_and_version_are_fast_and_import_no_heavy_library():
         # Generous for a shared 2-core machine; unloaded it is ~0.5 s.
         assert time.perf_counter() - started < 3, args
     assert console_script("--version").stdout.startswith("survey-ingest ")
-    probe = ("import sys; import flows.cli; heavy = [m for m in ('prefect', 'pdfplumber', 'spacy', 'pdfminer') "
-             "if m in sys.modules]; print(heavy)")
-    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    probe = (
+        "import sys; import flows.cli; heavy = [m for m in ('prefect', 'pdfplumber', 'spacy', 'pdfminer') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
     assert loaded.stdout.strip() == "[]", loaded.stderr
 
 

@@ -7,17 +7,14 @@ from a one-page PDF that sets text in every colour space the PDF format has.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pdfplumber
 import pytest
+from helpers import CORPUS, REGRESSIONS
 
 from extractors.page.colour import char_rgb, is_coloured, is_white, to_rgb
 from extractors.page.extract import extract_page
 from extractors.pipeline import extract_report
-
-REGRESSIONS = Path(__file__).parent / "regressions"
-CORPUS = Path(__file__).parent / "corpus"
 
 # --- unit cases: one per kind of value -------------------------------------------------
 
@@ -52,8 +49,17 @@ def test_device_colours_read_as_rgb(value, space, rgb):
         (None, None),  # nothing set
         ((), None),
     ],
-    ids=["pattern-name", "pattern-tuple", "separation", "devicen", "devicen-5", "indexed", "palette-number",
-         "none", "empty"],
+    ids=[
+        "pattern-name",
+        "pattern-tuple",
+        "separation",
+        "devicen",
+        "devicen-5",
+        "indexed",
+        "palette-number",
+        "none",
+        "empty",
+    ],
 )
 def test_values_that_do_not_say_a_colour_read_as_none(value, space):
     assert to_rgb(value, space) is None
@@ -85,14 +91,16 @@ _OBJECTS = {
     2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     6: b"<< /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 10 10] /XStep 10 /YStep 10 /Resources << >> "
-       b"/Length 20 >>\nstream\n0 0 1 rg 0 0 5 5 re f\nendstream",
+    b"/Length 20 >>\nstream\n0 0 1 rg 0 0 5 5 re f\nendstream",
     7: b"<< /PatternType 1 /PaintType 2 /TilingType 1 /BBox [0 0 10 10] /XStep 10 /YStep 10 /Resources << >> "
-       b"/Length 10 >>\nstream\n0 0 5 5 re f\nendstream",
+    b"/Length 10 >>\nstream\n0 0 5 5 re f\nendstream",
     8: b"<< /FunctionType 2 /Domain [0 1] /C0 [0 0 0 0] /C1 [0 1 1 0] /N 1 >>",
 }
-_RESOURCES = (b"<< /Font << /F1 5 0 R >> /Pattern << /P0 6 0 R /P1 7 0 R >> /ColorSpace << "
-              b"/Sep [/Separation /Red /DeviceCMYK 8 0 R] /DN [/DeviceN [/Cyan /Magenta] /DeviceCMYK 8 0 R] "
-              b"/Idx [/Indexed /DeviceRGB 1 <FF0000 00FF00>] /PCS [/Pattern /DeviceRGB] >> >>")
+_RESOURCES = (
+    b"<< /Font << /F1 5 0 R >> /Pattern << /P0 6 0 R /P1 7 0 R >> /ColorSpace << "
+    b"/Sep [/Separation /Red /DeviceCMYK 8 0 R] /DN [/DeviceN [/Cyan /Magenta] /DeviceCMYK 8 0 R] "
+    b"/Idx [/Indexed /DeviceRGB 1 <FF0000 00FF00>] /PCS [/Pattern /DeviceRGB] >> >>"
+)
 # (word, operators that set its colour): each word's colour is set just before it.
 _WORDS = [
     ("Gray", b"0.5 g"),
@@ -112,7 +120,9 @@ def every_colour_space_pdf() -> bytes:
         for i, (word, setter) in enumerate(_WORDS)
     )
     objects = dict(_OBJECTS)
-    objects[3] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + _RESOURCES + b" >>"
+    objects[3] = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources " + _RESOURCES + b" >>"
+    )
     objects[4] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
     out = bytearray(b"%PDF-1.4\n")
     offsets = {}
@@ -184,7 +194,9 @@ def test_cmyk_and_separation_inks_of_a_dtp_workflow():
         page = pdf.pages[0]
         spaces = {c.get("ncs") for c in page.chars}
         assert {"DeviceCMYK", "Separation"} <= spaces
-        cmyk_black = [c for c in page.chars if c.get("ncs") == "DeviceCMYK" and c["non_stroking_color"] == (0.0, 0.0, 0.0, 1.0)]
+        cmyk_black = [
+            c for c in page.chars if c.get("ncs") == "DeviceCMYK" and c["non_stroking_color"] == (0.0, 0.0, 0.0, 1.0)
+        ]
         separation = [c for c in page.chars if c.get("ncs") == "Separation"]
         assert cmyk_black and all(char_rgb(c) == (0.0, 0.0, 0.0) for c in cmyk_black)
         assert separation and all(char_rgb(c) is None for c in separation)

@@ -23,6 +23,9 @@ from extractors.page.lines import group_lines
 from extractors.page.orientation import is_horizontal
 from extractors.pipeline import extract_report
 
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).parent
 REGRESSIONS = HERE / "regressions"
 CORPUS_PDFS = sorted((HERE / "corpus").glob("*.pdf")) + sorted((HERE / "corpus" / "real").glob("*.pdf"))
@@ -47,8 +50,9 @@ def test_loss_and_duplication_show_as_recall_and_precision(tiny_pdf):
     report = extract_report(tiny_pdf)
     assert conservation(tiny_pdf, report).recall == 1.0 == conservation(tiny_pdf, report).precision
 
-    report.blocks = [Block(page=1, type="paragraph", text="Hello", raw_text="Hello",
-                           bbox=BBox(x0=0, top=0, x1=1, bottom=1))]
+    report.blocks = [
+        Block(page=1, type="paragraph", text="Hello", raw_text="Hello", bbox=BBox(x0=0, top=0, x1=1, bottom=1))
+    ]
     assert conservation(tiny_pdf, report).recall == pytest.approx(5 / 10)
     report.blocks[0].text = "Hello world world"
     lost_none = conservation(tiny_pdf, report)
@@ -112,11 +116,22 @@ def test_rotated_axis_labels():
 
 def test_rotated_text_reads_along_its_baseline():
     """Turned left it reads bottom to top, turned right top to bottom; stream order aside."""
+
     def char(text, top, b):
         # A 10 pt char turned 90°: its box is 10 wide, advances 10 down (b < 0) or up (b > 0).
-        return {"text": text, "x0": 100.0, "x1": 110.0, "top": top, "bottom": top + 10, "size": 10.0,
-                "fontname": "F", "matrix": (0.0, b, -b, 0.0, 0.0, 0.0), "upright": False,
-                "non_stroking_color": (0,), "ncs": "DeviceGray"}
+        return {
+            "text": text,
+            "x0": 100.0,
+            "x1": 110.0,
+            "top": top,
+            "bottom": top + 10,
+            "size": 10.0,
+            "fontname": "F",
+            "matrix": (0.0, b, -b, 0.0, 0.0, 0.0),
+            "upright": False,
+            "non_stroking_color": (0,),
+            "ncs": "DeviceGray",
+        }
 
     up = [char("C", 100, 10.0), char("B", 110, 10.0), char("A", 120, 10.0)]
     down = [char("A", 300, -10.0), char("B", 310, -10.0), char("C", 320, -10.0)]
@@ -145,8 +160,13 @@ def test_every_char_becomes_part_of_a_line(path):
 
 def test_long_report_ingests_whole_within_a_gib():
     """The 385-page survey report: every page, no failures, conserved, peak RSS ≤ 1 GiB."""
-    proc = subprocess.run([sys.executable, "-m", "bench.run_bench", "--worker", "whole-file", str(LONG_REPORT)],
-                          capture_output=True, text=True, cwd=HERE.parent, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run_bench", "--worker", "whole-file", str(LONG_REPORT)],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+        check=True,
+    )
     measured = json.loads(proc.stdout.strip().splitlines()[-1])
     assert measured["pages"] >= 300 and measured["failed_pages"] == 0
     assert measured["max_rss_mb"] <= MAX_RSS_MB

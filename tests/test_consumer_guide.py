@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_REPORT
+from helpers import SOURCE_REPORT
 
 GUIDE = Path(__file__).parent.parent / "docs" / "consumer-guide.md"
 SCHEMAS = Path(__file__).parent.parent / "schemas"

@@ -7,12 +7,15 @@ Q&A grids, and the leak check all read the same ``SurveyReport`` the JSON is mad
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, CORPUS_STEMS
+from helpers import CORPUS, CORPUS_STEMS
 
 from evaluation.__main__ import score_file
 from evaluation.tables import mean_report
 from evaluation.truth import load_truth, truth_tables
 from extractors.document.table_join import join_logical_tables
+
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="session")

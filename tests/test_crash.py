@@ -13,11 +13,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_inbox import REPO, api_env, cli, cut_pdf, load, outputs_in
+from helpers import REPO, api_env, cli, cut_pdf, load, outputs_in
 
 from docmodel.schema import validate
 from extractors.source import sha256_of
@@ -26,7 +27,7 @@ from flows.inbox import TEMP_FILE, ingest_inbox
 from flows.locking import LOCK_NAME, InboxBusy, LockUnsafe, inbox_lock
 from flows.manifest import MANIFEST_NAME, Manifest
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 # Generous: the machine is shared and a run starts Python, Prefect and worker processes.
 RUN_SECONDS = 600
@@ -45,8 +46,13 @@ def make_inbox(folder: Path) -> dict[str, Path]:
 
 def start(inbox: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", *extra), cwd=REPO, env=api_env(),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", *extra),
+        cwd=REPO,
+        env=api_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -113,13 +119,19 @@ def test_kill_9_at_several_points_then_rerun_finishes_the_rest(tmp_path):
     ]
     for what, ready in points:
         outputs, entries = len(reports(out)), manifest_count(out)
-        kill_when(start(inbox, out, "--workers", "2"), lambda: ready(outputs, entries), what)
+        kill_when(start(inbox, out, "--workers", "2"), partial(ready, outputs, entries), what)
         # Whatever is there after a crash is complete and valid; never half a file.
         for name in reports(out):
             validate(load(out / name))
 
-    done = subprocess.run(cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2"), cwd=REPO,
-                          env=api_env(), capture_output=True, text=True, timeout=RUN_SECONDS)
+    done = subprocess.run(
+        cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2"),
+        cwd=REPO,
+        env=api_env(),
+        capture_output=True,
+        text=True,
+        timeout=RUN_SECONDS,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert_complete(inputs, out)
     # And the run after that has nothing left to do.
@@ -134,8 +146,13 @@ def test_two_concurrent_runs_ingest_each_pdf_once(tmp_path):
     assert [run.returncode for run in runs] == [0, 0], results
     ingested = [line.split()[1] for stdout, _ in results for line in stdout.splitlines() if line.startswith("ok ")]
     assert sorted(ingested) == sorted(inputs)  # each once, by one of the two runs
-    assert sum(f"0 ingested, 0 partial, 0 failed, 0 duplicates, {len(inputs)} unchanged (0 still failing)" in stdout
-               for stdout, _ in results) == 1
+    assert (
+        sum(
+            f"0 ingested, 0 partial, 0 failed, 0 duplicates, {len(inputs)} unchanged (0 still failing)" in stdout
+            for stdout, _ in results
+        )
+        == 1
+    )
     assert_complete(inputs, out)
 
 
@@ -145,9 +162,17 @@ def test_a_held_lock_makes_a_run_exit_cleanly_and_dies_with_its_holder(tmp_path)
     out.mkdir()
     cut_pdf(inbox / "a.pdf", [0])
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom flows.locking import inbox_lock\n"
-         "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n", str(out)],
-        cwd=REPO, env=api_env(), stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom flows.locking import inbox_lock\n"
+            "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n",
+            str(out),
+        ],
+        cwd=REPO,
+        env=api_env(),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -165,8 +190,14 @@ def test_a_held_lock_makes_a_run_exit_cleanly_and_dies_with_its_holder(tmp_path)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=REPO, env=api_env(), capture_output=True,
-                          text=True, timeout=RUN_SECONDS)
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=REPO,
+        env=api_env(),
+        capture_output=True,
+        text=True,
+        timeout=RUN_SECONDS,
+    )
 
 
 def test_run_and_inbox_share_one_lock_and_a_busy_folder_exits_75(tmp_path):
@@ -176,14 +207,24 @@ def test_run_and_inbox_share_one_lock_and_a_busy_folder_exits_75(tmp_path):
     cut_pdf(inbox / "a.pdf", [0])
     # An `inbox` run holds the folder (its lock, taken by a live process).
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom flows.locking import inbox_lock\n"
-         "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n", str(out)],
-        cwd=REPO, env=api_env(), stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom flows.locking import inbox_lock\n"
+            "with inbox_lock(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(600)\n",
+            str(out),
+        ],
+        cwd=REPO,
+        env=api_env(),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        for command in (["run", str(inbox), "--out", str(out), "--no-nlp"],
-                        ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"]):
+        for command in (
+            ["run", str(inbox), "--out", str(out), "--no-nlp"],
+            ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"],
+        ):
             busy = run_cli(*command)
             assert busy.returncode == EXIT_BUSY == 75, busy.stdout + busy.stderr
             assert "busy: another run is working" in busy.stdout + busy.stderr
@@ -204,9 +245,15 @@ def test_run_cleans_the_temp_files_of_a_killed_run(tmp_path):
     left = [out / ".a.json.k3x9_q1z.tmp", out / ".a.qa.parquet.zz81a0x.tmp"]
     for path in left:
         path.write_text('{"schema_version": "1-0-0", "sour')
-    killed = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(inputs["a.pdf"]), "--out", str(out),
-                               "--no-nlp"], cwd=REPO, env=api_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, start_new_session=True)
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", str(inputs["a.pdf"]), "--out", str(out), "--no-nlp"],
+        cwd=REPO,
+        env=api_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     kill_when(killed, lambda: (out / LOCK_NAME).exists(), "the run holds the lock")
     done = run_cli("run", str(inputs["a.pdf"]), "--out", str(out), "--no-nlp")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -225,8 +272,10 @@ def test_lock_file_is_never_opened_through_a_symlink(tmp_path):
     with pytest.raises(LockUnsafe, match="symlink"):
         with inbox_lock(out, wait=False):
             pass
-    for command in (["run", str(inbox), "--out", str(out), "--no-nlp"],
-                    ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"]):
+    for command in (
+        ["run", str(inbox), "--out", str(out), "--no-nlp"],
+        ["inbox", "--inbox", str(inbox), "--out", str(out), "--no-nlp"],
+    ):
         refused = run_cli(*command)
         assert refused.returncode == 1, refused.stdout + refused.stderr
         assert "lock file is a symlink" in refused.stderr and "Traceback" not in refused.stderr

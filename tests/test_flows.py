@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
+from helpers import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
 
 from docmodel.schema import validate
 from extractors import pipeline
@@ -26,7 +26,7 @@ from flows.ingest import (
 )
 from flows.tasks import is_transient, pipeline_version
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 
 def _load(path):
@@ -51,13 +51,19 @@ def test_source_report_ingests_to_valid_json(tmp_path):
     assert doc["tables"] and doc["blocks"]
     # The flat Q&A tables and the analyst tables beside the JSON (no NLP files), and no temp files left.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "source-report.json", "source-report.qa.csv", "source-report.qa.parquet",
-        "source-report.tables.parquet", "source-report.tables.xlsx"]
+        "source-report.json",
+        "source-report.qa.csv",
+        "source-report.qa.parquet",
+        "source-report.tables.parquet",
+        "source-report.tables.xlsx",
+    ]
     answers = [a for g in doc["qa_grids"] for q in g["questions"] for a in q["answers"]]
     expected_rows = sum(len(a["items"]) if a["items"] is not None else 1 for a in answers)
     assert len(pd.read_parquet(tmp_path / "source-report.qa.parquet")) == expected_rows
     csv = pd.read_csv(tmp_path / "source-report.qa.csv", encoding="utf-8-sig")
-    assert len(csv) == expected_rows and set(csv["respondent"]) == {r for g in doc["qa_grids"] for r in g["respondents"]}
+    assert len(csv) == expected_rows and set(csv["respondent"]) == {
+        r for g in doc["qa_grids"] for r in g["respondents"]
+    }
 
 
 def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tiny_pdf):
@@ -83,9 +89,12 @@ def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tin
         record = _load(out / name.replace(".pdf", ".error.json"))
         validate(record)
         assert record == {
-            "schema_version": record["schema_version"], "file": name,
+            "schema_version": record["schema_version"],
+            "file": name,
             "sha256": hashlib.sha256(bad_inputs[name].read_bytes()).hexdigest(),
-            "reason": outcome.reason, "stage": "open", "pipeline_version": pipeline_version(),
+            "reason": outcome.reason,
+            "stage": "open",
+            "pipeline_version": pipeline_version(),
         }
     for path in [tiny_pdf, *REAL_PDFS]:
         assert by_file[path.name].status == OK, by_file[path.name].reason
@@ -105,7 +114,8 @@ def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-batch-files", "ingest-batch-summary"])),
-            sort="CREATED_DESC", limit=2,
+            sort="CREATED_DESC",
+            limit=2,
         )
     kinds = {a.key: a for a in artifacts}
     rows = kinds["ingest-batch-files"].data
@@ -163,7 +173,12 @@ def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
     # An explicit stem is still made safe.
     assert outcome.status == OK
     assert sorted(p.name for p in out.iterdir()) == [
-        "escaped.json", "escaped.qa.csv", "escaped.qa.parquet", "escaped.tables.parquet", "escaped.tables.xlsx"]
+        "escaped.json",
+        "escaped.qa.csv",
+        "escaped.qa.parquet",
+        "escaped.tables.parquet",
+        "escaped.tables.xlsx",
+    ]
     assert not (tmp_path / "escaped.json").exists()
 
 
@@ -181,8 +196,10 @@ def test_summary_markdown_names_failures():
     from flows.ingest import FileOutcome
 
     text = summary_markdown(
-        [FileOutcome("a.pdf", OK, "a.json", pages=3, tables=2, qa_grids=1),
-         FileOutcome("b.pdf", ERROR, "b.error.json", stage="open", reason="empty file (0 bytes)")],
+        [
+            FileOutcome("a.pdf", OK, "a.json", pages=3, tables=2, qa_grids=1),
+            FileOutcome("b.pdf", ERROR, "b.error.json", stage="open", reason="empty file (0 bytes)"),
+        ],
         seconds=2.0,
     )
     assert "1 ok, 0 partial, 1 failed of 2 files in 2.0 s; 3 pages, 2 tables, 1 Q&A grids." in text

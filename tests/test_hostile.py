@@ -15,8 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import SOURCE_REPORT, build_pdf
-from test_inbox import REPO, api_env, load, outputs_in
+from helpers import REPO, SOURCE_REPORT, api_env, build_pdf, load, outputs_in
 
 from docmodel.schema import validate
 from exporters.qa_table import csv_cell
@@ -26,22 +25,23 @@ from flows.ingest import outcomes_of
 from flows.outputs import output_stem
 from flows.resources import ResourceLimitExceeded, check_inflated_size, wall_clock_limit
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 TEXT = b"BT /F1 24 Tf 72 700 Td (Hello world) Tj ET"
 
 
-def pdf_of(content: bytes, *, flate: bool = False, media_box: str = "0 0 612 792",
-           extra_objects: int = 0) -> bytes:
+def pdf_of(content: bytes, *, flate: bool = False, media_box: str = "0 0 612 792", extra_objects: int = 0) -> bytes:
     """One page with ``content`` (Flate-compressed as given when ``flate``), plus
     ``extra_objects`` small unreferenced objects; a correct xref table."""
     stream_dict = f"<< /Length {len(content)}{' /Filter /FlateDecode' if flate else ''} >>".encode()
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (f"<< /Type /Page /Parent 2 0 R /MediaBox [{media_box}] /Contents 4 0 R "
-         f"/Resources << /Font << /F1 5 0 R >> >> >>").encode(),
+        (
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [{media_box}] /Contents 4 0 R "
+            f"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ).encode(),
         stream_dict + b"\nstream\n" + content + b"\nendstream",
         FONT,
         *(b"<< /N %d >>" % i for i in range(extra_objects)),
@@ -80,8 +80,11 @@ def write_hostile_pdfs(folder: Path) -> dict[str, Path]:
         "deep-nesting.pdf": pdf_of(b"[" * 100_000 + b"]" * 100_000 + b"\n" + TEXT),
         "huge-page.pdf": pdf_of(TEXT, media_box="0 0 200000 200000"),
         "tiny-objects.pdf": pdf_of(
-            b"BT /F1 1 Tf " + b"".join(b"1 0 0 1 %d %d Tm (x) Tj " % (i % 50 * 12, i // 50 * 7)
-                                       for i in range(1_000)) + b"ET", extra_objects=10_000),
+            b"BT /F1 1 Tf "
+            + b"".join(b"1 0 0 1 %d %d Tm (x) Tj " % (i % 50 * 12, i // 50 * 7) for i in range(1_000))
+            + b"ET",
+            extra_objects=10_000,
+        ),
         "good.pdf": build_pdf(),
     }
     paths = {}
@@ -97,17 +100,38 @@ def test_hostile_pdfs_end_within_the_caps_with_one_line_each(tmp_path):
     out = tmp_path / "out"
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", str(tmp_path / "in"), "--out", str(out), "--no-nlp",
-         "--workers", "1", "--file-seconds", "120", "--max-memory-mb", "1024"],
-        cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "run",
+            str(tmp_path / "in"),
+            "--out",
+            str(out),
+            "--no-nlp",
+            "--workers",
+            "1",
+            "--file-seconds",
+            "120",
+            "--max-memory-mb",
+            "1024",
+        ],
+        cwd=REPO,
+        env=api_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"hostile run: {seconds:.1f} s, peak RSS of a child {peak_mb:.0f} MB")
     assert result.returncode == 1, result.stdout + result.stderr  # the bomb failed
     assert "Traceback" not in result.stderr
-    lines = {line.split()[1].rstrip(":"): line for line in result.stderr.splitlines()
-             if line.split() and line.split()[0] in ("ok", "partial", "error")}
+    lines = {
+        line.split()[1].rstrip(":"): line
+        for line in result.stderr.splitlines()
+        if line.split() and line.split()[0] in ("ok", "partial", "error")
+    }
     assert sorted(lines) == sorted(inputs), result.stderr
     assert lines["bomb.pdf"].startswith("error bomb.pdf: resource-limit: resource limit: streams inflate past 512 MB")
     record = load(out / "bomb.error.json")
@@ -153,8 +177,15 @@ def test_hostile_names_each_get_their_own_outputs(tmp_path):
     data = build_pdf()
     names = [
         b"\x93\xfa\x96\x7b.pdf",  # Shift_JIS 日本, not UTF-8
-        b"new\nline.pdf", "bidi\u202efdp.pdf".encode(), b"-rf.pdf", b"a..b.pdf", b"x.pdf", b"x.error.pdf",
-        b"X.QA.pdf", b"same-a.pdf", b"same-b.pdf",
+        b"new\nline.pdf",
+        "bidi\u202efdp.pdf".encode(),
+        b"-rf.pdf",
+        b"a..b.pdf",
+        b"x.pdf",
+        b"x.error.pdf",
+        b"X.QA.pdf",
+        b"same-a.pdf",
+        b"same-b.pdf",
     ]
     for i, name in enumerate(names):
         distinct = b"" if name.startswith(b"same-") else b"%" + str(i).encode() + b"\n"
@@ -172,8 +203,12 @@ def test_hostile_names_each_get_their_own_outputs(tmp_path):
     assert load(out / "same-b.json") == load(out / "same-a.json")
     sjis = load(out / f"{output_stem(names[0].decode('utf-8', 'surrogateescape'))}.json")
     assert sjis["source"]["file"] == "\\x93\\xfa\\x96{.pdf"
-    assert outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
-                                    return_state=True)).outcomes == []
+    assert (
+        outcomes_of(
+            ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, return_state=True)
+        ).outcomes
+        == []
+    )
 
 
 def test_error_record_names_cannot_collide():
@@ -199,15 +234,13 @@ def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path, monkeypat
     monkeypatch.setattr(inbox_module, "sha256_of", upload_goes_on)
     scan = scan_folder(inbox)
     assert [f.name for f in scan.files] == ["done.pdf"] and scan.left == [("growing.pdf", STILL_WRITING)]
-    report = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
-                                      return_state=True))
+    report = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, return_state=True))
     assert [o.file for o in report.outcomes] == ["done.pdf"] and report.left == [("growing.pdf", STILL_WRITING)]
     assert not (out / "growing.error.json").exists()
     # The upload finished: the next run takes it.
     monkeypatch.setattr(inbox_module, "sha256_of", real)
     growing.write_bytes(build_pdf() + b"%uploaded\n")
-    again = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1,
-                                     return_state=True))
+    again = outcomes_of(ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, return_state=True))
     assert [o.file for o in again.outcomes] == ["growing.pdf"] and again.outcomes[0].ok
 
 
@@ -243,7 +276,7 @@ def test_symlink_out_of_the_inbox_is_not_followed(tmp_path):
 
 def test_csv_cell_rule():
     # OWASP CSV injection; the export itself is tested in test_qa_export.
-    for text in ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+    for text in ('=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert csv_cell(text) == "'" + text
     for text in ("回答なし", "1 = 1", "", None):
         assert csv_cell(text) == text

@@ -5,7 +5,6 @@ Real files in tmp_path inboxes, real flow runs; the CLI runs as a real subproces
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -15,54 +14,26 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import BAD_INPUTS, SOURCE_REPORT, build_pdf, write_bad_inputs
+from helpers import (
+    BAD_INPUTS,
+    REPO,
+    SOURCE_REPORT,
+    api_env,
+    build_pdf,
+    cut_pdf,
+    load,
+    outputs_in,
+    run_cli,
+    write_bad_inputs,
+)
 
 from docmodel.schema import validate
 from extractors.source import sha256_of
 from flows import tasks
 from flows.inbox import UNCHANGED, inbox_rows, ingest_inbox, plan_inbox, scan_inbox
-from flows.locking import LOCK_NAME
-from flows.manifest import MANIFEST_NAME, Manifest
+from flows.manifest import Manifest
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-REPO = Path(__file__).resolve().parents[1]
-HOUSEKEEPING = {MANIFEST_NAME, LOCK_NAME}
-
-
-def cut_pdf(path: Path, pages: list[int], source: Path = SOURCE_REPORT) -> Path:
-    """A small real PDF: the given 0-based pages of a corpus PDF."""
-    src = pdfium.PdfDocument(str(source))
-    new = pdfium.PdfDocument.new()
-    new.import_pages(src, pages)
-    new.save(str(path))
-    new.close()
-    src.close()
-    return path
-
-
-def outputs_in(out: Path) -> dict[str, Path]:
-    """The JSON outputs (reports and error records); each report has its flat Q&A tables beside it."""
-    return {p.name: p for p in out.iterdir() if p.name not in HOUSEKEEPING and p.suffix == ".json"}
-
-
-def load(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def api_env() -> dict[str, str]:
-    """The environment for a CLI subprocess: the test session's Prefect server."""
-    from prefect.settings import PREFECT_API_URL
-
-    return {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(REPO)}
-
-
-def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", "inbox", *args]
-
-
-def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(cli(*args), cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
 
 def test_second_run_ingests_nothing_and_changed_content_only_that_file(tmp_path):
@@ -132,22 +103,32 @@ def test_schema_model_or_revision_change_reingests_all_addition_does_not(tmp_pat
         assert plan_inbox(files, manifest, out, pipeline, recorded).ingest == []
         assert plan_inbox(files, manifest, out, pipeline, f"{model}-{revision}-{addition + 1}").ingest == []
         for newer in (f"{model}-{revision + 1}-0", f"{model + 1}-0-0"):
-            assert [f.name for f, _stem in plan_inbox(files, manifest, out, pipeline, newer).ingest] == ["a.pdf", "b.pdf"]
+            assert [f.name for f, _stem in plan_inbox(files, manifest, out, pipeline, newer).ingest] == [
+                "a.pdf",
+                "b.pdf",
+            ]
         assert [f.name for f, _stem in plan_inbox(files, manifest, out, pipeline + ".1", recorded).ingest] == [
-            "a.pdf", "b.pdf"]
+            "a.pdf",
+            "b.pdf",
+        ]
     # A deleted output is made again.
     (out / "a.json").unlink()
     assert [o.file for o in ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1).outcomes] == [
-        "a.pdf"]
+        "a.pdf"
+    ]
 
 
 def _slow_second_page(path: Path, text_ops: int = 4000) -> Path:
     """Page 1 an ordinary slide, page 2 tens of thousands of tiny glyphs: pdfminer takes
     many seconds over it. (Page 1 is what the text-layer check parses at open.)"""
-    ops = b"BT /F1 3 Tf " + b"".join(
-        b"1 0 0 1 %d %d Tm (xxxxxxxxxxxxxxxxxxxx) Tj " % (10 + (i % 20) * 30, 10 + (i // 20) % 260 * 3)
-        for i in range(text_ops)
-    ) + b" ET"
+    ops = (
+        b"BT /F1 3 Tf "
+        + b"".join(
+            b"1 0 0 1 %d %d Tm (xxxxxxxxxxxxxxxxxxxx) Tj " % (10 + (i % 20) * 30, 10 + (i // 20) % 260 * 3)
+            for i in range(text_ops)
+        )
+        + b" ET"
+    )
     heavy = pdfium.PdfDocument(build_pdf(content=ops))
     doc = pdfium.PdfDocument.new()
     doc.import_pages(pdfium.PdfDocument(str(SOURCE_REPORT)), [1])
@@ -181,11 +162,25 @@ def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
     cut_pdf(inbox / "good-1.pdf", [0, 1])
     cut_pdf(inbox / "good-2.pdf", [9, 10])
     expected = {**BAD_INPUTS, **MORE_BAD_INPUTS}
-    assert len(expected) >= 10 and sorted(p.name for p in inbox.iterdir()) == sorted([*expected, "good-1.pdf",
-                                                                                       "good-2.pdf", "slow-page.pdf"])
+    assert len(expected) >= 10 and sorted(p.name for p in inbox.iterdir()) == sorted(
+        [*expected, "good-1.pdf", "good-2.pdf", "slow-page.pdf"]
+    )
 
-    result = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "2",
-                     "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
+    result = run_cli(
+        "--inbox",
+        str(inbox),
+        "--out",
+        str(out),
+        "--no-nlp",
+        "--workers",
+        "2",
+        "--max-pages",
+        str(MAX_PAGES),
+        "--max-bytes",
+        str(MAX_BYTES),
+        "--page-seconds",
+        str(PAGE_SECONDS),
+    )
     assert result.returncode == 1, result.stdout + result.stderr  # partial failure
     assert "2 ingested, 1 partial, 10 failed" in result.stdout
     # A page over the time limit costs that page: the file is partial, not an error.
@@ -193,8 +188,7 @@ def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
     assert "failed pages 2)" in result.stdout
 
     names = outputs_in(out)
-    assert sorted(n for n in names if not n.endswith(".error.json")) == ["good-1.json", "good-2.json",
-                                                                         "slow-page.json"]
+    assert sorted(n for n in names if not n.endswith(".error.json")) == ["good-1.json", "good-2.json", "slow-page.json"]
     for good in ("good-1.json", "good-2.json", "slow-page.json"):
         validate(load(out / good))
     slow = load(out / "slow-page.json")
@@ -215,8 +209,21 @@ def test_bad_input_folder_records_each_file_and_goes_on(tmp_path):
         assert len(manifest.entries()) == len(expected) + 3
 
     # Permanent errors are not retried, but the next run still reports them and fails.
-    again = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1",
-                    "--max-pages", str(MAX_PAGES), "--max-bytes", str(MAX_BYTES), "--page-seconds", str(PAGE_SECONDS))
+    again = run_cli(
+        "--inbox",
+        str(inbox),
+        "--out",
+        str(out),
+        "--no-nlp",
+        "--workers",
+        "1",
+        "--max-pages",
+        str(MAX_PAGES),
+        "--max-bytes",
+        str(MAX_BYTES),
+        "--page-seconds",
+        str(PAGE_SECONDS),
+    )
     assert again.returncode == 1, again.stdout + again.stderr
     assert "0 ingested, 0 partial, 0 failed, 0 duplicates, 13 unchanged (11 still failing)" in again.stdout
     failing = [line for line in again.stdout.splitlines() if line.startswith("failing ")]
@@ -252,9 +259,30 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
     inbox.mkdir()
     cut_pdf(inbox / "a.pdf", [0])
     serve = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "serve", "--cron", "0 3 * * *", "--timezone", "Asia/Tokyo",
-         "--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1", "--name", "test-inbox"],
-        cwd=REPO, env=api_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "flows.cli",
+            "serve",
+            "--cron",
+            "0 3 * * *",
+            "--timezone",
+            "Asia/Tokyo",
+            "--inbox",
+            str(inbox),
+            "--out",
+            str(out),
+            "--no-nlp",
+            "--workers",
+            "1",
+            "--name",
+            "test-inbox",
+        ],
+        cwd=REPO,
+        env=api_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 300
@@ -271,9 +299,14 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
         assert deployment.parameters["inbox"] == str(inbox.resolve()) and deployment.parameters["nlp"] is False
 
         # The README's manual trigger; the serving process picks the run up.
-        trigger = subprocess.run([str(Path(sys.executable).parent / "prefect"), "deployment", "run",
-                                  "ingest-inbox/test-inbox"], cwd=REPO, env=api_env(), capture_output=True,
-                                 text=True, timeout=300)
+        trigger = subprocess.run(
+            [str(Path(sys.executable).parent / "prefect"), "deployment", "run", "ingest-inbox/test-inbox"],
+            cwd=REPO,
+            env=api_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert trigger.returncode == 0, trigger.stdout + trigger.stderr
         while not (out / "a.json").exists():
             assert serve.poll() is None and time.monotonic() < deadline + 300, "the triggered run made no output"

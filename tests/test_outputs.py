@@ -18,16 +18,24 @@ def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
     first_item = report.qa_grids[0].questions[0].answers[0].items[0].id
     report.segmentation.update({first_item: segmentation(True)})
     paths = write_outputs(report, tmp_path, "r")
-    assert [p.name for p in paths] == ["r.qa.parquet", "r.qa.csv", "r.tables.xlsx", "r.tables.parquet",
-                                       "r.tokens.parquet", "r.entities.parquet", "r.json"]
+    assert [p.name for p in paths] == [
+        "r.qa.parquet",
+        "r.qa.csv",
+        "r.tables.xlsx",
+        "r.tables.parquet",
+        "r.tokens.parquet",
+        "r.entities.parquet",
+        "r.json",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # no temp files
 
     con = duckdb.connect()
     report_json = f"read_json('{tmp_path / 'r.json'}')"
     ((version, grids),) = con.sql(f"SELECT schema_version, len(qa_grids) FROM {report_json}").fetchall()
     assert (version, grids) == ("survey-report/2-0-0", len(report.qa_grids))
-    kinds = dict(con.sql(f"DESCRIBE SELECT * FROM read_json('{tmp_path / 'r.json'}')").fetchall()[i][:2]
-                 for i in range(3))
+    kinds = dict(
+        con.sql(f"DESCRIBE SELECT * FROM read_json('{tmp_path / 'r.json'}')").fetchall()[i][:2] for i in range(3)
+    )
     assert kinds["schema_version"] == "VARCHAR"  # not a DATE
     for name in ("qa", "tables", "tokens", "entities"):
         ((count,),) = con.sql(f"SELECT count(*) FROM '{tmp_path / f'r.{name}.parquet'}'").fetchall()

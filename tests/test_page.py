@@ -1,12 +1,10 @@
-from pathlib import Path
-
 import pdfplumber
 import pytest
+from helpers import CORPUS
 
 from evaluation.blocks import find_leaks
 from extractors.page.extract import PageExtraction, extract_page
 
-CORPUS = Path(__file__).parent / "corpus"
 # The A4 two-column white-paper chapters; the other real PDFs are slides, lists and tables.
 REAL_PDFS = sorted((CORPUS / "real").glob("mext_*.pdf"))
 
@@ -28,7 +26,10 @@ def test_text_slide_furniture_is_kept_apart_from_the_body(source):
     assert not {"1. 調査概要", "調査方法", "3"} & set(texts)
     bullets = [b for b in extraction.blocks if b.type == "bullet"]
     assert len(bullets) == 7 and {b.marker for b in bullets} == {"・"}
-    assert bullets[0].text == "平成31年度 国の研究開発プロジェクトにおけるグローバルオープンイノベーションに向けた国際共同研究の在り方に関する調査"
+    assert (
+        bullets[0].text == "平成31年度 国の研究開発プロジェクトにおける"
+        "グローバルオープンイノベーションに向けた国際共同研究の在り方に関する調査"
+    )
 
 
 def test_slide_without_title_has_no_heading_and_keeps_its_subheading_in_the_body(source):

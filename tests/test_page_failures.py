@@ -8,18 +8,16 @@ other page's content as if nothing happened.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
+from helpers import CORPUS
 
 import extractors.page.extract as page_extract
-from docmodel.document import DocumentInfo
 from docmodel.schema import validate
-from extractors.document.assemble import assemble_report
-from extractors.pipeline import extract_pages, extract_report
-from extractors.source import open_source
+from extractors.pipeline import extract_report
+from extractors.settings import Limits, PipelineSettings
 
-PDF = Path(__file__).parent / "corpus" / "real" / "mhlw-ec-clinics-aichi.pdf"  # 7 pages
+PDF = CORPUS / "real" / "mhlw-ec-clinics-aichi.pdf"  # 7 pages
 BROKEN_PAGE = 3
 # The names extract_page calls each stage by, as the page's error record names them.
 STAGES = {"lines": "group_lines", "tables": "extract_tables", "furniture": "find_furniture", "blocks": "build_blocks"}
@@ -31,9 +29,9 @@ def _break_on_page(monkeypatch, function_name: str, page_number: int, behaviour)
     real_extract_page = page_extract.extract_page
     current = {}
 
-    def patched_extract_page(page, number):
+    def patched_extract_page(page, number, *args, **kwargs):
         current["page"] = number  # the stages are not told their page number
-        return real_extract_page(page, number)
+        return real_extract_page(page, number, *args, **kwargs)
 
     def patched(*args, **kwargs):
         if current.get("page") == page_number:
@@ -77,11 +75,9 @@ def test_a_stage_raising_on_one_page_costs_that_page_only(monkeypatch, intact, s
 def test_a_page_over_the_time_limit_costs_that_page_only(monkeypatch):
     limit = 2.0
     _break_on_page(monkeypatch, "build_blocks", BROKEN_PAGE, lambda: time.sleep(10 * limit))
-    pdf, source = open_source(PDF)
+    settings = PipelineSettings(nlp=False, limits=Limits(page_seconds=limit))
     started = time.monotonic()
-    with pdf:
-        pages = extract_pages(pdf, page_seconds=limit)
+    report = extract_report(PDF, settings)
     # The timer interrupts the sleeping page: the run does not wait for it.
     assert time.monotonic() - started < 10 * limit
-    report = assemble_report(source, DocumentInfo(), pages, pipeline_version="test", nlp=False)
     _assert_only_page_failed(report, BROKEN_PAGE, "time-limit", f"page {BROKEN_PAGE}")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SOURCE_REPORT, build_pdf
+from helpers import SOURCE_REPORT, build_pdf
 from typer.testing import CliRunner
 
 from extractors import pipeline
 from extractors.pipeline import PAGE_RANGE_MIN_PAGES, STAGES, Stage, extract_report, page_ranges
 from extractors.settings import PipelineSettings, SettingsError, parse_assignment, resolve_settings
 from flows import tasks
+
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 NO_NLP = PipelineSettings(nlp=False)
 
@@ -38,8 +41,14 @@ def test_stages_are_declared_once_in_data_path_order():
     assert [str(stage) for stage in STAGES] == ["open", "pages", "assemble", "segment", "validate", "write"]
     assert tuple(Stage) == STAGES
     # The flows' tasks are the stages, named by them.
-    flow_tasks = [tasks.open_document, tasks.extract_pages, tasks.assemble, tasks.segment, tasks.validate_report,
-                  tasks.write_report]
+    flow_tasks = [
+        tasks.open_document,
+        tasks.extract_pages,
+        tasks.assemble,
+        tasks.segment,
+        tasks.validate_report,
+        tasks.write_outputs,
+    ]
     assert [t.name for t in flow_tasks] == [str(stage) for stage in STAGES]
 
 
@@ -47,8 +56,9 @@ def test_settings_load_from_toml_and_yaml(tmp_path):
     toml = tmp_path / "s.toml"
     toml.write_text("nlp = false\n[tables.grid]\nsnap_tolerance = 4\n[limits]\npage_seconds = 30\n", encoding="utf-8")
     yaml = tmp_path / "s.yaml"
-    yaml.write_text("nlp: false\ntables:\n  grid:\n    snap_tolerance: 4\nlimits:\n  page_seconds: 30\n",
-                    encoding="utf-8")
+    yaml.write_text(
+        "nlp: false\ntables:\n  grid:\n    snap_tolerance: 4\nlimits:\n  page_seconds: 30\n", encoding="utf-8"
+    )
     for path in (toml, yaml):
         settings = PipelineSettings.load(path)
         assert settings.nlp is False and settings.tables.grid.snap_tolerance == 4.0
@@ -67,12 +77,15 @@ def test_set_overrides_and_precedence(tmp_path):
     assert (settings.lines.max_gap, settings.qa_grids.items.join_unfinished, settings.nlp) == (5.0, False, True)
 
 
-@pytest.mark.parametrize("assignment, message", [
-    ("tables.grid.snap_tolerence=4", "unknown setting snap_tolerence"),
-    ("tabels.grid.snap_tolerance=4", "tabels: Extra inputs are not permitted"),
-    ("lines.max_gap=wide", "lines.max_gap: Input should be a valid number"),
-    ("lines.max_gap", "expected section.field=value"),
-])
+@pytest.mark.parametrize(
+    "assignment, message",
+    [
+        ("tables.grid.snap_tolerence=4", "unknown setting snap_tolerence"),
+        ("tabels.grid.snap_tolerance=4", "tabels: Extra inputs are not permitted"),
+        ("lines.max_gap=wide", "lines.max_gap: Input should be a valid number"),
+        ("lines.max_gap", "expected section.field=value"),
+    ],
+)
 def test_bad_settings_are_refused_in_one_line(assignment, message):
     with pytest.raises(SettingsError, match=message) as caught:
         PipelineSettings().with_overrides([assignment])
@@ -84,7 +97,9 @@ def test_settings_travel_to_the_table_stage(table_pdf):
     (snapped,) = extract_report(table_pdf, NO_NLP.with_overrides(["tables.grid.snap_tolerance=4"])).tables
     assert (default.n_cols, snapped.n_cols) == (3, 2)
     assert [[(c.col, c.colspan, c.text) for c in row] for row in snapped.rows] == [
-        [(0, 1, "Region"), (1, 1, "Share")], [(0, 1, "North"), (1, 1, "42")]]
+        [(0, 1, "Region"), (1, 1, "Share")],
+        [(0, 1, "North"), (1, 1, "42")],
+    ]
 
 
 @pytest.mark.usefixtures("prefect_harness")
@@ -107,8 +122,9 @@ def test_settings_file_changes_the_output_of_run(tmp_path, table_pdf):
     assert [[cell["colspan"] for cell in row] for row in changed["rows"]] == [[1, 1], [1, 1]]
     assert outputs["file"]["pipeline"]["nlp"] is False
 
-    bad = runner.invoke(app, ["run", str(table_pdf), "--out", str(tmp_path / "bad"),
-                              "--set", "tables.grid.snap_tolerence=4"])
+    bad = runner.invoke(
+        app, ["run", str(table_pdf), "--out", str(tmp_path / "bad"), "--set", "tables.grid.snap_tolerence=4"]
+    )
     assert bad.exit_code == 2 and "unknown setting snap_tolerence" in bad.output
 
 

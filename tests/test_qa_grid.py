@@ -2,37 +2,56 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pdfplumber
 import pytest
 import yaml
+from helpers import CORPUS, chars_of
 
 from docmodel.document import BBox, Cell, Table
 from evaluation.qa import score_grids, truth_tables
 from extractors.document.qa_cells import find_references, parse_items, split_question_cell
+from extractors.document.qa_grid import extract_qa_grids, recognise_part, split_caption
 from extractors.page.extract import extract_page
 from extractors.page.table_text import CellLine, cell_lines, cell_visual_lines, lines_from_text
 from extractors.text.captions import parse_caption
 from extractors.text.normalize import normalize_chars
-from extractors.document.qa_grid import extract_qa_grids, recognise_part, split_caption
-from helpers import chars_of
 
-CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = ["source-report", "variant-1", "variant-2", "variant-3", "variant-4"]
 
 
-def make_table(rows: list[list[str]], page: int = 1, caption: str | None = None, caption_id: str | None = None,
-               part: int | None = None, header_rows: int = 1) -> Table:
+def make_table(
+    rows: list[list[str]],
+    page: int = 1,
+    caption: str | None = None,
+    caption_id: str | None = None,
+    part: int | None = None,
+    header_rows: int = 1,
+) -> Table:
     cells = [
-        [Cell(row=r, col=c, text=text, raw_text=text,
-              bbox=BBox(x0=100.0 * c, top=20.0 * r, x1=100.0 * (c + 1), bottom=20.0 * (r + 1)))
-         for c, text in enumerate(row)]
+        [
+            Cell(
+                row=r,
+                col=c,
+                text=text,
+                raw_text=text,
+                bbox=BBox(x0=100.0 * c, top=20.0 * r, x1=100.0 * (c + 1), bottom=20.0 * (r + 1)),
+            )
+            for c, text in enumerate(row)
+        ]
         for r, row in enumerate(rows)
     ]
-    return Table(id=f"p{page}-t0", page=page, bbox=BBox(x0=0, top=0, x1=100.0 * len(rows[0]), bottom=20.0 * len(rows)),
-                 caption=caption, caption_id=caption_id, part=part, n_rows=len(rows), n_cols=len(rows[0]),
-                 header_rows=header_rows, rows=cells)
+    return Table(
+        id=f"p{page}-t0",
+        page=page,
+        bbox=BBox(x0=0, top=0, x1=100.0 * len(rows[0]), bottom=20.0 * len(rows)),
+        caption=caption,
+        caption_id=caption_id,
+        part=part,
+        n_rows=len(rows),
+        n_cols=len(rows[0]),
+        header_rows=header_rows,
+        rows=cells,
+    )
 
 
 # A grid of another survey: 3 respondents, Ｑ labels with full-width digits, ● and － bullets.
@@ -44,8 +63,9 @@ OTHER_SURVEY = [
 
 
 def test_recognises_grid_by_structure_not_names():
-    grids = extract_qa_grids([make_table(OTHER_SURVEY, caption="付表5（1） 調査結果 大学等（本部）",
-                                         caption_id="付表5", part=1)])
+    grids = extract_qa_grids(
+        [make_table(OTHER_SURVEY, caption="付表5（1） 調査結果 大学等（本部）", caption_id="付表5", part=1)]
+    )
     assert len(grids) == 1
     grid = grids[0]
     assert grid.respondents == ["Agency A", "Agency B", "Agency C"]
@@ -60,7 +80,11 @@ def test_recognises_grid_by_structure_not_names():
     assert b.items is None and b.no_answer_text == "―"
     assert [(i.marker, i.text) for i in c.items] == [("－", "年次で変動。")]
     a2 = q2.answers[0]
-    assert [(i.marker, i.level, i.text) for i in a2.items] == [("●", 0, "外部評価。"), ("･", 1, "年1回"), ("･", 1, "公開")]
+    assert [(i.marker, i.level, i.text) for i in a2.items] == [
+        ("●", 0, "外部評価。"),
+        ("･", 1, "年1回"),
+        ("･", 1, "公開"),
+    ]
     assert q2.answers[1].no_answer_text == "該当なし"
     assert [r.number for r in q2.answers[2].referenced_questions] == [1]
     assert q1.sources[0].page == 1 and q1.sources[0].bbox.x0 == 0.0
@@ -75,17 +99,29 @@ def test_ordinary_tables_are_not_grids():
 
 
 def test_parts_join_and_answers_continue_over_slide_break():
-    part1 = make_table([
-        ["質問内容", "X", "Y"],
-        ["質問1\n方針の有無", "・方針あり。", "回答なし"],
-        ["質問2\n課題", "・一つ目。\n・二つ目は長く、", "・Yの回答。"],
-    ], page=10, caption="付表1（1）一覧表 大学等（研究者）", caption_id="付表1", part=1)
-    part2 = make_table([
-        ["質問内容", "X", "Y"],
-        ["質問2\n課題", "次のスライドへ続く。\n・三つ目。", ""],
-        ["", "・空欄の行も続き。", "・Yの続き。"],
-        ["質問３\n影響", "・質問１の回答を参照。", "・質問2の回答も参照。\n・質問9の回答参照。"],
-    ], page=11, caption="付表1（2）一覧表 大学等（研究者）", caption_id="付表1", part=2)
+    part1 = make_table(
+        [
+            ["質問内容", "X", "Y"],
+            ["質問1\n方針の有無", "・方針あり。", "回答なし"],
+            ["質問2\n課題", "・一つ目。\n・二つ目は長く、", "・Yの回答。"],
+        ],
+        page=10,
+        caption="付表1（1）一覧表 大学等（研究者）",
+        caption_id="付表1",
+        part=1,
+    )
+    part2 = make_table(
+        [
+            ["質問内容", "X", "Y"],
+            ["質問2\n課題", "次のスライドへ続く。\n・三つ目。", ""],
+            ["", "・空欄の行も続き。", "・Yの続き。"],
+            ["質問３\n影響", "・質問１の回答を参照。", "・質問2の回答も参照。\n・質問9の回答参照。"],
+        ],
+        page=11,
+        caption="付表1（2）一覧表 大学等（研究者）",
+        caption_id="付表1",
+        part=2,
+    )
     other = make_table(OTHER_SURVEY, page=12, caption="付表2 調査結果 企業", caption_id="付表2")
     grids = extract_qa_grids([other, part2, part1])
     assert [g.caption_id for g in grids] == ["付表1", "付表2"]
@@ -94,7 +130,12 @@ def test_parts_join_and_answers_continue_over_slide_break():
     assert [q.number for q in grid.questions] == [1, 2, 3]
     q2 = grid.questions[1]
     x, y = q2.answers
-    assert [i.text for i in x.items] == ["一つ目。", "二つ目は長く、次のスライドへ続く。", "三つ目。", "空欄の行も続き。"]
+    assert [i.text for i in x.items] == [
+        "一つ目。",
+        "二つ目は長く、次のスライドへ続く。",
+        "三つ目。",
+        "空欄の行も続き。",
+    ]
     assert [i.page for i in x.items] == [10, 10, 11, 11]
     assert [i.text for i in y.items] == ["Yの回答。", "Yの続き。"]
     assert {s.page for s in q2.sources} == {10, 11}
@@ -103,15 +144,22 @@ def test_parts_join_and_answers_continue_over_slide_break():
 
 
 def test_cross_references_resolve_within_grid():
-    table = make_table([
-        ["質問内容", "A", "B"],
-        ["質問1\n方針", "・方針は公開。", "・質問３の回答を参照。"],
-        ["質問2\n体制", "・質問１の回答参照。", "回答なし\n（ただし、質問1の回答より、体制は小さい。）"],
-        ["質問3\n効果", "・質問10の回答も参照。", "・（質問2の回答参照）のとおり。"],
-    ], caption_id="付表9", caption="付表9 一覧 機関")
+    table = make_table(
+        [
+            ["質問内容", "A", "B"],
+            ["質問1\n方針", "・方針は公開。", "・質問３の回答を参照。"],
+            ["質問2\n体制", "・質問１の回答参照。", "回答なし\n（ただし、質問1の回答より、体制は小さい。）"],
+            ["質問3\n効果", "・質問10の回答も参照。", "・（質問2の回答参照）のとおり。"],
+        ],
+        caption_id="付表9",
+        caption="付表9 一覧 機関",
+    )
     grid = extract_qa_grids([table])[0]
-    refs = {(q.number, a.respondent): [(r.number, r.resolved) for r in a.referenced_questions]
-            for q in grid.questions for a in q.answers}
+    refs = {
+        (q.number, a.respondent): [(r.number, r.resolved) for r in a.referenced_questions]
+        for q in grid.questions
+        for a in q.answers
+    }
     assert refs[(1, "B")] == [(3, True)]
     assert refs[(2, "A")] == [(1, True)]
     assert refs[(2, "B")] == [(1, True)]  # a no-answer remark still points somewhere
@@ -132,11 +180,17 @@ def test_cell_helpers():
     assert (CellLine.of("※ 注記").marker, CellLine.of("※ 注記").body) == ("※", "注記")
     assert find_references("質問３の回答を参照。質問１０の回答も参照。質問3の回答参照") == [3, 10]
     assert find_references("2017戦略レポート参照。") == []
+
     # Geometry beats glyphs: an indented line is a sub-item whatever its marker.
     def at(text: str, x0: float) -> CellLine:
         return CellLine.of(text, BBox(x0=x0, top=0, x1=x0 + 50, bottom=10))
+
     items = parse_items([at("・親。", 10.0), at("・子。", 16.5), at("（注）補足。", 10.0)])
-    assert [(i.marker, i.level, i.text) for i in items] == [("・", 0, "親。"), ("・", 1, "子。"), (None, 0, "（注）補足。")]
+    assert [(i.marker, i.level, i.text) for i in items] == [
+        ("・", 0, "親。"),
+        ("・", 1, "子。"),
+        (None, 0, "（注）補足。"),
+    ]
     # An unmarked line after an unfinished sentence is a wrap the table stage missed.
     items = parse_items(lines_from_text("・研究を支援し促\n進する。\n・次の項目。\n※注記。"))
     assert [i.text for i in items] == ["研究を支援し促進する。", "次の項目。", "※注記。"]
@@ -144,7 +198,9 @@ def test_cell_helpers():
 
 def test_split_caption():
     assert split_caption(parse_caption("付表1（1）ヒアリング結果一覧表 研究機関・大学等（管理部門）")) == (
-        "ヒアリング結果一覧表", "研究機関・大学等（管理部門）")
+        "ヒアリング結果一覧表",
+        "研究機関・大学等（管理部門）",
+    )
     assert split_caption(parse_caption("付表３ 一覧表")) == ("一覧表", None)
     assert split_caption(None) == (None, None)
 
@@ -158,8 +214,6 @@ def test_truth_tables_round_trip(stem):
     assert score.answer_cell_accuracy == 1.0, score.misses[:3]
     assert score.question_text_accuracy == 1.0, score.misses[:3]
     assert score.respondents_all_in_order
-
-
 
 
 @pytest.mark.parametrize("glyph", ["●", "－", "\uf0d8", "■", "◆", "-"])
@@ -182,13 +236,23 @@ def test_other_bullet_glyphs_parse_the_same(glyph):
 def test_sub_items_with_the_same_glyph_take_their_level_from_indentation():
     """No glyph switch to go by: the sub-items are printed indented under the item."""
     chars = []
-    for k, (text, x0) in enumerate([("・次のネットワークに参加している。", 100.0), ("・Belmont Forum", 110.0),
-                                    ("・JPI", 110.0), ("・その他の連携。", 100.0)]):
+    for k, (text, x0) in enumerate(
+        [
+            ("・次のネットワークに参加している。", 100.0),
+            ("・Belmont Forum", 110.0),
+            ("・JPI", 110.0),
+            ("・その他の連携。", 100.0),
+        ]
+    ):
         chars += chars_of(text, x0, 20.0 * k, size=10.0)
     box = {"x0": 96.0, "top": 0.0, "x1": 400.0, "bottom": 80.0}
     lines = cell_lines(cell_visual_lines(chars), box, padding=4.0)
     assert [(line.marker, line.body) for line in lines] == [
-        ("・", "次のネットワークに参加している。"), ("・", "Belmont Forum"), ("・", "JPI"), ("・", "その他の連携。")]
+        ("・", "次のネットワークに参加している。"),
+        ("・", "Belmont Forum"),
+        ("・", "JPI"),
+        ("・", "その他の連携。"),
+    ]
     items = parse_items(lines)
     assert [(i.marker, i.level) for i in items] == [("・", 0), ("・", 1), ("・", 1), ("・", 0)]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, CORPUS_STEMS
+from helpers import CORPUS, CORPUS_STEMS
 
 from docmodel.schema import validate
 from exporters.outputs import dump_report

@@ -18,16 +18,25 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from helpers import CORPUS
 from PIL import Image
 
 from docmodel.document import SurveyReport
 from exporters.review import REVIEW_SUFFIX, ReviewError, review_command, write_review
 
-CORPUS = Path(__file__).parent / "corpus"
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PDF = CORPUS / "source-report.pdf"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--hide-scrollbars",
 ]
 
 
@@ -40,7 +49,10 @@ def chromium() -> str:
 def run_chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'chromium-profile'}", *args],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
 
 
@@ -70,7 +82,9 @@ class Elements(HTMLParser):
             self.elements[-1][2].append(data)
 
     def having(self, tag: str, css_class: str) -> list[tuple[dict, str]]:
-        return [(a, "".join(t)) for g, a, t in self.elements if g == tag and css_class in (a.get("class") or "").split()]
+        return [
+            (a, "".join(t)) for g, a, t in self.elements if g == tag and css_class in (a.get("class") or "").split()
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +105,7 @@ def test_every_page_is_an_image_chromium_loads(report, review, dom):
     assert [int(a["data-page"]) for a, _ in images] == list(range(1, report.source.page_count + 1))
     with pdfplumber.open(PDF) as pdf:
         sizes = [(float(p.width), float(p.height)) for p in pdf.pages]
-    for (attrs, _), (width, height) in zip(images, sizes):
+    for (attrs, _), (width, height) in zip(images, sizes, strict=False):
         header, data = attrs["src"].split(",", 1)
         assert header.startswith("data:image/")
         image = Image.open(io.BytesIO(base64.b64decode(data)))
@@ -128,8 +142,13 @@ def test_question_cards_show_each_answer_and_no_answer(report, dom):
     answers = parsed.having("div", "qa-answer")
     assert len(answers) == sum(len(q.answers) for g in report.qa_grids for q in g.questions)
     no_answers = [text for _, text in parsed.having("p", "no-answer")]
-    expected = [a.no_answer_text or "回答なし" for g in report.qa_grids for q in g.questions for a in q.answers
-                if a.items is None]
+    expected = [
+        a.no_answer_text or "回答なし"
+        for g in report.qa_grids
+        for q in g.questions
+        for a in q.answers
+        if a.items is None
+    ]
     assert no_answers == expected
     assert "回答なし" in no_answers
 

@@ -117,15 +117,29 @@ def test_schema_version_picks_the_file(produced_document):
 
 def test_old_version_strings_pick_the_old_files():
     """A 1-x file names a bare version and validates against that version's schema."""
-    old = {"schema_version": "1-3-0", "source": {"file": "x.pdf", "sha256": "0", "size_bytes": 1, "page_count": 1},
-           "document": {}, "pipeline": {"version": "0.1.0", "nlp": False}, "pages": [], "blocks": [], "tables": [],
-           "logical_tables": [], "qa_grids": []}
+    old = {
+        "schema_version": "1-3-0",
+        "source": {"file": "x.pdf", "sha256": "0", "size_bytes": 1, "page_count": 1},
+        "document": {},
+        "pipeline": {"version": "0.1.0", "nlp": False},
+        "pages": [],
+        "blocks": [],
+        "tables": [],
+        "logical_tables": [],
+        "qa_grids": [],
+    }
     validate(old)
     with pytest.raises(SchemaError, match="1-3-0"):
         validate(dict(old, blocks=[{"page": 1}]))
     validate(dict(old, schema_version="1-2-0"))
-    error = {"schema_version": "1-3-0", "file": "x.pdf", "sha256": None, "reason": "empty", "stage": "open",
-             "pipeline_version": "0.1.0"}
+    error = {
+        "schema_version": "1-3-0",
+        "file": "x.pdf",
+        "sha256": None,
+        "reason": "empty",
+        "stage": "open",
+        "pipeline_version": "0.1.0",
+    }
     validate(error)
 
 

@@ -6,16 +6,21 @@ import unicodedata
 
 import pdfplumber
 import pytest
+from helpers import SOURCE_REPORT
 
-from conftest import SOURCE_REPORT
 from docmodel.nlp import Segmentation
-from extractors.page.lines import group_lines
 from extractors.nlp.segment import load_nlp, model_texts, report_units, segment_report, segment_texts
 from extractors.nlp.segment_chunks import ChunkSettings, split_for_sudachi, sudachi_bytes
+from extractors.page.lines import group_lines
+
+# Flows, servers, GiNZA or whole-corpus runs: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 SUDACHI_MAX_BYTES = 49_149
 BOX = {"x0": 0, "top": 0, "x1": 1, "bottom": 1}
-SAMPLE = "大学における研究開発の状況について調査した。東京大学の山田太郎教授は2024年4月に来日した！  次の文です\n改行後の行"
+SAMPLE = (
+    "大学における研究開発の状況について調査した。東京大学の山田太郎教授は2024年4月に来日した！  次の文です\n改行後の行"
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +34,9 @@ def sudachi_only():
     sentencizer instead of the neural components: fast enough for 100 kB units."""
     import spacy
 
-    light = spacy.load("ja_ginza", exclude=["tok2vec", "parser", "ner", "morphologizer",
-                                            "compound_splitter", "bunsetu_recognizer"])
+    light = spacy.load(
+        "ja_ginza", exclude=["tok2vec", "parser", "ner", "morphologizer", "compound_splitter", "bunsetu_recognizer"]
+    )
     light.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？"]})
     return light
 
@@ -48,23 +54,23 @@ def assert_tiles(text: str, seg: Segmentation) -> None:
         assert seg.sentences == []
         return
     assert seg.sentences[0].start == 0 and seg.sentences[-1].end == len(text)
-    assert "".join(text[s.start:s.end] for s in seg.sentences) == text
-    for before, after in zip(seg.sentences, seg.sentences[1:]):
+    assert "".join(text[s.start : s.end] for s in seg.sentences) == text
+    for before, after in zip(seg.sentences, seg.sentences[1:], strict=False):
         assert before.end == after.start
     for sentence in seg.sentences:
-        assert sentence.text == text[sentence.start:sentence.end] and sentence.start < sentence.end
+        assert sentence.text == text[sentence.start : sentence.end] and sentence.start < sentence.end
         pos = sentence.start
         for token in sentence.tokens:
             assert pos <= token.start < token.end <= sentence.end, (token, sentence)
-            assert text[pos:token.start].strip() == "", "a gap between tokens holds more than whitespace"
-            assert token.surface == text[token.start:token.end] and token.surface.strip()
+            assert text[pos : token.start].strip() == "", "a gap between tokens holds more than whitespace"
+            assert token.surface == text[token.start : token.end] and token.surface.strip()
             pos = token.end
-        assert text[pos:sentence.end].strip() == ""
+        assert text[pos : sentence.end].strip() == ""
     for spans in (seg.entities, seg.phrases or []):
         end = 0
         for span in spans:
             assert end <= span.start < span.end <= len(text)
-            assert span.text == text[span.start:span.end] == span.text.strip()
+            assert span.text == text[span.start : span.end] == span.text.strip()
             end = span.end
     for phrase in seg.phrases or []:
         assert phrase.bunsetu_start <= phrase.start and phrase.end <= phrase.bunsetu_end
@@ -72,7 +78,7 @@ def assert_tiles(text: str, seg: Segmentation) -> None:
 
 def block_like(lines: list[str], size: int) -> list[str]:
     """Consecutive lines joined with newlines, as body blocks and cells store them."""
-    return ["\n".join(lines[i:i + size]) for i in range(0, len(lines), size)]
+    return ["\n".join(lines[i : i + size]) for i in range(0, len(lines), size)]
 
 
 def test_corpus_units_tile_their_text(nlp, corpus_lines):
@@ -81,7 +87,7 @@ def test_corpus_units_tile_their_text(nlp, corpus_lines):
     flags = [i % 3 == 0 for i in range(len(units))]
     found = segment_texts(units, phrases=flags, nlp=nlp)
     assert len(found) == len(units)
-    for text, flag, seg in zip(units, flags, found):
+    for text, flag, seg in zip(units, flags, found, strict=False):
         assert_tiles(text, seg)
         assert (seg.phrases is not None) == flag
     tokens = sum(len(s.tokens) for seg in found for s in seg.sentences)
@@ -90,7 +96,7 @@ def test_corpus_units_tile_their_text(nlp, corpus_lines):
     assert any(seg.entities for seg in found)
     assert any(seg.phrases for seg in found)
     # Every non-whitespace character lies in exactly one token.
-    for text, seg in zip(units, found):
+    for text, seg in zip(units, found, strict=False):
         covered = "".join(t.surface for s in seg.sentences for t in s.tokens)
         assert covered == "".join(text.split())
 
@@ -114,7 +120,7 @@ def test_answer_items_get_bunsetu_phrases(nlp):
     by_text = {p.text: p for p in seg.phrases}
     assert by_text["研究開発"].label == "NP"
     research = by_text["研究開発"]
-    assert SAMPLE[research.bunsetu_start:research.bunsetu_end] == "研究開発の"
+    assert SAMPLE[research.bunsetu_start : research.bunsetu_end] == "研究開発の"
     assert "山田太郎教授" in by_text
 
 
@@ -162,8 +168,9 @@ def test_texts_seen_before_come_from_the_cache(nlp, monkeypatch):
         return real_run(model, texts, *args)
 
     monkeypatch.setattr(segment, "_run", counting_run)
-    again = segment_texts(["句も取る文です。", "キャッシュの文です。", "句も取る文です。"], phrases=[False, False, True],
-                          nlp=nlp)
+    again = segment_texts(
+        ["句も取る文です。", "キャッシュの文です。", "句も取る文です。"], phrases=[False, False, True], nlp=nlp
+    )
     assert seen == []
     assert again[1] is first[0] and again[2] is first[1]
     assert again[0].phrases is None and again[0].sentences == first[1].sentences
@@ -198,31 +205,70 @@ def tiny_report():
         return Cell(row=row, col=col, text=text, raw_text=text, bbox=BOX)
 
     tables = [
-        Table(id="p1-t0", page=1, bbox=BOX, n_rows=1, n_cols=2, header_rows=0,
-              callouts=[Block(page=1, type="callout", text="吹き出し", raw_text="吹き出し", bbox=BOX)],
-              rows=[[cell(0, "セルの文"), cell(1, "")]]),
+        Table(
+            id="p1-t0",
+            page=1,
+            bbox=BOX,
+            n_rows=1,
+            n_cols=2,
+            header_rows=0,
+            callouts=[Block(page=1, type="callout", text="吹き出し", raw_text="吹き出し", bbox=BOX)],
+            rows=[[cell(0, "セルの文"), cell(1, "")]],
+        ),
         # The printed Q&A grid slide: its words are the grid's question and items.
-        Table(id="p2-t0", page=2, bbox=BOX, n_rows=2, n_cols=2, header_rows=1,
-              rows=[[cell(0, "質問内容"), cell(1, "機関")], [cell(0, "質問1\n研究体制について", 1), cell(1, "・研究支援者を増やした。", 1)]]),
+        Table(
+            id="p2-t0",
+            page=2,
+            bbox=BOX,
+            n_rows=2,
+            n_cols=2,
+            header_rows=1,
+            rows=[
+                [cell(0, "質問内容"), cell(1, "機関")],
+                [cell(0, "質問1\n研究体制について", 1), cell(1, "・研究支援者を増やした。", 1)],
+            ],
+        ),
     ]
     number_table_units(tables)
-    return number_report_units(SurveyReport(
-        source=Source(file="t.pdf", sha256="0" * 64, size_bytes=1, page_count=2),
-        document=DocumentInfo(), pipeline=PipelineInfo(version="test", nlp=False),
-        pages=[Page(number=1, width=10, height=10), Page(number=2, width=10, height=10)],
-        blocks=[Block(page=1, type="paragraph", text="本文の段落です。", raw_text="本文の段落です。", bbox=BOX)],
-        tables=tables,
-        qa_grids=[QAGrid(pages=[2], table_ids=["p2-t0"], respondents=["機関"], questions=[Question(
-            number=1, label="質問1", text="研究体制について",
-            answers=[Answer(respondent="機関", items=[AnswerItem(text="研究支援者を増やした。")])])])],
-    ))
+    return number_report_units(
+        SurveyReport(
+            source=Source(file="t.pdf", sha256="0" * 64, size_bytes=1, page_count=2),
+            document=DocumentInfo(),
+            pipeline=PipelineInfo(version="test", nlp=False),
+            pages=[Page(number=1, width=10, height=10), Page(number=2, width=10, height=10)],
+            blocks=[Block(page=1, type="paragraph", text="本文の段落です。", raw_text="本文の段落です。", bbox=BOX)],
+            tables=tables,
+            qa_grids=[
+                QAGrid(
+                    pages=[2],
+                    table_ids=["p2-t0"],
+                    respondents=["機関"],
+                    questions=[
+                        Question(
+                            number=1,
+                            label="質問1",
+                            text="研究体制について",
+                            answers=[Answer(respondent="機関", items=[AnswerItem(text="研究支援者を増やした。")])],
+                        )
+                    ],
+                )
+            ],
+        )
+    )
 
 
 def test_report_units_and_segment_report(nlp):
     report = tiny_report()
     units, flags = report_units(report)
     # Q&A grid slide cells are left out: their words are the question and the item.
-    assert [u.text for u in units] == ["本文の段落です。", "吹き出し", "セルの文", "", "研究体制について", "研究支援者を増やした。"]
+    assert [u.text for u in units] == [
+        "本文の段落です。",
+        "吹き出し",
+        "セルの文",
+        "",
+        "研究体制について",
+        "研究支援者を増やした。",
+    ]
     assert [u.id for u in units] == ["b1", "p1-t0.k1", "p1-t0.r0.c0", "p1-t0.r0.c1", "g1.q1", "g1.q1.a1.i1"]
     assert flags == [False] * 5 + [True]
     assert segment_report(report, nlp=nlp) is report
@@ -291,7 +337,7 @@ def test_pieces_end_at_sentence_or_line_ends():
     text = ("研究開発の状況を調べた。" * 40 + "\n") * 30
     pieces = split_for_sudachi(text, ChunkSettings(max_bytes=2_000))
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
     for start, end in pieces:
         assert sudachi_bytes(text[start:end]) <= 2_000
         assert text[end - 1] in "。\n" or end == len(text)

@@ -7,11 +7,10 @@ so each expected grid is the truth's own: the test checks the export, not extrac
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from helpers import CORPUS
 
 from docmodel.document import BBox, Cell, DocumentInfo, PipelineInfo, Source, SurveyReport, Table
 from evaluation.tables import _positions
@@ -21,7 +20,6 @@ from extractors.document.qa_grid import extract_qa_grids
 from extractors.document.table_join import join_logical_tables
 from extractors.document.unit_ids import number_report_units, number_table_units
 
-CORPUS = Path(__file__).parent / "corpus"
 STEMS = sorted(p.stem for p in CORPUS.glob("*.yaml"))
 BOX = BBox(x0=0, top=0, x1=1, bottom=1)
 
@@ -30,12 +28,24 @@ def as_table(truth: TruthTable) -> Table:
     positions = _positions(truth.rows)
     rows: list[list[Cell]] = [[] for _ in truth.rows]
     for (r, c), cell in sorted(positions.items()):
-        rows[r].append(Cell(row=r, col=c, rowspan=cell.rowspan, colspan=cell.colspan, text=cell.text,
-                            raw_text=cell.text, bbox=BOX))
+        rows[r].append(
+            Cell(row=r, col=c, rowspan=cell.rowspan, colspan=cell.colspan, text=cell.text, raw_text=cell.text, bbox=BOX)
+        )
     n_cols = max(c + cell.colspan for (r, c), cell in positions.items())
-    return Table(id=f"p{truth.page}-t0", page=truth.page, bbox=BOX, caption=truth.caption,
-                 caption_id=truth.caption_id, part=truth.part, n_rows=len(rows), n_cols=n_cols,
-                 header_rows=truth.header_rows, notes=truth.notes, note_position=truth.note_position, rows=rows)
+    return Table(
+        id=f"p{truth.page}-t0",
+        page=truth.page,
+        bbox=BOX,
+        caption=truth.caption,
+        caption_id=truth.caption_id,
+        part=truth.part,
+        n_rows=len(rows),
+        n_cols=n_cols,
+        header_rows=truth.header_rows,
+        notes=truth.notes,
+        note_position=truth.note_position,
+        rows=rows,
+    )
 
 
 def truth_report(stem: str) -> tuple[SurveyReport, list[TruthTable]]:
@@ -46,8 +56,13 @@ def truth_report(stem: str) -> tuple[SurveyReport, list[TruthTable]]:
     grid_ids = {table_id for grid in grids for table_id in grid.table_ids}
     report = SurveyReport(
         source=Source(file=f"{stem}.pdf", sha256="0" * 64, size_bytes=1, page_count=max(t.page for t in truths)),
-        document=DocumentInfo(), pipeline=PipelineInfo(version="test", nlp=False), pages=[], blocks=[],
-        tables=tables, logical_tables=join_logical_tables([t for t in tables if t.id not in grid_ids]), qa_grids=grids,
+        document=DocumentInfo(),
+        pipeline=PipelineInfo(version="test", nlp=False),
+        pages=[],
+        blocks=[],
+        tables=tables,
+        logical_tables=join_logical_tables([t for t in tables if t.id not in grid_ids]),
+        qa_grids=grids,
     )
     return number_report_units(report), truths
 
@@ -72,7 +87,7 @@ def expected_grids(report: SurveyReport, truths: list[TruthTable]) -> dict[str, 
         parts = [by_page[int(table_id[1:].split("-")[0])] for table_id in view.table_ids]
         grid = expanded(parts[0])
         for part in parts[1:]:
-            grid += expanded(part)[part.header_rows:]
+            grid += expanded(part)[part.header_rows :]
         out[view.key] = grid
     return out
 
@@ -99,7 +114,7 @@ def test_to_dataframe_matches_the_truth_cell_for_cell(corpus):
     for key, grid in expected_grids(report, truths).items():
         view = report.table(key)
         frame = view.to_dataframe()
-        header, body = grid[: view.header_rows], grid[view.header_rows:]
+        header, body = grid[: view.header_rows], grid[view.header_rows :]
         assert frame.values.tolist() == body, key
         if view.header_rows == 0:
             assert list(frame.columns) == list(range(view.n_cols))
@@ -126,7 +141,7 @@ def test_unknown_table_says_what_there_is(corpus):
 
 
 def _read_sheet(ws) -> list[list[str]]:
-    (title, ref), = ws.defined_names[GRID_NAME].destinations
+    ((title, ref),) = ws.defined_names[GRID_NAME].destinations
     assert title == ws.title
     cells = ws[ref.replace("$", "")]
     values = {(c.row, c.column): c.value for row in cells for c in row}
@@ -155,7 +170,7 @@ def test_xlsx_and_parquet_round_trip(corpus, tmp_path):
         assert ws["A1"].value == (view.caption or view.key) and ws["A1"].font.b
         spanning = [c for c in view.cells if c.rowspan > 1 or c.colspan > 1]
         assert len(ws.merged_cells.ranges) == len(spanning)
-        (_, ref), = ws.defined_names[GRID_NAME].destinations
+        ((_, ref),) = ws.defined_names[GRID_NAME].destinations
         top = int(ref.split(":")[0].split("$")[-1])
         assert top == GRID_TOP_ROW and ws.cell(2, 1).value is None
         for cell in view.cells:

@@ -3,14 +3,11 @@ with the structure it must give (the held-out producers draw tables the same way
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pdfplumber
+from helpers import REGRESSIONS
 
 from extractors.page.lines import group_lines
 from extractors.page.tables import extract_tables
-
-REGRESSIONS = Path(__file__).parent / "regressions"
 
 
 def _tables(name: str):
@@ -120,8 +117,13 @@ def test_callout_box_drawn_first():
     # text, running across the rules, is a call-out.
     (table,) = _tables("callout-box-drawn-first.pdf")
     assert (table.n_rows, table.n_cols) == (5, 4)
-    assert _texts(table) == [["Item", "2022", "2023", "2024"], ["A", "1.0", "2.0", "3.0"], ["B", "", "", ""],
-                             ["C", "4.0", "5.0", "6.0"], ["D", "7.0", "8.0", "9.0"]]
+    assert _texts(table) == [
+        ["Item", "2022", "2023", "2024"],
+        ["A", "1.0", "2.0", "3.0"],
+        ["B", "", "", ""],
+        ["C", "4.0", "5.0", "6.0"],
+        ["D", "7.0", "8.0", "9.0"],
+    ]
     assert [c.text for c in table.callouts] == ["Most firms say this"]
 
 

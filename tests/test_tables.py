@@ -3,25 +3,22 @@ and the corpus floors (TEDS, exact cells) scored against the truth YAML."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pdfplumber
+import pytest
+from helpers import CORPUS, REAL_PDFS
 
 from docmodel.document import BBox, Cell, Table
+from docmodel.table_view import logical_table_view
 from evaluation.tables import TruthCell, cells_right, levenshtein, teds
 from evaluation.truth import load_truth, qa_grid_rows, truth_tables
-from extractors.page.lines import group_lines
-from extractors.page.table_grid import Segment, recover_spans
-from docmodel.table_view import logical_table_view
 from extractors.document.table_join import join_logical_tables
 from extractors.document.unit_ids import number_table_units
+from extractors.page.lines import group_lines
+from extractors.page.table_grid import Segment, recover_spans
 from extractors.page.tables import extract_tables
 
-CORPUS = Path(__file__).parent / "corpus"
-REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
-
-
 # --- span recovery -----------------------------------------------------------------
+
 
 def _full(pos, start, end):
     return Segment(pos, start, end)
@@ -31,20 +28,26 @@ def test_spans_come_from_missing_borders():
     # 3×3 grid: row 0 col 0 spans 2 rows (no border under it), row 0 cols 1-2 merged.
     xs, ys = [0, 10, 20, 30], [0, 10, 20, 30]
     horizontals = [
-        _full(0, 0, 30), _full(30, 0, 30),
-        _full(10, 10, 30),          # no border under (0,0): it spans rows 0-1
+        _full(0, 0, 30),
+        _full(30, 0, 30),
+        _full(10, 10, 30),  # no border under (0,0): it spans rows 0-1
         _full(20, 0, 30),
     ]
     verticals = [
-        _full(0, 0, 30), _full(30, 0, 30),
+        _full(0, 0, 30),
+        _full(30, 0, 30),
         _full(10, 0, 30),
-        _full(20, 10, 30),          # no border between (0,1) and (0,2): they merge
+        _full(20, 10, 30),  # no border between (0,1) and (0,2): they merge
     ]
     cells = {(c.row, c.col): (c.rowspan, c.colspan) for c in recover_spans(xs, ys, horizontals, verticals)}
     assert cells == {
-        (0, 0): (2, 1), (0, 1): (1, 2),
-        (1, 1): (1, 1), (1, 2): (1, 1),
-        (2, 0): (1, 1), (2, 1): (1, 1), (2, 2): (1, 1),
+        (0, 0): (2, 1),
+        (0, 1): (1, 2),
+        (1, 1): (1, 1),
+        (1, 2): (1, 1),
+        (2, 0): (1, 1),
+        (2, 1): (1, 1),
+        (2, 2): (1, 1),
     }
 
 
@@ -74,6 +77,7 @@ def test_merged_header_on_a_real_page():
 
 # --- cell text -----------------------------------------------------------------------
 
+
 def test_callout_cells_stay_empty_and_wraps_are_joined():
     with pdfplumber.open(CORPUS / "source-report.pdf") as pdf:
         page = pdf.pages[9]
@@ -83,7 +87,10 @@ def test_callout_cells_stay_empty_and_wraps_are_joined():
     texts = [c.text for row in table.rows for c in row]
     # Two call-outs sit inside single cells and one straddles columns; none leaks into cells.
     assert not any("企業と共同研究可能" in t or "安全保障が懸念事項" in t or "している例が多い" in t for t in texts)
-    assert {c.text for c in table.callouts} >= {"世界のほとんど全ての企業と共同研究可能", "技術流出、安全保障が懸念事項"}
+    assert {c.text for c in table.callouts} >= {
+        "世界のほとんど全ての企業と共同研究可能",
+        "技術流出、安全保障が懸念事項",
+    }
     assert "FhG（フラウンホーファー研究機構）" in texts
     # The caption and every line inside the table are consumed.
     caption_line = next(i for i, line in enumerate(lines) if line.text.startswith("表2-1"))
@@ -102,6 +109,7 @@ def test_radicals_unified_in_text_but_kept_in_raw_text():
     assert table.note_position == "below"
 
 
+@pytest.mark.slow  # the real corpus holds a 385-page report
 def test_real_pdfs_do_not_crash():
     for path in REAL_PDFS:
         with pdfplumber.open(path) as pdf:
@@ -114,16 +122,35 @@ def test_real_pdfs_do_not_crash():
 
 # --- join --------------------------------------------------------------------------
 
+
 def _cell(row, col, text, rowspan=1, colspan=1):
-    return Cell(row=row, col=col, rowspan=rowspan, colspan=colspan, text=text, raw_text=text,
-                bbox=BBox(x0=0, top=0, x1=1, bottom=1))
+    return Cell(
+        row=row,
+        col=col,
+        rowspan=rowspan,
+        colspan=colspan,
+        text=text,
+        raw_text=text,
+        bbox=BBox(x0=0, top=0, x1=1, bottom=1),
+    )
 
 
 def _table(page, part, body):
-    rows = [[_cell(0, 0, "質問内容"), _cell(0, 1, "A")]] + [[_cell(i + 1, 0, q), _cell(i + 1, 1, a)] for i, (q, a) in enumerate(body)]
-    return Table(id=f"p{page}-t0", page=page, bbox=BBox(x0=0, top=0, x1=1, bottom=1),
-                 caption=f"付表1（{part}）一覧", caption_id="付表1", part=part,
-                 n_rows=len(rows), n_cols=2, header_rows=1, rows=rows)
+    rows = [[_cell(0, 0, "質問内容"), _cell(0, 1, "A")]] + [
+        [_cell(i + 1, 0, q), _cell(i + 1, 1, a)] for i, (q, a) in enumerate(body)
+    ]
+    return Table(
+        id=f"p{page}-t0",
+        page=page,
+        bbox=BBox(x0=0, top=0, x1=1, bottom=1),
+        caption=f"付表1（{part}）一覧",
+        caption_id="付表1",
+        part=part,
+        n_rows=len(rows),
+        n_cols=2,
+        header_rows=1,
+        rows=rows,
+    )
 
 
 def test_parts_join_with_header_once():
@@ -134,8 +161,12 @@ def test_parts_join_with_header_once():
     logical = joined[0]
     assert [p.page for p in logical.parts] == [4, 5]
     # The logical table points at the printed cells (stored once), header once.
-    assert logical.rows == [["p4-t0.r0.c0", "p4-t0.r0.c1"], ["p4-t0.r1.c0", "p4-t0.r1.c1"],
-                            ["p4-t0.r2.c0", "p4-t0.r2.c1"], ["p5-t0.r1.c0", "p5-t0.r1.c1"]]
+    assert logical.rows == [
+        ["p4-t0.r0.c0", "p4-t0.r0.c1"],
+        ["p4-t0.r1.c0", "p4-t0.r1.c1"],
+        ["p4-t0.r2.c0", "p4-t0.r2.c1"],
+        ["p5-t0.r1.c0", "p5-t0.r1.c1"],
+    ]
     view = logical_table_view(logical, {t.id: t for t in parts})
     assert view.grid() == [["質問内容", "A"], ["q1", "a"], ["q2", "b"], ["q3", "c"]]
     assert [(c.row, c.page) for c in view.cells if c.col == 0] == [(0, 4), (1, 4), (2, 4), (3, 5)]
@@ -143,6 +174,7 @@ def test_parts_join_with_header_once():
 
 
 # --- scorer ------------------------------------------------------------------------
+
 
 def test_levenshtein():
     assert levenshtein("kitten", "sitting") == 3
@@ -162,9 +194,16 @@ def test_teds_sees_spans_and_text():
 
 def test_qa_grid_slide_is_a_printed_table():
     slide = {
-        "question_header": "質問内容", "respondents": ["X", "Y"],
-        "questions": [{"label": "質問1", "text": "方針", "answers": {"X": ["・a", "・b"], "Y": None},
-                       "no_answer_text": {"Y": "回答なし"}}],
+        "question_header": "質問内容",
+        "respondents": ["X", "Y"],
+        "questions": [
+            {
+                "label": "質問1",
+                "text": "方針",
+                "answers": {"X": ["・a", "・b"], "Y": None},
+                "no_answer_text": {"Y": "回答なし"},
+            }
+        ],
     }
     rows = qa_grid_rows(slide)
     assert [[c.text for c in row] for row in rows] == [["質問内容", "X", "Y"], ["質問1\n方針", "・a\n・b", "回答なし"]]
@@ -175,8 +214,19 @@ def test_qa_grid_slide_is_a_printed_table():
 def _title_lines(x0: float, text: str = "質問項目（研究機関）", size: float = 12.0):
     chars = []
     for k, ch in enumerate(text):
-        chars.append({"text": ch, "x0": x0 + k * size, "x1": x0 + (k + 1) * size, "top": 40.0, "bottom": 40.0 + size,
-                      "size": size, "fontname": "Sans-Bold", "upright": True, "non_stroking_color": (0, 0, 0)})
+        chars.append(
+            {
+                "text": ch,
+                "x0": x0 + k * size,
+                "x1": x0 + (k + 1) * size,
+                "top": 40.0,
+                "bottom": 40.0 + size,
+                "size": size,
+                "fontname": "Sans-Bold",
+                "upright": True,
+                "non_stroking_color": (0, 0, 0),
+            }
+        )
     return group_lines(chars)
 
 

@@ -13,14 +13,21 @@ OUT = Path(__file__).resolve().parent.parent / "tests" / "regressions" / "callou
 
 XS = [50, 130, 200, 270, 350]
 YS = [250, 220, 190, 160, 130, 100]  # PDF space, top rule first
-CELLS = [["Item", "2022", "2023", "2024"], ["A", "1.0", "2.0", "3.0"], ["B", "", "", ""],
-         ["C", "4.0", "5.0", "6.0"], ["D", "7.0", "8.0", "9.0"]]
+CELLS = [
+    ["Item", "2022", "2023", "2024"],
+    ["A", "1.0", "2.0", "3.0"],
+    ["B", "", "", ""],
+    ["C", "4.0", "5.0", "6.0"],
+    ["D", "7.0", "8.0", "9.0"],
+]
 
 
 def content() -> str:
-    ops = ["0.98 0.92 0.6 rg 120 150 160 35 re f",  # the call-out box, drawn first
-           "BT /F1 9 Tf 0 0 0 rg 125 170 Td (Most firms say this) Tj ET",
-           "0 0 0 RG 0.75 w"]
+    ops = [
+        "0.98 0.92 0.6 rg 120 150 160 35 re f",  # the call-out box, drawn first
+        "BT /F1 9 Tf 0 0 0 rg 125 170 Td (Most firms say this) Tj ET",
+        "0 0 0 RG 0.75 w",
+    ]
     ops += [f"{XS[0]} {y} m {XS[-1]} {y} l S" for y in YS]
     ops += [f"{x} {YS[0]} m {x} {YS[-1]} l S" for x in XS]
     for r, row in enumerate(CELLS):

@@ -6,7 +6,7 @@ over several slides are joined, and Q&A grid parts are recognised and joined.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from docmodel.document import DocumentInfo, LogicalTable, PipelineInfo, Source, SurveyReport, Table
 from docmodel.qa import QAGrid

@@ -59,7 +59,7 @@ def split_question_cell(text: str) -> tuple[str, int, str] | None:
     match = match_label(text)
     if not match:
         return None
-    rest = text[match.end():].lstrip(_LABEL_SEPARATORS)
+    rest = text[match.end() :].lstrip(_LABEL_SEPARATORS)
     lines = [line.strip() for line in rest.split("\n")]
     return match.group(1), to_int(match.group(2)), "\n".join(line for line in lines if line)
 
@@ -94,8 +94,7 @@ def parse_items(lines: list[CellLine], settings: ItemSettings = ItemSettings()) 
         marker, body = line.marker, line.body
         if not body and marker is None:
             continue
-        if (settings.join_unfinished and marker is None and items
-                and items[-1].text.rstrip()[-1:] not in SENTENCE_END):
+        if settings.join_unfinished and marker is None and items and items[-1].text.rstrip()[-1:] not in SENTENCE_END:
             last = items[-1]
             items[-1] = ParsedItem(join_continued_item(last.text, body), last.marker, last.level)
             continue

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from docmodel.document import Cell, Table
 from docmodel.qa import Answer, AnswerItem, QAGrid, Question, Reference, SourceSpan
 from extractors.document.qa_cells import (
-    ItemSettings, find_references, is_no_answer, join_continued_item, logical_lines, match_label, parse_items,
+    ItemSettings,
+    find_references,
+    is_no_answer,
+    join_continued_item,
+    logical_lines,
+    match_label,
+    parse_items,
     split_question_cell,
 )
 from extractors.text.captions import Caption, caption_of
@@ -100,6 +106,13 @@ def _respondent_columns(table: Table, grid, header_rows: int, first: int) -> lis
     return out
 
 
+def _question_text(cell: Cell | None) -> str:
+    """The question text of a labelled first-column cell (the label cut off)."""
+    split = split_question_cell(_text(cell))
+    assert split is not None  # only asked of cells whose text match_label matched
+    return split[2]
+
+
 def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) -> GridPart | None:
     """The table as a Q&A grid part, or None when its structure is not one."""
     if table.n_cols < 2 or not table.rows:
@@ -117,7 +130,7 @@ def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) ->
         return None
     # Label and question text in separate columns: the label cells hold nothing else.
     label_only = table.n_cols >= 3 and all(
-        not split_question_cell(_text(cell))[2] for cell, m in zip(firsts, labelled) if m
+        not _question_text(cell) for cell, m in zip(firsts, labelled, strict=False) if m
     )
     question_col = 1 if label_only else 0
     respondents = _respondent_columns(table, grid, header_rows, question_col + 1)
@@ -126,7 +139,7 @@ def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) ->
     header_cell = grid.get((header_rows - 1, question_col))
     rows: list[PartRow] = []
     previous_first: Cell | None = None
-    for r, first in zip(body, firsts):
+    for r, first in zip(body, firsts, strict=False):
         question_cell = grid.get((r, question_col))
         if first is not None and first is previous_first and first.row < r:
             label = number = None  # the question cell spans rows: this row continues it
@@ -159,6 +172,7 @@ def recognise_part(table: Table, settings: QAGridSettings = QAGridSettings()) ->
 # ---------------------------------------------------------------------------
 # Caption → title and respondent group
 
+
 def split_caption(caption: Caption | None) -> tuple[str | None, str | None]:
     """(title, respondent group): the caption after its id and part, cut at the first space."""
     if caption is None:
@@ -187,8 +201,12 @@ def _group_parts(parts: list[GridPart]) -> list[list[GridPart]]:
             by_id[cid].append(part)
             continue
         last = groups[-1][-1] if groups else None
-        if (cid is None and last is not None and last.respondents == part.respondents
-                and part.table.page - last.table.page <= 1):
+        if (
+            cid is None
+            and last is not None
+            and last.respondents == part.respondents
+            and part.table.page - last.table.page <= 1
+        ):
             groups[-1].append(part)
             continue
         groups.append([part])
@@ -220,15 +238,27 @@ class _AnswerBuilder:
                 continue
             parsed = parse_items(lines, settings.items)
             # An item cut by the slide break continues unmarked at the top of the next part.
-            if (parsed and self.items and self.last_page is not None and page != self.last_page
-                    and parsed[0].marker is None):
+            if (
+                parsed
+                and self.items
+                and self.last_page is not None
+                and page != self.last_page
+                and parsed[0].marker is None
+            ):
                 head = parsed.pop(0)
                 last = self.items[-1]
                 last.text = join_continued_item(last.text, head.text, lines[0].opens_with_space)
                 last.referenced_questions = find_references(last.text)
             for item in parsed:
-                self.items.append(AnswerItem(text=item.text, marker=item.marker, level=item.level,
-                                             referenced_questions=find_references(item.text), page=page))
+                self.items.append(
+                    AnswerItem(
+                        text=item.text,
+                        marker=item.marker,
+                        level=item.level,
+                        referenced_questions=find_references(item.text),
+                        page=page,
+                    )
+                )
             self.answered = True
         self.last_page = page
 
@@ -269,19 +299,24 @@ def join_parts(parts: list[GridPart], settings: QAGridSettings = QAGridSettings(
             last = questions[-1] if questions else None
             continues = last is not None and (row.number is None or row.number == last.number)
             if continues:
+                assert last is not None  # continues implies a last question
                 question = last
                 if not question.text and row.question_text:
                     question.text = row.question_text
             elif row.number is None:
                 continue  # an unlabelled row before any question: nothing to attach it to
             else:
-                question = _QuestionBuilder(row.number, row.label or "", row.question_text,
-                                            [_AnswerBuilder(name) for name in respondents])
+                question = _QuestionBuilder(
+                    row.number, row.label or "", row.question_text, [_AnswerBuilder(name) for name in respondents]
+                )
                 questions.append(question)
-            if row.question_cell is not None and (not question.sources or question.sources[-1].page != table.page
-                                                  or question.sources[-1].bbox != row.question_cell.bbox):
+            if row.question_cell is not None and (
+                not question.sources
+                or question.sources[-1].page != table.page
+                or question.sources[-1].bbox != row.question_cell.bbox
+            ):
                 question.sources.append(SourceSpan(page=table.page, bbox=row.question_cell.bbox, table_id=table.id))
-            for name, cells in zip(part.respondents, row.answer_cells):
+            for name, cells in zip(part.respondents, row.answer_cells, strict=False):
                 question.answers[respondents.index(name)].add(cells, table.page, table.id, settings)
     numbers = {q.number for q in questions}
     title, group = split_caption(caption_of(first.table))
@@ -295,8 +330,13 @@ def join_parts(parts: list[GridPart], settings: QAGridSettings = QAGridSettings(
         respondents=respondents,
         question_header=first.question_header,
         questions=[
-            Question(number=q.number, label=q.label, text=q.text,
-                     answers=[a.build(numbers) for a in q.answers], sources=q.sources)
+            Question(
+                number=q.number,
+                label=q.label,
+                text=q.text,
+                answers=[a.build(numbers) for a in q.answers],
+                sources=q.sources,
+            )
             for q in questions
         ],
     )
@@ -306,4 +346,3 @@ def extract_qa_grids(tables: list[Table], settings: QAGridSettings = QAGridSetti
     """Every Q&A grid among a document's printed tables, parts joined, in print order."""
     parts = [part for table in tables if (part := recognise_part(table, settings)) is not None]
     return [join_parts(group, settings) for group in _group_parts(parts)]
-

@@ -26,7 +26,9 @@ class JoinSettings:
 
 
 def _header_texts(table: Table) -> list[list[tuple]]:
-    return [[(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in row] for row in table.rows[: table.header_rows]]
+    return [
+        [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in row] for row in table.rows[: table.header_rows]
+    ]
 
 
 def _ids(row: list[Cell]) -> list[str]:
@@ -42,11 +44,13 @@ def repeated_header_rows(first: Table, later: Table, settings: JoinSettings = Jo
     column borders (0 when it repeats none)."""
     count = 0
     for a, b in zip(first.rows[: first.header_rows], later.rows[: max(later.header_rows, 1)], strict=False):
-        same_text = [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in a] == \
-            [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in b]
+        same_text = [(c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in a] == [
+            (c.col, c.rowspan, c.colspan, "".join(c.text.split())) for c in b
+        ]
         pairs = zip(_borders(a), _borders(b), strict=False)
-        same_borders = all(abs(p - q) <= settings.border_tolerance
-                           for pa, pb in pairs for p, q in zip(pa, pb, strict=True))
+        same_borders = all(
+            abs(p - q) <= settings.border_tolerance for pa, pb in pairs for p, q in zip(pa, pb, strict=True)
+        )
         if not (same_text and same_borders):
             break
         count += 1
@@ -80,7 +84,7 @@ def _join_continued(run: list[Table], settings: JoinSettings) -> LogicalTable:
     first = run[0]
     rows = [_ids(row) for row in first.rows]
     for part in run[1:]:
-        rows += [_ids(row) for row in part.rows[repeated_header_rows(first, part, settings):]]
+        rows += [_ids(row) for row in part.rows[repeated_header_rows(first, part, settings) :]]
     return LogicalTable(
         caption_id=first.caption or first.id,  # no caption number: the caption, else the first part's id
         caption=first.caption or "",
@@ -110,13 +114,15 @@ def join_logical_tables(tables: list[Table], settings: JoinSettings = JoinSettin
             # The repeated header is dropped only where it is the same header.
             skip = part.header_rows if part.header_rows and _header_texts(part) == header else 0
             rows += [_ids(row) for row in part.rows[skip:]]
-        out.append(LogicalTable(
-            caption_id=caption_id,
-            caption=caption.without_part() if (caption := caption_of(first)) else caption_id,
-            parts=[TablePartRef(table_id=t.id, page=t.page, part=t.part) for t in parts],
-            header_rows=first.header_rows,
-            n_cols=max(t.n_cols for t in parts),
-            rows=rows,
-        ))
+        out.append(
+            LogicalTable(
+                caption_id=caption_id,
+                caption=caption.without_part() if (caption := caption_of(first)) else caption_id,
+                parts=[TablePartRef(table_id=t.id, page=t.page, part=t.part) for t in parts],
+                header_rows=first.header_rows,
+                n_cols=max(t.n_cols for t in parts),
+                rows=rows,
+            )
+        )
     out += [_join_continued(run, settings) for run in continued_lists(tables, settings)]
     return out

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from docmodel.document import SurveyReport
+    from docmodel.document import Block, Cell, SurveyReport
+    from docmodel.qa import AnswerItem, Question
+
+    # A text unit the NLP stage analyses: each has ``id``, ``text`` and ``nlp``.
+    TextUnit = Block | Cell | Question | AnswerItem
 
 MODEL = "ja_ginza"
 # ja_ginza runs tok2vec, parser, ner, morphologizer, compound_splitter and
@@ -95,10 +99,19 @@ def _read_doc(doc: Doc, text: str, offset: int, phrases: bool) -> _Piece:
     for t in doc:
         if t.text.isspace():
             continue
-        reading = t.morph.get("Reading")
+        reading = t.morph.get("Reading")  # type: ignore[call-arg]  # spaCy's stub omits get()'s default=None
         start = t.idx + offset
-        tokens.append({"surface": t.text, "lemma": t.lemma_, "pos": t.pos_, "tag": t.tag_,
-                       "reading": reading[0] if reading else None, "start": start, "end": start + len(t.text)})
+        tokens.append(
+            {
+                "surface": t.text,
+                "lemma": t.lemma_,
+                "pos": t.pos_,
+                "tag": t.tag_,
+                "reading": reading[0] if reading else None,
+                "start": start,
+                "end": start + len(t.text),
+            }
+        )
     entities = []
     for ent in doc.ents:
         start, end = _strip(text, ent.start_char + offset, ent.end_char + offset)
@@ -109,13 +122,26 @@ def _read_doc(doc: Doc, text: str, offset: int, phrases: bool) -> _Piece:
         import ginza
 
         found = []
-        for bunsetu, phrase in zip(ginza.bunsetu_spans(doc), ginza.bunsetu_phrase_spans(doc)):
+        for bunsetu, phrase in zip(ginza.bunsetu_spans(doc), ginza.bunsetu_phrase_spans(doc), strict=False):
             start, end = _strip(text, phrase.start_char + offset, phrase.end_char + offset)
             b_start, b_end = _strip(text, bunsetu.start_char + offset, bunsetu.end_char + offset)
             if start < end:
-                found.append({"text": text[start:end], "label": phrase.label_, "start": start, "end": end,
-                              "bunsetu_start": b_start, "bunsetu_end": b_end})
+                found.append(
+                    {
+                        "text": text[start:end],
+                        "label": phrase.label_,
+                        "start": start,
+                        "end": end,
+                        "bunsetu_start": b_start,
+                        "bunsetu_end": b_end,
+                    }
+                )
     return _Piece(starts, tokens, entities, found)
+
+
+def _phrases(piece: _Piece) -> list[dict]:
+    assert piece.phrases is not None  # a piece read with phrases=True has its phrase list
+    return piece.phrases
 
 
 def _stitch(text: str, pieces: list[_Piece], phrases: bool) -> Segmentation:
@@ -125,17 +151,19 @@ def _stitch(text: str, pieces: list[_Piece], phrases: bool) -> Segmentation:
     ends = [*starts[1:], len(text)]
     tokens = [t for p in pieces for t in p.tokens]
     sentences, i = [], 0
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=False):
         j = i
         while j < len(tokens) and tokens[j]["start"] < end:
             j += 1
         sentences.append({"text": text[start:end], "start": start, "end": end, "tokens": tokens[i:j]})
         i = j
-    return Segmentation.model_validate({
-        "sentences": sentences,
-        "entities": [e for p in pieces for e in p.entities],
-        "phrases": [ph for p in pieces for ph in p.phrases] if phrases else None,
-    })
+    return Segmentation.model_validate(
+        {
+            "sentences": sentences,
+            "entities": [e for p in pieces for e in p.entities],
+            "phrases": [ph for p in pieces for ph in _phrases(p)] if phrases else None,
+        }
+    )
 
 
 def _empty(text: str, phrases: bool) -> Segmentation:
@@ -143,18 +171,21 @@ def _empty(text: str, phrases: bool) -> Segmentation:
     return Segmentation.model_validate({"sentences": sentences, "phrases": [] if phrases else None})
 
 
-def _run(nlp: Language, texts: list[str], phrases: bool, n_process: int,
-         settings: SegmentSettings) -> list[Segmentation]:
+def _run(
+    nlp: Language, texts: list[str], phrases: bool, n_process: int, settings: SegmentSettings
+) -> list[Segmentation]:
     """Segment distinct, non-blank texts that all want the same fields."""
-    jobs = [(k, start, end) for k, text in enumerate(texts)
-            for start, end in split_for_sudachi(text, settings.chunks)]
-    docs = nlp.pipe((texts[k][start:end] for k, start, end in jobs),
-                    disable=disabled_pipes(nlp, phrases),
-                    batch_size=settings.batch_size, n_process=n_process)
+    jobs = [(k, start, end) for k, text in enumerate(texts) for start, end in split_for_sudachi(text, settings.chunks)]
+    docs = nlp.pipe(
+        (texts[k][start:end] for k, start, end in jobs),
+        disable=disabled_pipes(nlp, phrases),
+        batch_size=settings.batch_size,
+        n_process=n_process,
+    )
     pieces: list[list[_Piece]] = [[] for _ in texts]
-    for (k, start, _), doc in zip(jobs, docs):
+    for (k, start, _), doc in zip(jobs, docs, strict=False):
         pieces[k].append(_read_doc(doc, texts[k], start, phrases))
-    return [_stitch(text, found, phrases) for text, found in zip(texts, pieces)]
+    return [_stitch(text, found, phrases) for text, found in zip(texts, pieces, strict=False)]
 
 
 def _flags(texts: Sequence[str], phrases: bool | Sequence[bool]) -> list[bool]:
@@ -171,9 +202,9 @@ def model_texts(texts: Sequence[str], phrases: bool | Sequence[bool] = False) ->
     bunsetu recognizer adds phrases and changes no token, sentence or entity).
     """
     flags = _flags(texts, phrases)
-    with_phrases = list(dict.fromkeys(t for t, f in zip(texts, flags) if f and t.strip()))
+    with_phrases = list(dict.fromkeys(t for t, f in zip(texts, flags, strict=False) if f and t.strip()))
     seen = set(with_phrases)
-    words = list(dict.fromkeys(t for t, f in zip(texts, flags) if not f and t.strip() and t not in seen))
+    words = list(dict.fromkeys(t for t, f in zip(texts, flags, strict=False) if not f and t.strip() and t not in seen))
     return {False: words, True: with_phrases}
 
 
@@ -213,10 +244,16 @@ class _TextCache:
 TEXT_CACHE = _TextCache(TEXT_CACHE_SIZE)
 
 
-def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = False, nlp: Language | None = None,
-                  batch_size: int | None = None, n_process: int = 1,
-                  settings: SegmentSettings = SegmentSettings(), cache: _TextCache | None = TEXT_CACHE
-                  ) -> list[Segmentation]:
+def segment_texts(
+    texts: Sequence[str],
+    *,
+    phrases: bool | Sequence[bool] = False,
+    nlp: Language | None = None,
+    batch_size: int | None = None,
+    n_process: int = 1,
+    settings: SegmentSettings = SegmentSettings(),
+    cache: _TextCache | None = TEXT_CACHE,
+) -> list[Segmentation]:
     """Segment each text; ``phrases`` (one flag, or one per text) adds bunsetu phrases.
 
     Empty and whitespace-only texts skip the model. Each distinct text is analysed once
@@ -236,18 +273,19 @@ def segment_texts(texts: Sequence[str], *, phrases: bool | Sequence[bool] = Fals
             todo_by_flag[flag] = [t for t in todo if cached[t] is None]
     for flag, todo in todo_by_flag.items():
         if todo:
+            assert model is not None  # some text needs the model, so it was loaded above
             done = _run(model, todo, flag, n_process, settings)
-            for text, found in zip(todo, done):
+            for text, found in zip(todo, done, strict=False):
                 results[text, flag] = found
                 if cache is not None:
                     cache.put(model, text, flag, found)
     for (text, flag), found in list(results.items()):
         if flag:  # the words-only units of a text analysed with phrases
             results.setdefault((text, False), found.model_copy(update={"phrases": None}))
-    return [results[t, f] if (t, f) in results else _empty(t, f) for t, f in zip(texts, flags)]
+    return [results[t, f] if (t, f) in results else _empty(t, f) for t, f in zip(texts, flags, strict=False)]
 
 
-def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
+def report_units(report: SurveyReport) -> tuple[list[TextUnit], list[bool]]:
     """Every text unit of a report the NLP stage analyses, with its phrases flag, in document order.
 
     Blocks, table call-outs and the cells of ordinary printed tables, then Q&A question
@@ -257,7 +295,7 @@ def report_units(report: SurveyReport) -> tuple[list[object], list[bool]]:
     not analysed (they never were).
     """
     grid_tables = {table_id for grid in report.qa_grids for table_id in grid.table_ids}
-    units: list[tuple[object, bool]] = [(b, False) for b in report.blocks]
+    units: list[tuple[TextUnit, bool]] = [(b, False) for b in report.blocks]
     for table in report.tables:
         units += [(b, False) for b in table.callouts]
         if table.id not in grid_tables:
@@ -279,7 +317,7 @@ def segment_report(report: SurveyReport, **options) -> SurveyReport:
     units, flags = report_units(report)
     found = segment_texts([u.text for u in units], phrases=flags, **options)
     report.segmentation.clear()
-    for unit, segmentation in zip(units, found):
+    for unit, segmentation in zip(units, found, strict=False):
         unit.nlp = segmentation.spans()
         report.segmentation[unit.id] = segmentation
     return report

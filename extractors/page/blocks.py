@@ -16,7 +16,7 @@ from statistics import median
 
 from docmodel.document import Block
 from extractors.geometry import BBox, same_type_size
-from extractors.page.colour import RGB, is_coloured
+from extractors.page.colour import is_coloured
 from extractors.page.lines import TextLine, first_unit_width
 from extractors.text.captions import is_caption
 from extractors.text.linebreak import join_wrapped_lines
@@ -75,7 +75,7 @@ def style_of(line: TextLine) -> Style:
 
 def body_style(lines: list[TextLine]) -> Style | None:
     """The style most characters are set in: the reference for headings and notes."""
-    counts = Counter()
+    counts: Counter[Style] = Counter()
     for line in lines:
         counts[style_of(line)] += len(line.raw_text)
     return counts.most_common(1)[0][0] if counts else None
@@ -107,8 +107,6 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
     if line.color != body.color and line.size >= body.size and is_coloured(line.color):
         return "heading"
     return "paragraph"
-
-
 
 
 def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
@@ -176,7 +174,7 @@ def _gap_limit(lines: list[TextLine], rights: list[float], settings: BlockSettin
 def _join(draft: _Draft, column_right: float, settings: BlockSettings) -> str:
     """The block's normalised text: wraps joined, hard breaks kept as "\\n"."""
     logical: list[list[str]] = [[]]
-    for k, (line, raw) in enumerate(zip(draft.lines, draft.texts)):
+    for k, (line, raw) in enumerate(zip(draft.lines, draft.texts, strict=False)):
         if k and not _is_forced_wrap(draft.lines[k - 1], column_right, line, settings):
             logical.append([])
         logical[-1].append(collapse_spaces(normalize_chars(raw)))
@@ -214,6 +212,7 @@ def _levels(drafts: list[_Draft], settings: BlockSettings) -> dict[int, int]:
         if stop not in base:
             base[stop] = last[1] + 1 if last and stop > last[0] else stop
             glyphs[stop] = []
+        assert d.marker is not None  # a bullet draft always has its marker
         if d.marker not in glyphs[stop]:
             glyphs[stop].append(d.marker)
         out[k] = base[stop] + glyphs[stop].index(d.marker)
@@ -239,7 +238,7 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
     gap_limit = _gap_limit(lines, rights, settings)
     drafts: list[_Draft] = []
     draft_rights: list[float] = []
-    for line, right in zip(lines, rights):
+    for line, right in zip(lines, rights, strict=False):
         role = _role(line, body, settings)
         marker, rest = (None, line.raw_text)
         if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_MARKS:
@@ -274,4 +273,3 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
             )
         )
     return blocks
-

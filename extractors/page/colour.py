@@ -47,7 +47,7 @@ def to_rgb(value, space: str | None = None) -> RGB | None:
     if len(numbers) == 1:
         rgb = (numbers[0],) * 3
     elif len(numbers) == 3:
-        rgb = tuple(numbers)
+        rgb = (numbers[0], numbers[1], numbers[2])
     elif len(numbers) == 4:  # CMYK, without a colour profile
         c, m, y, k = numbers
         rgb = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))

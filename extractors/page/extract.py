@@ -27,11 +27,15 @@ class PageExtraction:
     tables: list[Table]
 
     @classmethod
-    def failed(cls, page: pdfplumber.page.Page, page_number: int, stage: str, reason: str) -> "PageExtraction":
+    def failed(cls, page: pdfplumber.page.Page, page_number: int, stage: str, reason: str) -> PageExtraction:
         """A page whose content is left out: its size and why, nothing else."""
         return cls(
-            page=Page(number=page_number, width=float(page.width), height=float(page.height),
-                      error=PageError(stage=stage, reason=reason)),
+            page=Page(
+                number=page_number,
+                width=float(page.width),
+                height=float(page.height),
+                error=PageError(stage=stage, reason=reason),
+            ),
             blocks=[],
             tables=[],
         )
@@ -46,8 +50,9 @@ class PageStageError(Exception):
         self.cause = cause
 
 
-def _tables(page: pdfplumber.page.Page, lines: list[TextLine], page_number: int,
-            settings: TableSettings) -> tuple[list[Table], set[int]]:
+def _tables(
+    page: pdfplumber.page.Page, lines: list[TextLine], page_number: int, settings: TableSettings
+) -> tuple[list[Table], set[int]]:
     found = extract_tables(page, lines, page_number, settings)
     return list(found.tables), set(found.consumed_lines)
 
@@ -61,8 +66,9 @@ def _stage(name: str) -> Iterator[None]:
         raise PageStageError(name, exc) from exc
 
 
-def extract_page(page: pdfplumber.page.Page, page_number: int,
-                 settings: PipelineSettings = PipelineSettings()) -> PageExtraction:
+def extract_page(
+    page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
+) -> PageExtraction:
     with _stage("lines"):
         lines = group_lines(page.chars, settings.lines)
     with _stage("tables"):

@@ -46,7 +46,7 @@ class PageFurniture:
 
 def body_size(lines: list[TextLine]) -> float:
     """The type size most of the page's characters are set in."""
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for line in lines:
         sizes[round(line.size, 1)] += len(line.raw_text)
     return sizes.most_common(1)[0][0] if sizes else 0.0

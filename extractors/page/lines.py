@@ -21,7 +21,6 @@ from extractors.page.orientation import OrientationSettings, is_horizontal
 from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
 
-
 # A char smaller than this share of its line's size may be a superscript/subscript.
 SCRIPT_SIZE_RATIO = 0.9
 
@@ -94,7 +93,11 @@ def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
         return True
     # A superscript/subscript (note number) is smaller and sits inside the line's box.
     small = char["size"] < SCRIPT_SIZE_RATIO * ref["size"]
-    return small and char["top"] >= ref["top"] - 0.5 * char["size"] and char["bottom"] <= ref["bottom"] + 0.5 * char["size"]
+    return (
+        small
+        and char["top"] >= ref["top"] - 0.5 * char["size"]
+        and char["bottom"] <= ref["bottom"] + 0.5 * char["size"]
+    )
 
 
 def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
@@ -125,8 +128,13 @@ def _rotated_size(char: dict) -> float:
 
 def _box_gap(prev: dict, char: dict) -> float:
     """The empty space between two char boxes, whichever side they touch (0 when overlapping)."""
-    return max(char["x0"] - prev["x1"], prev["x0"] - char["x1"],
-               char["top"] - prev["bottom"], prev["top"] - char["bottom"], 0.0)
+    return max(
+        char["x0"] - prev["x1"],
+        prev["x0"] - char["x1"],
+        char["top"] - prev["bottom"],
+        prev["top"] - char["bottom"],
+        0.0,
+    )
 
 
 def _forward_gap(prev: dict, char: dict) -> float:
@@ -142,8 +150,11 @@ def _continues_rotated(run: list[dict], char: dict, settings: LineSettings) -> b
         shift = abs((char["x0"] + char["x1"]) - (prev["x0"] + prev["x1"])) / 2
     else:
         shift = abs((char["top"] + char["bottom"]) - (prev["top"] + prev["bottom"])) / 2
-    return turned_same_way and shift <= settings.baseline_tolerance * size and \
-        _box_gap(prev, char) <= settings.max_gap * size
+    return (
+        turned_same_way
+        and shift <= settings.baseline_tolerance * size
+        and _box_gap(prev, char) <= settings.max_gap * size
+    )
 
 
 def _baseline_offset(char: dict, direction: tuple[float, float]) -> float:
@@ -155,7 +166,7 @@ def _baseline_offset(char: dict, direction: tuple[float, float]) -> float:
 def _text_of(chars: list[dict], sizes: list[float], gap, settings: LineSettings) -> str:
     parts: list[str] = []
     prev = None
-    for char, size in zip(chars, sizes):
+    for char, size in zip(chars, sizes, strict=False):
         if prev is not None and char["text"] != " " and prev["text"] != " ":
             if gap(prev, char) > settings.space_gap * size:
                 parts.append(" ")
@@ -175,7 +186,8 @@ def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings, r
         sizes = [c["size"] for c in chars]
         raw_text = _text_of(chars, sizes, _forward_gap, settings)
     fonts = Counter(c["fontname"] for c in chars if c["text"].strip())
-    visible = [(c, size) for c, size in zip(chars, sizes) if c["text"].strip()] or list(zip(chars, sizes))
+    paired = list(zip(chars, sizes, strict=True))
+    visible = [(c, size) for c, size in paired if c["text"].strip()] or paired
     return TextLine(
         chars=chars,
         char_ids=char_ids,
@@ -192,8 +204,9 @@ def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings, r
     )
 
 
-def group_lines(chars: list[dict], settings: LineSettings = LineSettings(),
-                char_ids: list[int] | None = None) -> list[TextLine]:
+def group_lines(
+    chars: list[dict], settings: LineSettings = LineSettings(), char_ids: list[int] | None = None
+) -> list[TextLine]:
     """Group chars (in content-stream order) into visual lines, rotated ones included.
 
     ``char_ids`` names each char (default: its index in ``chars``); lines keep them.

@@ -31,4 +31,3 @@ def is_horizontal(char: dict, settings: OrientationSettings = OrientationSetting
         return bool(char.get("upright", True))
     a, b = matrix[0], matrix[1]
     return a > 0 and abs(b) <= settings.max_skew * a
-

@@ -54,8 +54,10 @@ class Callout:
     @property
     def bbox(self) -> dict:
         return {
-            "x0": min(line.x0 for line in self.lines), "top": min(line.top for line in self.lines),
-            "x1": max(line.x1 for line in self.lines), "bottom": max(line.bottom for line in self.lines),
+            "x0": min(line.x0 for line in self.lines),
+            "top": min(line.top for line in self.lines),
+            "x1": max(line.x1 for line in self.lines),
+            "bottom": max(line.bottom for line in self.lines),
         }
 
 
@@ -73,14 +75,15 @@ def _crosses_rule(box: dict, grid: Grid, margin: float) -> bool:
     return False
 
 
-def find_callouts(table_lines: list[TextLine], grid: Grid,
-                  settings: CalloutSettings = CalloutSettings()) -> list[Callout]:
+def find_callouts(
+    table_lines: list[TextLine], grid: Grid, settings: CalloutSettings = CalloutSettings()
+) -> list[Callout]:
     """Boxes of off-colour lines inside the table drawn over it: they straddle its rules,
     or (emphasised, written after every cell) sit inside one cell.
 
     A line's ``char_ids`` are the chars' content-stream indices.
     """
-    weight = Counter()
+    weight: Counter[tuple] = Counter()
     for line in table_lines:
         weight[_style(line)] += len(line.chars)
     if not weight:
@@ -119,8 +122,9 @@ def _side_on_rule(pos: float, start: float, end: float, segments: list[Segment],
     return any(abs(s.pos - pos) <= tol and s.start < end - tol and s.end > start + tol for s in segments)
 
 
-def callout_boxes(shapes: list[dict], grid: Grid, lines: list[TextLine],
-                  settings: CalloutBoxSettings = CalloutBoxSettings()) -> list[dict]:
+def callout_boxes(
+    shapes: list[dict], grid: Grid, lines: list[TextLine], settings: CalloutBoxSettings = CalloutBoxSettings()
+) -> list[dict]:
     """Shapes over the table with text of their own, drawn across its rules."""
     box = grid.bbox
     horizontals, verticals = _ruled(grid.horizontals), _ruled(grid.verticals)
@@ -137,12 +141,19 @@ def callout_boxes(shapes: list[dict], grid: Grid, lines: list[TextLine],
         shape_box = {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
         if not _crosses_rule(shape_box, ruled, tol):
             continue
-        sides_on = (_side_on_rule(top, x0, x1, horizontals, tol) + _side_on_rule(bottom, x0, x1, horizontals, tol)
-                    + _side_on_rule(x0, top, bottom, verticals, tol) + _side_on_rule(x1, top, bottom, verticals, tol))
+        sides_on = (
+            _side_on_rule(top, x0, x1, horizontals, tol)
+            + _side_on_rule(bottom, x0, x1, horizontals, tol)
+            + _side_on_rule(x0, top, bottom, verticals, tol)
+            + _side_on_rule(x1, top, bottom, verticals, tol)
+        )
         if 4 - sides_on < settings.min_sides_off_rules:
             continue
-        inside = [line for line in lines
-                  if x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom]
+        inside = [
+            line
+            for line in lines
+            if x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom
+        ]
         # Its text runs across the rules too (a heat-map fill or a bar spanning cells holds
         # one figure per cell).
         if any(_crosses_rule({"x0": t.x0, "top": t.top, "x1": t.x1, "bottom": t.bottom}, ruled, tol) for t in inside):
@@ -154,9 +165,12 @@ def lines_in_boxes(lines: list[TextLine], boxes: list[dict]) -> list[Callout]:
     """One call-out per box: the lines whose centre lies in it."""
     out = []
     for box in boxes:
-        inside = [line for line in lines if box["x0"] <= (line.x0 + line.x1) / 2 <= box["x1"]
-                  and box["top"] <= (line.top + line.bottom) / 2 <= box["bottom"]]
+        inside = [
+            line
+            for line in lines
+            if box["x0"] <= (line.x0 + line.x1) / 2 <= box["x1"]
+            and box["top"] <= (line.top + line.bottom) / 2 <= box["bottom"]
+        ]
         if inside:
             out.append(Callout(inside))
     return out
-

@@ -51,8 +51,7 @@ class ChartSettings:
 _AXIS_LABEL = re.compile(r"^[\-－+＋]?[0-9０-９][0-9０-９.,．]*\s*[%％]?$")
 
 
-def _ruled_share(positions: list[float], segments: list[Segment], across: tuple[float, float],
-                 tol: float) -> float:
+def _ruled_share(positions: list[float], segments: list[Segment], across: tuple[float, float], tol: float) -> float:
     ruled = sum(
         any(s.ruled and abs(s.pos - p) <= tol and s.start < across[1] and s.end > across[0] for s in segments)
         for p in positions
@@ -82,8 +81,14 @@ def _text_columns_and_rows(grid: Grid, cell_chars: list[list[dict]]) -> tuple[in
     return len(cols), len(rows)
 
 
-def looks_like_chart(grid: Grid, cell_chars: list[list[dict]], lines: list[TextLine], page_box: tuple,
-                     settings: ChartSettings = ChartSettings(), grid_settings: GridSettings | None = None) -> bool:
+def looks_like_chart(
+    grid: Grid,
+    cell_chars: list[list[dict]],
+    lines: list[TextLine],
+    page_box: tuple,
+    settings: ChartSettings = ChartSettings(),
+    grid_settings: GridSettings | None = None,
+) -> bool:
     """Whether a grid is a chart's drawing or page bands; ``cell_chars`` are the chars of
     each grid cell, ``page_box`` the page's (x0, top, x1, bottom)."""
     box = grid.bbox
@@ -94,8 +99,10 @@ def looks_like_chart(grid: Grid, cell_chars: list[list[dict]], lines: list[TextL
     text_cols, text_rows = _text_columns_and_rows(grid, cell_chars)
     if text_cols < 2 or text_rows < 2:
         return True
-    shares = (_ruled_share(grid.xs, grid.verticals, (box["top"], box["bottom"]), tol),
-              _ruled_share(grid.ys, grid.horizontals, (box["x0"], box["x1"]), tol))
+    shares = (
+        _ruled_share(grid.xs, grid.verticals, (box["top"], box["bottom"]), tol),
+        _ruled_share(grid.ys, grid.horizontals, (box["x0"], box["x1"]), tol),
+    )
     empty = sum(not any(c["text"].strip() for c in chars) for chars in cell_chars) / max(len(cell_chars), 1)
     one_way = min(shares) < settings.max_unruled_share < max(shares)
     unruled = max(shares) < settings.max_unruled_share

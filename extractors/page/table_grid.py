@@ -88,8 +88,9 @@ def _is_box_path(curve: dict, tol: float = 0.5) -> bool:
     if len(pts) < 4:
         return False
     x0, x1, top, bottom = curve["x0"], curve["x1"], curve["top"], curve["bottom"]
-    return all((abs(x - x0) <= tol or abs(x - x1) <= tol) and (abs(y - top) <= tol or abs(y - bottom) <= tol)
-               for x, y in pts)
+    return all(
+        (abs(x - x0) <= tol or abs(x - x1) <= tol) and (abs(y - top) <= tol or abs(y - bottom) <= tol) for x, y in pts
+    )
 
 
 def box_shapes(page) -> list[dict]:
@@ -101,8 +102,9 @@ def _same_box(shape: dict, box: dict) -> bool:
     return all(abs(shape[k] - box[k]) < 0.01 for k in ("x0", "top", "x1", "bottom"))
 
 
-def ruling_segments(page, settings: GridSettings = GridSettings(),
-                    exclude: tuple[dict, ...] = ()) -> tuple[list[Segment], list[Segment]]:
+def ruling_segments(
+    page, settings: GridSettings = GridSettings(), exclude: tuple[dict, ...] = ()
+) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical rulings from lines, thin rects and filled cell rects
     (shapes in ``exclude``, call-out boxes, bound nothing)."""
     horizontals: list[Segment] = []
@@ -123,10 +125,14 @@ def ruling_segments(page, settings: GridSettings = GridSettings(),
             verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
         elif rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect):
             # A filled cell (header fill) bounds its cell even where no line is drawn.
-            horizontals += [Segment(rect["top"], rect["x0"], rect["x1"], False),
-                            Segment(rect["bottom"], rect["x0"], rect["x1"], False)]
-            verticals += [Segment(rect["x0"], rect["top"], rect["bottom"], False),
-                          Segment(rect["x1"], rect["top"], rect["bottom"], False)]
+            horizontals += [
+                Segment(rect["top"], rect["x0"], rect["x1"], False),
+                Segment(rect["bottom"], rect["x0"], rect["x1"], False),
+            ]
+            verticals += [
+                Segment(rect["x0"], rect["top"], rect["bottom"], False),
+                Segment(rect["x1"], rect["top"], rect["bottom"], False),
+            ]
     # Crop and registration marks sit in the bleed, outside the page: they rule nothing.
     x0, top, x1, bottom = page.bbox
     horizontals = [h for h in horizontals if top <= h.pos <= bottom and h.end > x0 and h.start < x1]
@@ -196,8 +202,13 @@ def _covered(segments: list[Segment], pos: float, start: float, end: float, sett
     return covered >= settings.min_border_cover * length
 
 
-def recover_spans(xs: list[float], ys: list[float], horizontals: list[Segment], verticals: list[Segment],
-                  settings: GridSettings = GridSettings()) -> list[GridCell]:
+def recover_spans(
+    xs: list[float],
+    ys: list[float],
+    horizontals: list[Segment],
+    verticals: list[Segment],
+    settings: GridSettings = GridSettings(),
+) -> list[GridCell]:
     """Cells of the grid ``xs`` × ``ys``: positions with no border drawn between them merge."""
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
@@ -236,8 +247,9 @@ def _border_rows(segments: list[Segment], pos: float, spans: list[float], settin
     return sum(_covered(segments, pos, a, b, settings) for a, b in zip(spans, spans[1:], strict=False))
 
 
-def drop_slivers(positions: list[float], across: list[float], segments: list[Segment], centres: list[float],
-                 settings: GridSettings) -> list[float]:
+def drop_slivers(
+    positions: list[float], across: list[float], segments: list[Segment], centres: list[float], settings: GridSettings
+) -> list[float]:
     """Grid lines without the slivers: of two lines closer than ``max_sliver`` with no
     text between them, the one bordering fewer rows goes (the table's outer border stays)."""
     out = list(positions)
@@ -258,11 +270,13 @@ def drop_slivers(positions: list[float], across: list[float], segments: list[Seg
     return out
 
 
-def open_sides(xs: list[float], ys: list[float], horizontals: list[Segment],
-               settings: GridSettings = GridSettings()) -> list[float]:
+def open_sides(
+    xs: list[float], ys: list[float], horizontals: list[Segment], settings: GridSettings = GridSettings()
+) -> list[float]:
     """Column borders with the table's open sides closed: statistics tables often draw no
     outer vertical rule, their top and bottom rules then reach past the outermost
     vertical one, and the first or last column lies between."""
+
     def ends(pos: float) -> list[Segment]:
         return [h for h in horizontals if abs(h.pos - pos) <= settings.snap_tolerance and h.ruled]
 
@@ -279,8 +293,9 @@ def open_sides(xs: list[float], ys: list[float], horizontals: list[Segment],
     return out
 
 
-def drop_unused_lines(xs: list[float], ys: list[float],
-                      cells: list[GridCell]) -> tuple[list[float], list[float], list[GridCell]]:
+def drop_unused_lines(
+    xs: list[float], ys: list[float], cells: list[GridCell]
+) -> tuple[list[float], list[float], list[GridCell]]:
     """The grid without inner lines that separate no two cells.
 
     A rule drawn in one place only (a short tick, a cell's inner frame, a border that
@@ -294,8 +309,16 @@ def drop_unused_lines(xs: list[float], ys: list[float],
     col_of = {old: new for new, old in enumerate(sorted(used_x))}
     row_of = {old: new for new, old in enumerate(sorted(used_y))}
     kept = [
-        GridCell(row_of[c.row], col_of[c.col], row_of[c.row + c.rowspan] - row_of[c.row],
-                 col_of[c.col + c.colspan] - col_of[c.col], c.x0, c.top, c.x1, c.bottom)
+        GridCell(
+            row_of[c.row],
+            col_of[c.col],
+            row_of[c.row + c.rowspan] - row_of[c.row],
+            col_of[c.col + c.colspan] - col_of[c.col],
+            c.x0,
+            c.top,
+            c.x1,
+            c.bottom,
+        )
         for c in cells
     ]
     return [xs[i] for i in sorted(used_x)], [ys[i] for i in sorted(used_y)], kept
@@ -340,7 +363,7 @@ def assign_chars(grid: Grid, chars: list[dict]) -> list[list[dict]]:
         y = (char["top"] + char["bottom"]) / 2
         c = bisect_right(grid.xs, x) - 1
         r = bisect_right(grid.ys, y) - 1
-        index = owner.get((r, c))
-        if index is not None:
-            out[index].append(char)
+        found = owner.get((r, c))
+        if found is not None:
+            out[found].append(char)
     return out

@@ -63,8 +63,9 @@ def chars_by_cell(grid: Grid, chars: list[dict], ids: list[int]) -> list[list[in
 _ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
 
 
-def cell_visual_lines(chars: list[dict], settings: CellTextSettings = CellTextSettings(),
-                      char_ids: list[int] | None = None) -> list[TextLine]:
+def cell_visual_lines(
+    chars: list[dict], settings: CellTextSettings = CellTextSettings(), char_ids: list[int] | None = None
+) -> list[TextLine]:
     """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here).
 
     ``char_ids`` names the chars (their index on the page); the lines keep them.
@@ -104,7 +105,7 @@ def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettin
     if len(text) < 2:
         return None
     down = up = across = 0
-    for a, b in zip(text, text[1:]):
+    for a, b in zip(text, text[1:], strict=False):
         size = max(a["size"], b["size"], 1.0)
         (ax, ay), (bx, by) = _centre(a), _centre(b)
         if abs(ax - bx) <= settings.column_align * size and 0 < abs(by - ay) <= settings.column_step * size:
@@ -126,8 +127,7 @@ def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettin
             columns.append([char])
     downward = down >= up
     return "".join(
-        c["text"] for column in columns
-        for c in sorted(column, key=lambda c: c["top"] if downward else -c["top"])
+        c["text"] for column in columns for c in sorted(column, key=lambda c: c["top"] if downward else -c["top"])
     )
 
 
@@ -153,8 +153,9 @@ def _closes_then_opens(prev: str, line: str) -> bool:
     return line.lstrip()[:1] in _OPENING and bool(_CLOSED_END.search(prev.rstrip()))
 
 
-def split_logical_lines(lines: list[TextLine], box: BBox | dict, padding: float,
-                        settings: CellTextSettings = CellTextSettings()) -> list[list[TextLine]]:
+def split_logical_lines(
+    lines: list[TextLine], box: BBox | dict, padding: float, settings: CellTextSettings = CellTextSettings()
+) -> list[list[TextLine]]:
     """Group a cell's visual lines into logical lines (each a list of wrapped visual lines)."""
     box = BBox.of(box)
     left, right = box.x0 + padding, box.x1 - padding
@@ -166,14 +167,21 @@ def split_logical_lines(lines: list[TextLine], box: BBox | dict, padding: float,
             groups.append([line])
             continue
         prev = groups[-1][-1]
-        centred = prev.x0 - left > settings.centre_tolerance and abs((prev.x0 + prev.x1) / 2 - centre) <= settings.centre_tolerance
+        centred = (
+            prev.x0 - left > settings.centre_tolerance
+            and abs((prev.x0 + prev.x1) / 2 - centre) <= settings.centre_tolerance
+        )
         room = width - (prev.x1 - prev.x0) if centred else right - prev.x1
         need = first_unit_width(line) + _space_before(prev, line)
         authored = need <= room - settings.fit_margin * line.size
         if _only_marker(groups[-1]):
             groups[-1].append(line)
-        elif authored or starts_with_marker(line.raw_text) or _is_bracket_heading(groups[-1]) \
-                or _closes_then_opens(prev.raw_text, line.raw_text):
+        elif (
+            authored
+            or starts_with_marker(line.raw_text)
+            or _is_bracket_heading(groups[-1])
+            or _closes_then_opens(prev.raw_text, line.raw_text)
+        ):
             groups.append([line])
         else:
             groups[-1].append(line)
@@ -221,20 +229,27 @@ class CellLine:
         return cls(raw_text, normalize_chars(marker) if marker else None, body, bbox, opens_with_space)
 
 
-def cell_lines(lines: list[TextLine], box: BBox | dict, padding: float,
-               settings: CellTextSettings = CellTextSettings()) -> list[CellLine]:
+def cell_lines(
+    lines: list[TextLine], box: BBox | dict, padding: float, settings: CellTextSettings = CellTextSettings()
+) -> list[CellLine]:
     """Logical lines of one cell from its visual lines: wraps joined, markers cut off."""
     return [
-        CellLine.of(join_wraps(group), BBox.union(line.bbox for line in group),
-                    opens_with_space=group[0].chars[0]["text"].isspace())
+        CellLine.of(
+            join_wraps(group),
+            BBox.union(line.bbox for line in group),
+            opens_with_space=group[0].chars[0]["text"].isspace(),
+        )
         for group in split_logical_lines(lines, box, padding, settings)
     ]
 
 
 def lines_from_text(text: str) -> list[CellLine]:
     """Logical lines of a cell known only by its text ("\n" between logical lines)."""
-    return [CellLine.of(line.strip(), opens_with_space=line[:1].isspace())
-            for line in (text or "").split("\n") if line.strip()]
+    return [
+        CellLine.of(line.strip(), opens_with_space=line[:1].isspace())
+        for line in (text or "").split("\n")
+        if line.strip()
+    ]
 
 
 def cell_text(lines: list[CellLine]) -> tuple[str, str]:

@@ -75,9 +75,10 @@ def split_columns(grid: Grid, chars: list[dict], settings: UnruledSettings = Unr
         if cell.colspan < 2 or not text:
             out.append(cell)
             continue
-        inner = grid.xs[cell.col + 1: cell.col + cell.colspan]
-        crosses = any(c["x0"] < x - settings.cross_margin and c["x1"] > x + settings.cross_margin
-                      for c in text for x in inner)
+        inner = grid.xs[cell.col + 1 : cell.col + cell.colspan]
+        crosses = any(
+            c["x0"] < x - settings.cross_margin and c["x1"] > x + settings.cross_margin for c in text for x in inner
+        )
         columns: dict[int, list[dict]] = {}
         for c in text:
             columns.setdefault(bisect_right(grid.xs, (c["x0"] + c["x1"]) / 2) - 1, []).append(c)
@@ -133,8 +134,9 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
     by_cell = assign_chars(grid, [c for c in chars if is_horizontal(c)])
     # Lines are measured only where figures could be (a cheap look at the chars first).
     figures = [any(_DIGIT.match(c["text"]) for c in cell_chars) for cell_chars in by_cell]
-    lines_of: list[list[TextLine]] = [cell_visual_lines(cell_chars) if figure else []
-                                      for cell_chars, figure in zip(by_cell, figures, strict=True)]
+    lines_of: list[list[TextLine]] = [
+        cell_visual_lines(cell_chars) if figure else [] for cell_chars, figure in zip(by_cell, figures, strict=True)
+    ]
     splits: dict[int, _BandSplit] = {}
     for row in range(grid.n_rows):
         band = [(cell, lines_of[i]) for i, cell in enumerate(grid.cells) if cell.row == row and cell.rowspan == 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT
@@ -144,7 +145,7 @@ def _header_rows(drafts: list[_CellDraft], n_rows: int, padding: float, settings
     count = 0
     for row in range(min(settings.max_header_rows, n_rows - 1)):
         sig = signature(row)
-        if any(s and not b for s, b in zip(sig, body)):
+        if any(s and not b for s, b in zip(sig, body, strict=False)):
             count = row + 1
         else:
             break
@@ -165,7 +166,7 @@ def _stack(lines: list[TextLine], ordered: list[int], start: float, max_gap_line
     """Lines forming one contiguous stack from ``start`` (a table edge) outwards."""
     out: list[int] = []
     edge = start
-    for i in (reversed(ordered) if upward else ordered):
+    for i in reversed(ordered) if upward else ordered:
         line = lines[i]
         gap = edge - line.bottom if upward else line.top - edge
         if gap > max_gap_lines * line.size:
@@ -187,13 +188,14 @@ def _collect_notes(lines: list[TextLine], ids: list[int]) -> list[str]:
     return notes
 
 
-def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size: float,
-                  settings: TableSettings) -> dict:
+def _surroundings(
+    lines: list[TextLine], free: list[int], box: dict, table_size: float, settings: TableSettings
+) -> dict:
     above, below = _above_below(lines, free, box)
     # Restrict to lines horizontally overlapping the table.
     above = [i for i in above if lines[i].x1 > box["x0"] and lines[i].x0 < box["x1"]]
     below = [i for i in below if lines[i].x1 > box["x0"] and lines[i].x0 < box["x1"]]
-    out = {"caption": None, "heading": [], "notes": [], "note_position": None, "used": []}
+    out: dict[str, Any] = {"caption": None, "heading": [], "notes": [], "note_position": None, "used": []}
 
     # Caption: the nearest numbered caption line above, else a centred title-like line.
     caption_at = None
@@ -208,7 +210,10 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
             line = lines[i]
             if _NOTE_MARK.match(line.raw_text):
                 continue
-            if abs((line.x0 + line.x1) / 2 - centre) <= settings.caption_centre_share * width and line.size > table_size:
+            if (
+                abs((line.x0 + line.x1) / 2 - centre) <= settings.caption_centre_share * width
+                and line.size > table_size
+            ):
                 caption_at = i
                 break
     if caption_at is None:
@@ -224,7 +229,8 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
         out["caption"] = caption_at
         out["used"].append(caption_at)
         between = [i for i in above if lines[i].top >= lines[caption_at].bottom - 1 and i != caption_at]
-        heading, notes = [], []
+        heading: list[int] = []
+        notes: list[int] = []
         for i in between:
             if notes or _NOTE_MARK.match(lines[i].raw_text):
                 notes.append(i)
@@ -241,8 +247,11 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
     stack = [i for i in stack if not PRINTED_PAGE_NUMBER.match(lines[i].raw_text)]
     # Unmarked lines count only as a short stack in smaller type (a remark, not body text).
     marked = bool(stack) and bool(_NOTE_MARK.match(lines[stack[0]].raw_text))
-    small = bool(stack) and len(stack) <= settings.max_unmarked_note_lines and all(
-        lines[i].size < table_size - 0.25 for i in stack)
+    small = (
+        bool(stack)
+        and len(stack) <= settings.max_unmarked_note_lines
+        and all(lines[i].size < table_size - 0.25 for i in stack)
+    )
     if marked or small:
         stack = [i for i in stack if lines[i].size <= max(table_size, lines[stack[0]].size) + SAME_TYPE_SIZE_PT]
         out["used"] += stack
@@ -255,16 +264,23 @@ def _surroundings(lines: list[TextLine], free: list[int], box: dict, table_size:
 
 
 def _callout_block(callout, page_number: int) -> Block:
-    return Block(page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox))
+    return Block(
+        page=page_number, type="callout", text=callout.text, raw_text=callout.raw_text, bbox=BBox.of(callout.bbox)
+    )
 
 
-def _table_grids(page, lines: list[TextLine], chars: list[dict],
-                 settings: TableSettings) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
+def _table_grids(
+    page, lines: list[TextLine], chars: list[dict], settings: TableSettings
+) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
     """The page's tables as grids, each with its title band if its first row is one, and the
     call-out boxes drawn over them (which bound no cell)."""
+
     def tables(grids: list[Grid]) -> list[Grid]:
-        return [g for g in grids
-                if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)]
+        return [
+            g
+            for g in grids
+            if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)
+        ]
 
     grids = tables(find_grids(page, settings.grid))
     shapes = list(page.rects) + list(page.curves)
@@ -283,12 +299,17 @@ def _table_grids(page, lines: list[TextLine], chars: list[dict],
 
 
 def _within(box: dict, outer: dict) -> bool:
-    return box["x0"] >= outer["x0"] - 2 and box["x1"] <= outer["x1"] + 2 \
-        and box["top"] >= outer["top"] - 2 and box["bottom"] <= outer["bottom"] + 2
+    return (
+        box["x0"] >= outer["x0"] - 2
+        and box["x1"] <= outer["x1"] + 2
+        and box["top"] >= outer["top"] - 2
+        and box["bottom"] <= outer["bottom"] + 2
+    )
 
 
-def extract_tables(page, lines: list[TextLine], page_number: int,
-                   settings: TableSettings = TableSettings()) -> TablesOnPage:
+def extract_tables(
+    page, lines: list[TextLine], page_number: int, settings: TableSettings = TableSettings()
+) -> TablesOnPage:
     chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
     found, boxes = _table_grids(page, lines, chars, settings)
     if not found:
@@ -313,8 +334,13 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         drafts = []
         for gc, ids in zip(grid.cells, by_cell, strict=True):
             upright = [k for k in ids if is_horizontal(chars[k])]
-            drafts.append(_CellDraft(gc, cell_visual_lines([chars[k] for k in upright], settings.text, upright),
-                                     _is_filled(gc.bbox, fills)))
+            drafts.append(
+                _CellDraft(
+                    gc,
+                    cell_visual_lines([chars[k] for k in upright], settings.text, upright),
+                    _is_filled(gc.bbox, fills),
+                )
+            )
         horizontal = [(d.cell.bbox, d.lines) for d, v in zip(drafts, verticals, strict=True) if v is None]
         padding = estimate_padding(horizontal)
         for d, vertical in zip(drafts, verticals, strict=True):
@@ -340,19 +366,35 @@ def extract_tables(page, lines: list[TextLine], page_number: int,
         rows: list[list[Cell]] = [[] for _ in range(grid.n_rows)]
         for d in drafts:
             gc = d.cell
-            rows[gc.row].append(Cell(row=gc.row, col=gc.col, rowspan=gc.rowspan, colspan=gc.colspan,
-                                     text=d.text, raw_text=d.raw_text, bbox=BBox.of(gc.bbox)).with_lines(d.logical))
+            rows[gc.row].append(
+                Cell(
+                    row=gc.row,
+                    col=gc.col,
+                    rowspan=gc.rowspan,
+                    colspan=gc.colspan,
+                    text=d.text,
+                    raw_text=d.raw_text,
+                    bbox=BBox.of(gc.bbox),
+                ).with_lines(d.logical)
+            )
         for row in rows:
             row.sort(key=lambda c: c.col)
-        tables.append(Table(
-            id=f"p{page_number}-t{index}", page=page_number, bbox=BBox.of(box),
-            caption=caption.caption if caption else None,
-            caption_id=caption.caption_id if caption else None,
-            part=caption.part if caption else None,
-            heading=heading, n_rows=grid.n_rows, n_cols=grid.n_cols,
-            header_rows=_header_rows(drafts, grid.n_rows, padding, settings),
-            notes=around["notes"], note_position=around["note_position"],
-            callouts=[_callout_block(c, page_number) for c in callouts],
-            rows=rows,
-        ).with_parsed_caption(caption))
+        tables.append(
+            Table(
+                id=f"p{page_number}-t{index}",
+                page=page_number,
+                bbox=BBox.of(box),
+                caption=caption.caption if caption else None,
+                caption_id=caption.caption_id if caption else None,
+                part=caption.part if caption else None,
+                heading=heading,
+                n_rows=grid.n_rows,
+                n_cols=grid.n_cols,
+                header_rows=_header_rows(drafts, grid.n_rows, padding, settings),
+                notes=around["notes"],
+                note_position=around["note_position"],
+                callouts=[_callout_block(c, page_number) for c in callouts],
+                rows=rows,
+            ).with_parsed_caption(caption)
+        )
     return TablesOnPage(tables, consumed)

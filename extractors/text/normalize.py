@@ -31,6 +31,7 @@ PRIVATE_USE_GLYPHS = {
 # A private-use glyph we have no mapping for still draws *some* bullet.
 UNKNOWN_PRIVATE_USE = "•"
 
+
 @cache
 def radical_table() -> dict[int, str]:
     data = json.loads(files("extractors.text").joinpath("data/radicals.json").read_text(encoding="utf-8"))
@@ -64,5 +65,3 @@ def normalize_chars(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
-
-
