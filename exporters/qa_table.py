@@ -109,9 +109,7 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
 
 def qa_rows(report: SurveyReport) -> pd.DataFrame:
     """The report's Q&A grids as one DataFrame, one row per answer item or no-answer."""
-    # Undecodable bytes of a file name (lone surrogates) cannot go into Parquet: shown as \xNN.
-    name = report.source.file.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    rows = [row for grid in report.qa_grids for row in grid_rows(grid, name)]
+    rows = [row for grid in report.qa_grids for row in grid_rows(grid, report.source.file)]
     return _frame(rows)
 
 

@@ -41,6 +41,15 @@ class SourceLimits:
     max_bytes: int = 200 * 1024 * 1024
 
 
+def display_name(file_name: str) -> str:
+    """``file_name`` as text that can be written anywhere (JSON, SQLite, Parquet).
+
+    A name read from a Linux folder is bytes; Python decodes the bytes that are not UTF-8
+    (Shift_JIS, Latin-1) to lone surrogates, which no UTF-8 writer accepts. Each such byte
+    is shown as ``\\xNN``, so the name stays recognisable and distinct."""
+    return file_name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -117,7 +126,7 @@ def open_source(path: Path | str, limits: SourceLimits = SourceLimits()) -> tupl
     except Exception as exc:
         pdf.close()
         raise _parse_failure(exc) from exc
-    return pdf, Source(file=path.name, sha256=sha256, size_bytes=size, page_count=page_count)
+    return pdf, Source(file=display_name(path.name), sha256=sha256, size_bytes=size, page_count=page_count)
 
 
 def _text_or_none(value) -> str | None:

@@ -21,8 +21,9 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from docmodel.document import IngestError, SurveyReport
+from docmodel.document import IngestError
 from exporters.files import TEMP_SUFFIX, atomic_file, write_text_atomic
+from extractors.source import display_name  # noqa: F401  (re-exported: flows name files through outputs)
 
 REPORT_SUFFIX = ".json"
 ERROR_SUFFIX = ".error.json"
@@ -48,15 +49,6 @@ def _is_control(ch: str) -> bool:
 def _truncate_utf8(text: str, max_bytes: int) -> str:
     data = text.encode("utf-8")[:max_bytes]
     return data.decode("utf-8", errors="ignore")
-
-
-def display_name(file_name: str) -> str:
-    """``file_name`` as text that can be written anywhere (JSON, SQLite, Parquet).
-
-    A name read from a Linux folder is bytes; Python decodes the bytes that are not UTF-8
-    (Shift_JIS, Latin-1) to lone surrogates, which no UTF-8 writer accepts. Each such byte
-    is shown as ``\\xNN``, so the name stays recognisable and distinct."""
-    return file_name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def output_stem(file_name: str) -> str:
@@ -95,28 +87,13 @@ def error_path(out_dir: Path, stem: str) -> Path:
     return out_dir / f"{stem}{ERROR_SUFFIX}"
 
 
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` so that it is either fully there or untouched."""
-    return write_text_atomic(path, text)
-
-
 def dump_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_report(out_dir: Path, stem: str, report: SurveyReport | dict) -> Path:
-    """Write ``<stem>.json``; a stale ``<stem>.error.json`` from an earlier run goes."""
-    data = report.model_dump(mode="json") if isinstance(report, SurveyReport) else report
-    if isinstance(data.get("source"), dict) and isinstance(data["source"].get("file"), str):
-        data["source"]["file"] = display_name(data["source"]["file"])
-    path = write_atomic(report_path(Path(out_dir), stem), dump_json(data))
-    error_path(Path(out_dir), stem).unlink(missing_ok=True)
-    return path
-
-
 def write_error(out_dir: Path, stem: str, record: IngestError) -> Path:
     """Write ``<stem>.error.json``. An earlier good ``<stem>.json`` is kept, not lost."""
-    return write_atomic(error_path(Path(out_dir), stem), dump_json(record.model_dump(mode="json")))
+    return write_text_atomic(error_path(Path(out_dir), stem), dump_json(record.model_dump(mode="json")))
 
 
 def error_record(file: str, sha256: str | None, stage: str, reason: str, pipeline_version: str) -> IngestError:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from helpers import BAD_INPUTS, SOURCE_REPORT
 
+from exporters.files import write_text_atomic as write_atomic
 from extractors.errors import IngestFailure
 from extractors.source import SourceLimits, open_source
-from flows.outputs import error_path, output_stem, report_path, unique_stems, write_atomic
+from flows.outputs import error_path, output_stem, report_path, unique_stems
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))

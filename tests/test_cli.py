@@ -53,10 +53,10 @@ def test_run_a_file_with_a_failed_page_is_partial(tmp_path, monkeypatch):
     pdf.write_bytes(build_pdf(pages=3))
     real = pipeline.extract_page
 
-    def page_two_breaks(page, number):
+    def page_two_breaks(page, number, *args, **kwargs):
         if number == 2:
             raise ValueError("injected page failure")
-        return real(page, number)
+        return real(page, number, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "extract_page", page_two_breaks)
     out = tmp_path / "out"

@@ -118,7 +118,7 @@ def test_schema_model_or_revision_change_reingests_all_addition_does_not(tmp_pat
     ]
 
 
-def _slow_second_page(path: Path, text_ops: int = 4000) -> Path:
+def _slow_second_page(path: Path, text_ops: int = 12000) -> Path:
     """Page 1 an ordinary slide, page 2 tens of thousands of tiny glyphs: pdfminer takes
     many seconds over it. (Page 1 is what the text-layer check parses at open.)"""
     ops = (
@@ -296,7 +296,8 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
                     time.sleep(1)
         assert [s.schedule.cron for s in deployment.schedules] == ["0 3 * * *"]
         assert deployment.schedules[0].schedule.timezone == "Asia/Tokyo"
-        assert deployment.parameters["inbox"] == str(inbox.resolve()) and deployment.parameters["nlp"] is False
+        assert deployment.parameters["inbox"] == str(inbox.resolve())
+        assert deployment.parameters["settings"]["nlp"] is False
 
         # The README's manual trigger; the serving process picks the run up.
         trigger = subprocess.run(
