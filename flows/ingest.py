@@ -282,6 +282,7 @@ def ingest_files(
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
+        submitted = time.perf_counter()
         futures: dict[PrefectFuture[FileOutcome], FileJob] = {
             task_runner.submit(
                 ingest_file, parameters=dict(job=job, out_dir=out_dir, settings=settings, resources=resources)
@@ -293,20 +294,26 @@ def ingest_files(
             try:
                 outcome = future.result()
             except Exception as exc:
-                outcome = _record_failure(
-                    job.pdf_path,
-                    out_dir,
-                    job.stem,
-                    None,
-                    "ingest",
-                    one_line(exc),
-                    tasks.pipeline_version(),
-                    time.perf_counter(),
-                    permanent=False,
-                )
+                # Its seconds count from the batch's submission: the pool does not say when it started.
+                outcome = _transient_failure(job, out_dir, exc, submitted)
             if hook:
                 hook.file_done(outcome)
             yield outcome
+
+
+def _transient_failure(job: FileJob, out_dir: Path, exc: Exception, started: float) -> FileOutcome:
+    """A transient error that outlived its retries: recorded, marked worth another run."""
+    return _record_failure(
+        job.pdf_path,
+        out_dir,
+        job.stem,
+        None,
+        "ingest",
+        one_line(exc),
+        tasks.pipeline_version(),
+        started,
+        permanent=False,
+    )
 
 
 def _ingest_or_record(
@@ -316,17 +323,7 @@ def _ingest_or_record(
     try:
         return run_bounded(job, out_dir, settings, resources, page_workers)
     except Exception as exc:
-        outcome = _record_failure(
-            job.pdf_path,
-            out_dir,
-            job.stem,
-            None,
-            "ingest",
-            one_line(exc),
-            tasks.pipeline_version(),
-            started,
-            permanent=False,
-        )
+        outcome = _transient_failure(job, out_dir, exc, started)
         if hook := tasks.PROGRESS.get():
             hook.file_done(outcome)
         return outcome
