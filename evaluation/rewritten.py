@@ -121,7 +121,9 @@ def mean_row(writer: str, rows: list[RewrittenScore]) -> RewrittenScore:
     )
 
 
-def run(folder: Path, writers: list[str] | None = None, files: list[str] | None = None, out=print) -> list[RewrittenScore]:
+def run(
+    folder: Path, writers: list[str] | None = None, files: list[str] | None = None, out=print
+) -> list[RewrittenScore]:
     from evaluation.__main__ import corpus_pdfs
 
     installed, missing = available_writers(writers)
