@@ -26,10 +26,11 @@ $(STAMP): pyproject.toml constraints.txt
 run: setup
 	$(BIN)/survey-ingest run $(INPUTS) --out $(OUTPUTS)
 
-# The review-page test renders in headless Chromium with a Japanese font (Debian packages).
+# The review-page test renders in headless Chromium with a Japanese font; the re-written
+# survey test needs poppler's pdftocairo (Debian packages).
 test-deps:
-	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ja | grep -q . || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ja | grep -q . && command -v pdftocairo >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils)
 
 # Everything: lint and types, then every test (CI runs this).
 test: setup test-deps lint
