@@ -26,10 +26,11 @@ $(STAMP): pyproject.toml constraints.txt
 run: setup
 	$(BIN)/survey-ingest run $(INPUTS) --out $(OUTPUTS)
 
-# The review-page test renders in headless Chromium with a Japanese font (Debian packages).
+# The review-page test renders in headless Chromium with a Japanese font; the re-written
+# survey test needs poppler's pdftocairo (Debian packages).
 test-deps:
-	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ja | grep -q . || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=ja | grep -q . && command -v pdftocairo >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils)
 
 # Everything: lint and types, then every test (CI runs this).
 test: setup test-deps lint
@@ -52,6 +53,7 @@ serve: setup
 bench: setup
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]" || echo "bench peers not installed: reported as such"
 	$(BIN)/python -m bench.run_bench tests/corpus
+	$(BIN)/python -m evaluation.rewritten tests/corpus
 	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf
 	$(BIN)/python -m bench.page_parallel tests/corpus/real/mhlw-harassment-survey-r5-report.pdf --workers 2
 

@@ -2,10 +2,11 @@
 government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``);
 then text conservation (truth-free) on every PDF under the folder, real ones included.
 
-    python -m evaluation tests/corpus [--settings FILE] [--set section.field=value ...]
+    python -m evaluation tests/corpus [--settings FILE] [--set section.field=value ...] [--rewritten]
 
 The extraction is the pipeline's (``extract_report``) without NLP, with the defaults or
-the given settings.
+the given settings. ``--rewritten`` also scores every synthetic PDF re-written by other
+PDF writers (``evaluation.rewritten``: pdftocairo, Ghostscript), default settings.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("folder", nargs="?", type=Path, default=Path("tests/corpus"))
     parser.add_argument("--settings", type=Path, help="pipeline settings, TOML or YAML")
     parser.add_argument("--set", action="append", default=[], dest="assignments", metavar="SECTION.FIELD=VALUE")
+    parser.add_argument(
+        "--rewritten", action="store_true", help="also score the synthetic PDFs re-written by pdftocairo / gs"
+    )
     args = parser.parse_args(argv)
     folder = args.folder
     settings = resolve_settings(args.settings, args.assignments, SCORING_SETTINGS)
@@ -94,6 +98,11 @@ def main(argv: list[str]) -> int:
     for pdf in sorted(Path(folder).rglob("*.pdf")):
         result = conserved.get(pdf) or conservation(pdf, extract_report(pdf, settings))
         print(f"  {result.summary()}", flush=True)
+    if args.rewritten:
+        from evaluation.rewritten import run as run_rewritten
+
+        print("\nSynthetic PDFs re-written by other PDF writers (scored against the original truth):")
+        run_rewritten(folder, out=lambda line: print(line, flush=True))
     return 0
 
 

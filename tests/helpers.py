@@ -78,8 +78,10 @@ def build_pdf(
     content: bytes | None = b"BT /F1 24 Tf 72 700 Td (Hello world) Tj ET",
     pages: int = 1,
     user_password: str | None = None,
+    font: bytes = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 ) -> bytes:
-    """A minimal PDF: ``pages`` pages sharing one content stream (Helvetica).
+    """A minimal PDF: ``pages`` pages sharing one content stream and one font ``/F1``
+    (Helvetica unless ``font`` gives another font dictionary).
 
     ``user_password`` encrypts it with the standard security handler, RC4 40-bit
     (revision 2): a reader needs the password to open it.
@@ -90,7 +92,7 @@ def build_pdf(
     objs = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: (f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>").encode(),
-        font_num: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        font_num: font,
     }
     for i in range(pages):
         objs[3 + i] = (

@@ -15,7 +15,7 @@ import pdfplumber
 from docmodel.document import Block, Page, PageError, Table
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
-from extractors.page.lines import TextLine, group_lines
+from extractors.page.lines import TextLine, anchor_char_boxes, group_lines
 from extractors.page.tables import TableSettings, extract_tables
 from extractors.settings import PipelineSettings
 
@@ -70,6 +70,7 @@ def extract_page(
     page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
 ) -> PageExtraction:
     with _stage("lines"):
+        anchor_char_boxes(page.chars)
         lines = group_lines(page.chars, settings.lines)
     with _stage("tables"):
         tables, consumed = _tables(page, lines, page_number, settings.tables)

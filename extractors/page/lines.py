@@ -24,6 +24,35 @@ from extractors.text.normalize import normalize_chars
 # A char smaller than this share of its line's size may be a superscript/subscript.
 SCRIPT_SIZE_RATIO = 0.9
 
+# pdfminer hangs a char's box from its baseline by the font descriptor's Descent. Some
+# writers put the whole font's FontBBox there (pdftocairo: Descent -1046 for Noto CJK),
+# which drops every box by about its own height below the printed text; a descent past
+# this share of the size is not a font's, and the box is re-hung by a typical CJK descent.
+IMPLAUSIBLE_DESCENT = -0.5
+TYPICAL_DESCENT = -0.12
+
+
+def anchor_char_boxes(chars: list[dict]) -> int:
+    """Re-hang, in place, the boxes of upright chars whose font claims an implausible
+    descent (see ``IMPLAUSIBLE_DESCENT``); how many were moved. Other chars are untouched."""
+    moved = 0
+    for char in chars:
+        a, b, c, d, _e, baseline = _matrix(char)
+        size = char.get("size") or 0.0
+        if b or c or a <= 0 or d <= 0 or size <= 0:
+            continue
+        if char["y0"] - baseline >= IMPLAUSIBLE_DESCENT * size:
+            continue
+        shift = baseline + TYPICAL_DESCENT * size - char["y0"]
+        char["y0"] += shift
+        char["y1"] += shift
+        char["top"] -= shift
+        char["bottom"] -= shift
+        if "doctop" in char:
+            char["doctop"] -= shift
+        moved += 1
+    return moved
+
 
 @dataclass(frozen=True)
 class LineSettings:

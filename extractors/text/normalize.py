@@ -38,11 +38,15 @@ def radical_table() -> dict[int, str]:
     return {ord(k): v for k, v in data.items()}
 
 
+# ``ch`` is one character; a glyph pdfminer could not map prints as several ("(cid:123)")
+# and is neither.
 def is_private_use(ch: str) -> bool:
-    return 0xE000 <= ord(ch) <= 0xF8FF
+    return len(ch) == 1 and 0xE000 <= ord(ch) <= 0xF8FF
 
 
 def is_radical(ch: str) -> bool:
+    if len(ch) != 1:
+        return False
     cp = ord(ch)
     return 0x2E80 <= cp <= 0x2EF3 or 0x2F00 <= cp <= 0x2FD5
 
