@@ -162,9 +162,10 @@ def worker_whole_file(pdf_path: Path) -> dict:
     """The pipeline as the flows run it (``extract_report``, no NLP) on one PDF: wall and
     CPU seconds, peak RSS of this fresh process, then (not timed) its text conservation."""
     from extractors.pipeline import extract_report
+    from extractors.settings import PipelineSettings
 
     started, cpu = time.perf_counter(), time.process_time()
-    report = extract_report(pdf_path)
+    report = extract_report(pdf_path, PipelineSettings(nlp=False))
     out = {
         "tool": "whole-file",
         "file": pdf_path.name,

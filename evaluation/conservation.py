@@ -156,10 +156,10 @@ def missing_and_extra(pdf_path: Path | str, report: SurveyReport, page: int) -> 
 
 def main(paths: Iterable[str]) -> int:
     from extractors.pipeline import extract_report
-    from extractors.source import SourceLimits
+    from extractors.settings import PipelineSettings
 
     for path in paths:
-        print(conservation(path, extract_report(path, SourceLimits())).summary(), flush=True)
+        print(conservation(path, extract_report(path, PipelineSettings(nlp=False))).summary(), flush=True)
     return 0
 
 

@@ -19,6 +19,14 @@ SOURCE_REPORT = CORPUS / "source-report.pdf"
 REAL_PDFS = sorted((CORPUS / "real").glob("*.pdf"))
 CORPUS_STEMS = sorted(p.stem for p in CORPUS.glob("*.yaml"))
 
+
+def no_nlp():
+    """Pipeline settings without the GiNZA stage: what extraction tests run."""
+    from extractors.settings import PipelineSettings
+
+    return PipelineSettings(nlp=False)
+
+
 BLACK = (0.0, 0.0, 0.0)
 
 

@@ -10,7 +10,7 @@ import io
 
 import pdfplumber
 import pytest
-from helpers import CORPUS, REGRESSIONS
+from helpers import CORPUS, REGRESSIONS, no_nlp
 
 from extractors.page.colour import char_rgb, is_coloured, is_white, to_rgb
 from extractors.page.extract import extract_page
@@ -183,7 +183,7 @@ def test_pattern_fill_table_ingests_without_page_errors():
     with pdfplumber.open(path) as pdf:
         fills = [r["non_stroking_color"] for r in pdf.pages[0].rects if r.get("fill")]
     assert any(isinstance(f, str) or (isinstance(f, tuple) and any(isinstance(v, str) for v in f)) for f in fills)
-    report = extract_report(path)
+    report = extract_report(path, no_nlp())
     assert report.failed_pages == 0 and report.pages[0].error is None
     assert report.tables and report.blocks
 

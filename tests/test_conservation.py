@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from helpers import no_nlp
 
 from docmodel.base import BBox
 from docmodel.document import Block
@@ -47,7 +48,7 @@ def test_both_sides_are_normalised_the_same_way():
 
 
 def test_loss_and_duplication_show_as_recall_and_precision(tiny_pdf):
-    report = extract_report(tiny_pdf)
+    report = extract_report(tiny_pdf, no_nlp())
     assert conservation(tiny_pdf, report).recall == 1.0 == conservation(tiny_pdf, report).precision
 
     report.blocks = [
@@ -64,7 +65,7 @@ def test_loss_and_duplication_show_as_recall_and_precision(tiny_pdf):
 
 
 def _page_conservation(path: Path):
-    report = extract_report(path)
+    report = extract_report(path, no_nlp())
     assert report.failed_pages == 0
     return conservation(path, report)
 
@@ -143,7 +144,7 @@ def test_rotated_text_reads_along_its_baseline():
 
 @pytest.mark.parametrize("path", [p for p in CORPUS_PDFS if p != LONG_REPORT], ids=lambda p: p.name)
 def test_every_printed_character_is_reported_once(path):
-    result = conservation(path, extract_report(path))
+    result = conservation(path, extract_report(path, no_nlp()))
     assert result.recall >= TARGET and result.precision >= TARGET, result.summary()
 
 

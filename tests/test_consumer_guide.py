@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import SOURCE_REPORT
+from helpers import SOURCE_REPORT, no_nlp
 
 GUIDE = Path(__file__).parent.parent / "docs" / "consumer-guide.md"
 SCHEMAS = Path(__file__).parent.parent / "schemas"
@@ -38,7 +38,7 @@ def workdir(tmp_path_factory):
     from extractors.pipeline import extract_report
 
     root = tmp_path_factory.mktemp("consumer")
-    report = segment_report(extract_report(SOURCE_REPORT))
+    report = segment_report(extract_report(SOURCE_REPORT, no_nlp()))
     report.pipeline.nlp = True
     write_outputs(report, root / "outputs", "source-report")
     (root / "schemas").symlink_to(SCHEMAS, target_is_directory=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import CORPUS
+from helpers import CORPUS, no_nlp
 
 import extractors.page.extract as page_extract
 from docmodel.schema import validate
@@ -58,7 +58,7 @@ def _assert_only_page_failed(report, page_number: int, stage: str, reason_part: 
 
 @pytest.fixture(scope="module")
 def intact():
-    return extract_report(PDF)
+    return extract_report(PDF, no_nlp())
 
 
 @pytest.mark.parametrize("stage", sorted(STAGES))
@@ -67,7 +67,7 @@ def test_a_stage_raising_on_one_page_costs_that_page_only(monkeypatch, intact, s
         raise ValueError(f"injected failure in {stage}\nsecond line")
 
     _break_on_page(monkeypatch, STAGES[stage], BROKEN_PAGE, explode)
-    report = extract_report(PDF)
+    report = extract_report(PDF, no_nlp())
     _assert_only_page_failed(report, BROKEN_PAGE, stage, f"injected failure in {stage}")
     assert [t.model_dump() for t in report.tables] == [t.model_dump() for t in intact.tables if t.page != BROKEN_PAGE]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from helpers import CORPUS, CORPUS_STEMS
+from helpers import CORPUS, CORPUS_STEMS, no_nlp
 
 from docmodel.schema import validate
 from exporters.outputs import dump_report
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 def extracted(request):
     from extractors.pipeline import extract_report
 
-    return request.param, extract_report(CORPUS / f"{request.param}.pdf")
+    return request.param, extract_report(CORPUS / f"{request.param}.pdf", no_nlp())
 
 
 def test_unit_ids_are_unique_in_the_report(extracted):

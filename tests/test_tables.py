@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
-from helpers import CORPUS, REAL_PDFS
+from helpers import CORPUS, REAL_PDFS, no_nlp
 
 from docmodel.document import BBox, Cell, Table
 from docmodel.table_view import logical_table_view
@@ -249,7 +249,7 @@ def test_uncaptioned_table_title_centred_or_flush_left_is_its_caption():
 def test_uncaptioned_list_continued_over_pages_is_one_logical_table():
     from extractors.pipeline import extract_report
 
-    report = extract_report(CORPUS / "real" / "mhlw-ec-clinics-aichi.pdf")
+    report = extract_report(CORPUS / "real" / "mhlw-ec-clinics-aichi.pdf", no_nlp())
     (logical,) = join_logical_tables(report.tables)
     assert [p.page for p in logical.parts] == [1, 2, 3, 4, 5, 6, 7]
     parts = [t for t in report.tables if t.page in {p.page for p in logical.parts}]
