@@ -7,10 +7,8 @@ ten thousand tiny objects. The run goes through the real CLI.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from pathlib import Path
@@ -95,24 +93,27 @@ def write_hostile_pdfs(folder: Path) -> dict[str, Path]:
     return paths
 
 
-def run_measured(command: list[str], logs: Path, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
-    """Run ``command``; its output and the peak RSS (MB) of it and its descendants.
+# Runs the CLI and, at exit, writes the process's peak resident size (VmHWM, kB). The
+# high-water mark of a fresh address space: rusage would also count the test process a
+# fork copied before exec (hundreds of MB once GiNZA is loaded).
+PEAK_RSS_LAUNCHER = """
+import atexit, runpy, sys
+peak_file = sys.argv[1]
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(peak_file, "w").write(line.split()[1])
+atexit.register(_peak)
+sys.argv = ["survey-ingest", *sys.argv[2:]]
+runpy.run_module("flows.cli", run_name="__main__")
+"""
 
-    ``wait4`` reports this child's own usage: ``RUSAGE_CHILDREN`` would also count every
-    earlier subprocess of the test session."""
-    logs.mkdir(parents=True, exist_ok=True)
-    with open(logs / "out", "w+") as out, open(logs / "err", "w+") as err:
-        process = subprocess.Popen(command, cwd=REPO, env=api_env(), stdout=out, stderr=err, text=True)
-        killer = threading.Timer(timeout, process.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            killer.cancel()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0), err.seek(0)
-        result = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
-    return result, usage.ru_maxrss / 1024
+
+def run_measured(args: list[str], peak_file: Path, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
+    """``survey-ingest ARGS`` in a subprocess; its output and its peak RSS in MB."""
+    command = [sys.executable, "-c", PEAK_RSS_LAUNCHER, str(peak_file), *args]
+    result = subprocess.run(command, cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)
+    return result, int(peak_file.read_text()) / 1024
 
 
 def test_hostile_pdfs_end_within_the_caps_with_one_line_each(tmp_path):
@@ -120,23 +121,9 @@ def test_hostile_pdfs_end_within_the_caps_with_one_line_each(tmp_path):
     assert inputs["bomb.pdf"].stat().st_size < 4 << 20  # a few MB that inflate to 2 GiB
     out = tmp_path / "out"
     started = time.perf_counter()
-    command = [
-        sys.executable,
-        "-m",
-        "flows.cli",
-        "run",
-        str(tmp_path / "in"),
-        "--out",
-        str(out),
-        "--no-nlp",
-        "--workers",
-        "1",
-        "--file-seconds",
-        "120",
-        "--max-memory-mb",
-        "1024",
-    ]
-    result, peak_mb = run_measured(command, tmp_path / "logs", timeout=600)
+    args = ["run", str(tmp_path / "in"), "--out", str(out), "--no-nlp", "--workers", "1"]
+    args += ["--file-seconds", "120", "--max-memory-mb", "1024"]
+    result, peak_mb = run_measured(args, tmp_path / "peak-rss-kb", timeout=600)
     seconds = time.perf_counter() - started
     print(f"hostile run: {seconds:.1f} s, peak RSS of the run {peak_mb:.0f} MB")
     assert result.returncode == 1, result.stdout + result.stderr  # the bomb failed
