@@ -35,8 +35,8 @@ class SourceLimits:
     # Incremental-update writers may add junk after the last %%EOF; look this far back.
     eof_window: int = 1024
     # Refuse files above these sizes. Pages are parsed and dropped one at a time, so memory
-    # does not grow with the page count (the 385-page harassment report peaks near
-    # 140 MB); the limits bound the time one file may take, and stay configurable.
+    # does not grow with the page count (a 385-page report peaks near 140 MB); the limits
+    # bound the time one file may take, and stay configurable.
     max_pages: int = 2000
     max_bytes: int = 200 * 1024 * 1024
 

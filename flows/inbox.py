@@ -24,7 +24,7 @@ Inputs are only read: never modified, moved or deleted.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import flow
@@ -295,25 +295,20 @@ def _record_duplicates(plan: Plan, manifest: Manifest, out_dir: Path, pipeline: 
         if owner_entry is None or owner_entry.sha256 != file.sha256:
             continue  # the owner's file changed while it was ingested: next run sorts it out
         output = outputs.copy_outputs(out_dir, owner_entry.stem, stem, owner_entry.output)
-        manifest.record(
-            Entry(
-                file=file.name,
-                stem=stem,
-                sha256=file.sha256,
-                status=owner_entry.status,
-                output=output.name,
-                pipeline_version=pipeline,
-                schema_version=SCHEMA_VERSION,
-                permanent=owner_entry.permanent,
-                stage=owner_entry.stage,
-                reason=owner_entry.reason,
-                pages=owner_entry.pages,
-                tables=owner_entry.tables,
-                qa_grids=owner_entry.qa_grids,
-                duplicate_of=owner,
-                failed_pages=owner_entry.failed_pages,
-            )
+        # The owner's outcome under this name; its own seconds and recording time are not.
+        duplicate = replace(
+            owner_entry,
+            file=file.name,
+            stem=stem,
+            sha256=file.sha256,
+            output=output.name,
+            pipeline_version=pipeline,
+            schema_version=SCHEMA_VERSION,
+            seconds=None,
+            duplicate_of=owner,
+            recorded_at="",
         )
+        manifest.record(duplicate)
         recorded.append(file.name)
     return recorded
 
