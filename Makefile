@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python -m evaluation.rewritten tests/corpus
 	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf
 	$(BIN)/python -m bench.page_parallel tests/corpus/real/mhlw-harassment-survey-r5-report.pdf --workers 2
+	$(BIN)/python -m bench.run_overhead
 
 schema: setup
 	$(BIN)/python -m docmodel.schema --write

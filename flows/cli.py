@@ -35,6 +35,7 @@ from flows.settings_options import SetOptions, SettingsFile, settings_from_optio
 PROG = "survey-ingest"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 75
 RUNNER_KINDS = ("process", "thread", "dask")  # flows.runners.RUNNER_KINDS, without importing Prefect
+SERVER_MODES = ("background", "temporary")  # flows.server.SERVER_MODES, likewise
 # flows.inbox.PAGE_SECONDS: a page of a slide deck takes well under a second.
 PAGE_SECONDS = 120.0
 # flows.resources.ResourceLimits defaults, in MB and seconds.
@@ -225,6 +226,22 @@ def _runner_choice(value: str) -> str:
     return value
 
 
+def _server_choice(value: str) -> str:
+    if value not in SERVER_MODES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(SERVER_MODES)}")
+    return value
+
+
+PrefectServer = Annotated[
+    str,
+    typer.Option(
+        "--prefect-server",
+        envvar="SURVEY_INGEST_PREFECT_SERVER",
+        callback=_server_choice,
+        help="Without a configured PREFECT_API_URL: background (reuse a local server, starting one once) "
+        "or temporary (Prefect's per-run server, ~10 s).",
+    ),
+]
 Runner = Annotated[str, typer.Option("--runner", callback=_runner_choice, help="Task runner: process, thread or dask.")]
 Workers = Annotated[int | None, typer.Option("--workers", min=1, help="Parallel files (default: one per CPU).")]
 DaskAddress = Annotated[
@@ -273,6 +290,16 @@ def _quiet_prefect(verbose: bool) -> None:
     if not verbose:
         for name in QUIET_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _report_to(mode: str, console: Console):
+    """The context the flow runs in: reporting to the API ``flows.server`` chose."""
+    from flows.server import ensure_server, reporting_to
+
+    choice = ensure_server(mode)
+    if choice.note:
+        console.print(f"note: {shown(choice.note)}", highlight=False, soft_wrap=True)
+    return reporting_to(choice)
 
 
 def _check_runner(runner: str, dask_address: str | None) -> None:
@@ -325,6 +352,7 @@ def run(
     file_seconds: FileSeconds = FILE_SECONDS,
     max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
     max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    prefect_server: PrefectServer = "background",
     verbose: Verbose = False,
     settings_file: SettingsFile = None,
     set_: SetOptions = None,
@@ -349,7 +377,7 @@ def run(
     _quiet_prefect(verbose)
     output_folder(out)
     try:
-        with inbox_lock(out, wait=wait):
+        with inbox_lock(out, wait=wait), _report_to(prefect_server, console):
             clean_temp_files(out)  # a killed run's; under the lock no other run writes any
             with RichProgress(console, len(pdfs)) as hook:
                 token = PROGRESS.set(hook)
@@ -448,6 +476,7 @@ def inbox_command(
     file_seconds: FileSeconds = FILE_SECONDS,
     max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
     max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    prefect_server: PrefectServer = "background",
     verbose: Verbose = False,
     settings_file: SettingsFile = None,
     set_: SetOptions = None,
@@ -467,20 +496,21 @@ def inbox_command(
 
     _quiet_prefect(verbose)
     try:
-        state = ingest_inbox(
-            str(inbox.resolve()),
-            str(out.resolve()),
-            runner=runner,
-            workers=workers,
-            dask_address=dask_address,
-            wait=wait,
-            settings=settings.model_dump(mode="json"),
-            follow_symlinks=follow_symlinks,
-            max_memory_mb=max_memory_mb,
-            max_inflated_mb=max_inflated_mb,
-            file_seconds=file_seconds or None,
-            return_state=True,
-        )
+        with _report_to(prefect_server, Console(stderr=True)):
+            state = ingest_inbox(
+                str(inbox.resolve()),
+                str(out.resolve()),
+                runner=runner,
+                workers=workers,
+                dask_address=dask_address,
+                wait=wait,
+                settings=settings.model_dump(mode="json"),
+                follow_symlinks=follow_symlinks,
+                max_memory_mb=max_memory_mb,
+                max_inflated_mb=max_inflated_mb,
+                file_seconds=file_seconds or None,
+                return_state=True,
+            )
         report = outcomes_of(state)
     except LockUnsafe as exc:
         typer.echo(f"error     {printable(str(exc))}", err=True)

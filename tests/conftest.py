@@ -10,6 +10,10 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# A CLI run in a test reports to the harness (api_env) or to a per-run temporary server,
+# never to a background server left running after the session (tests/test_server.py
+# starts one on purpose, in a scratch PREFECT_HOME, and stops it).
+os.environ["SURVEY_INGEST_PREFECT_SERVER"] = "temporary"
 
 from pathlib import Path  # noqa: E402
 
