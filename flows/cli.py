@@ -11,7 +11,6 @@ error; 75 (``EX_TEMPFAIL``) another run holds the output folder: nothing done, t
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import unicodedata
@@ -80,8 +79,16 @@ OFFLINE_ENV = {
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
-# Prefect logs every failed task at ERROR; the CLI says it once per file instead.
-QUIET_LOGGERS = ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.events", "prefect.server")
+# Run logs (a line per file, every task's state) go to the Prefect API at INFO, whatever
+# PREFECT_LOGGING_LEVEL says, so the UI shows them. The terminal gets the CLI's own lines
+# only (Prefect logs every failed task at ERROR; the CLI says it once per file) unless
+# --verbose. Environment, set before Prefect is imported: process workers configure their
+# own logging from it. Variables the user set are kept.
+RUN_LOGS_ENV = {
+    "PREFECT_LOGGING_LOGGERS_PREFECT_FLOW_RUNS_LEVEL": "INFO",
+    "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL": "INFO",
+}
+QUIET_CONSOLE_ENV = {"PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL"}
 
 
 def one_line(text: str) -> str:
@@ -281,15 +288,11 @@ InboxDir = Annotated[Path, typer.Option("--inbox", help="Folder to watch for PDF
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Output folder (outputs, manifest, lock).")]
 
 
-def _offline() -> None:
-    for key, value in OFFLINE_ENV.items():
+def _offline(verbose: bool = True) -> None:
+    """Prefect's environment for a command: offline; run logs to the API; a quiet
+    terminal unless ``verbose``."""
+    for key, value in (OFFLINE_ENV | RUN_LOGS_ENV | ({} if verbose else QUIET_CONSOLE_ENV)).items():
         os.environ.setdefault(key, value)
-
-
-def _quiet_prefect(verbose: bool) -> None:
-    if not verbose:
-        for name in QUIET_LOGGERS:
-            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _report_to(mode: str, console: Console):
@@ -368,13 +371,12 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     if out.exists() and not out.is_dir():
         raise usage_error(f"--out {out}: not a folder")
-    _offline()
+    _offline(verbose)
     from flows.ingest import counts_message, ingest_batch, outcomes_of
     from flows.locking import InboxBusy, LockUnsafe, inbox_lock
     from flows.outputs import clean_temp_files
     from flows.tasks import PROGRESS
 
-    _quiet_prefect(verbose)
     output_folder(out)
     try:
         with inbox_lock(out, wait=wait), _report_to(prefect_server, console):
@@ -489,12 +491,11 @@ def inbox_command(
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
     output_folder(out)
-    _offline()
+    _offline(verbose)
     from flows.inbox import ingest_inbox
     from flows.ingest import outcomes_of
     from flows.locking import LockUnsafe
 
-    _quiet_prefect(verbose)
     try:
         with _report_to(prefect_server, Console(stderr=True)):
             state = ingest_inbox(

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import build_pdf
+from helpers import REPO, api_env, build_pdf
 from typer.testing import CliRunner
 
 from docmodel.schema import generate_schema
@@ -207,3 +207,26 @@ def test_find_pdfs_does_not_follow_symlinks_out_of_the_folder(tmp_path):
     assert len(problems) == 1 and "out.pdf: symlink leading outside" in problems[0]
     found, problems = find_pdfs([folder], follow_symlinks=True)
     assert [p.name for p in found] == ["in.pdf", "out.pdf", "own.pdf"] and problems == []
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_logs_reach_prefect_not_the_terminal(tmp_path, tiny_pdf):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    env = {**api_env(), "PREFECT_LOGGING_LEVEL": "WARNING"}  # run logs still go to the API at INFO
+    result = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(tiny_pdf), "--out", str(tmp_path / "out"), "--no-nlp"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert " | INFO " not in result.stderr and "Finished in state" not in result.stderr  # no Prefect log lines
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs()
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[r.id for r in runs])))
+    line = f"{tiny_pdf.name}: ok: 1 pages"
+    assert any(log.message.startswith(line) for log in logs), [log.message for log in logs]
