@@ -30,7 +30,7 @@ from extractors.settings import PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.resources import STAGE as RESOURCE_STAGE
-from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits
+from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits, memory_reason
 from flows.runners import default_workers, make_task_runner, workers_share_api
 
 OK = "ok"
@@ -91,12 +91,15 @@ def run_pipeline(
     *,
     page_workers: int = 1,
     raise_transient: bool = False,
+    raise_memory: bool = False,
 ) -> FileOutcome:
     """The stages of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
     ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
     ``raise_transient``: a transient error that outlived the steps' retries is raised
     rather than recorded, so a scheduler (the inbox) can try the file again next run.
+    A ``MemoryError`` in any stage fails the file (``resource limit: memory …``); with
+    ``raise_memory`` it is raised, for the caller's memory cap to name itself.
     """
     started = time.perf_counter()
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
@@ -122,11 +125,16 @@ def run_pipeline(
         stage = Stage.WRITE
         path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))  # type: ignore[call-overload]
     except Exception as exc:
-        if raise_transient and tasks.is_transient(exc):
+        if (raise_transient and tasks.is_transient(exc)) or (raise_memory and isinstance(exc, MemoryError)):
             raise
         # IngestFailure says what is wrong with the file; anything else is a bug or an
         # environment problem that outlived its retries: recorded the same way.
-        stage, reason = (exc.stage, exc.reason) if isinstance(exc, IngestFailure) else (stage, one_line(exc))
+        if isinstance(exc, IngestFailure):
+            stage, reason = exc.stage, exc.reason
+        elif isinstance(exc, MemoryError):
+            stage, reason = RESOURCE_STAGE, memory_reason(outputs.display_name(pdf_path.name))
+        else:
+            reason = one_line(exc)
         outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
     else:
         failed_pages = [page.number for page in report.pages if page.error is not None]
@@ -242,12 +250,20 @@ def run_bounded(
             check_inflated_size(job.pdf_path, resources.max_inflated_bytes)
         with file_limits(resources, job.name):
             return run_pipeline(
-                job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers, raise_transient=True
+                job.pdf_path,
+                out_dir,
+                settings,
+                job.stem,
+                page_workers=page_workers,
+                raise_transient=True,
+                raise_memory=True,
             )
     except IngestFailure as exc:  # the inflated-size check
         stage, reason = exc.stage, exc.reason
-    except ResourceLimitExceeded as exc:
+    except ResourceLimitExceeded as exc:  # the wall clock, or memory under the cap
         stage, reason = RESOURCE_STAGE, str(exc)
+    except MemoryError:  # no cap here (a thread or Dask worker), or while checking
+        stage, reason = RESOURCE_STAGE, memory_reason(job.name)
     except (PermissionError, FileNotFoundError) as exc:  # the check's read; open says the same
         stage, reason = "open", one_line(exc)
     outcome = _record_failure(

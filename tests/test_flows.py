@@ -218,6 +218,37 @@ def test_permanent_page_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, er
     assert doc["failed_pages"] == 1 and doc["pages"][0]["error"]["reason"].endswith(reason.removeprefix("page 1: "))
 
 
+def test_memory_error_on_a_page_fails_that_file_as_a_resource_limit(tmp_path, tiny_pdf, monkeypatch):
+    other = tmp_path / "other.pdf"
+    other.write_bytes(build_pdf(b"BT /F1 24 Tf 72 700 Td (Another file) Tj ET", pages=2))
+    real = pipeline.extract_page
+    calls = []
+
+    def out_of_memory_in_tiny(page, number, settings):
+        calls.append(page.pdf.stream.name)
+        if page.pdf.stream.name == str(tiny_pdf):
+            raise MemoryError
+        return real(page, number, settings)
+
+    monkeypatch.setattr(pipeline, "extract_page", out_of_memory_in_tiny)
+    out = tmp_path / "out"
+    state = ingest_batch([tiny_pdf, other], out, nlp=False, workers=1, return_state=True)
+    tiny, second = outcomes_of(state)
+    # The file fails, once (no retry, no partial report); the run and the other file go on.
+    assert (tiny.status, tiny.stage) == (ERROR, "resource-limit")
+    assert tiny.reason.startswith("resource limit: memory: tiny.pdf "), tiny.reason
+    assert calls.count(str(tiny_pdf)) == 1 and not (out / "tiny.json").exists()
+    record = _load(out / "tiny.error.json")
+    validate(record)
+    assert (record["stage"], record["reason"]) == ("resource-limit", tiny.reason)
+    assert second.status == OK and second.pages == 2
+
+    # Without the batch's caps (one file, ingest_report) it is the same resource limit.
+    outcome = outcomes_of(ingest_report(tiny_pdf, tmp_path / "alone", nlp=False, return_state=True))
+    assert (outcome.status, outcome.stage) == (ERROR, "resource-limit")
+    assert outcome.reason == "resource limit: memory: tiny.pdf ran out of memory"
+
+
 def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
     out = tmp_path / "out"
     outcome = ingest_report(tiny_pdf, out, nlp=False, stem="../escaped")
