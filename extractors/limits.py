@@ -7,6 +7,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypeVar
+
+E = TypeVar("E", bound=BaseException)
 
 
 class TimeLimitExceeded(Exception):
@@ -47,9 +50,18 @@ def time_limit(seconds: float | None, what: str = "work") -> Iterator[None]:
 
 def time_limit_of(exc: BaseException | None) -> TimeLimitExceeded | None:
     """The time limit that fired, also when a library wrapped it (pdfplumber's PdfminerException)."""
+    return _wrapped_of(exc, TimeLimitExceeded)
+
+
+def memory_error_of(exc: BaseException | None) -> MemoryError | None:
+    """The ``MemoryError`` behind ``exc`` (the memory cap fired), also when a library wrapped it."""
+    return _wrapped_of(exc, MemoryError)
+
+
+def _wrapped_of(exc: BaseException | None, kind: type[E]) -> E | None:
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, TimeLimitExceeded):
+        if isinstance(exc, kind):
             return exc
         seen.add(id(exc))
         wrapped = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None

@@ -26,7 +26,7 @@ from docmodel.document import DocumentInfo, Source, SurveyReport
 from docmodel.schema import SchemaError, validate
 from extractors.document.assemble import assemble_report
 from extractors.errors import IngestFailure, one_line
-from extractors.limits import time_limit, time_limit_of
+from extractors.limits import memory_error_of, time_limit, time_limit_of
 from extractors.page.extract import PageExtraction, PageStageError, extract_page
 from extractors.settings import PipelineSettings
 from extractors.source import document_info, open_source
@@ -112,7 +112,9 @@ def extract_pages(
     A page that raises or runs longer than ``settings.limits.page_seconds`` costs that
     page only: it is kept as a page with an ``error`` (stage and one-line reason) and no
     content, in a worker as here. I/O errors propagate (they may be transient: the flows
-    retry the file). ``on_page(number)`` is told of each page done.
+    retry the file), and so does ``MemoryError``: under a memory cap the next pages would
+    fail the same way, so the file fails, naming the cause. ``on_page(number)`` is told of
+    each page done.
     """
     page_count = len(opened.pdf.pages)
     if workers > 1 and page_count >= PAGE_RANGE_MIN_PAGES:
@@ -180,9 +182,11 @@ def _extract_numbered(
         try:
             with time_limit(page_seconds, f"page {number}"):
                 extractions.append(extract_page(page, number, settings))
-        except OSError:
+        except (OSError, MemoryError):
             raise
         except Exception as exc:  # a page pdfminer or a stage cannot read
+            if memory := memory_error_of(exc):  # wrapped by pdfplumber (PdfminerException)
+                raise memory from exc
             extractions.append(PageExtraction.failed(page, number, *page_failure(exc)))
         finally:
             page.close()

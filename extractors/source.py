@@ -20,6 +20,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from docmodel.document import DocumentInfo, Source
 from extractors.errors import IngestFailure
+from extractors.limits import memory_error_of
 from extractors.stages import Stage
 
 STAGE = Stage.OPEN
@@ -111,6 +112,8 @@ def open_source(path: Path | str, limits: SourceLimits = SourceLimits()) -> tupl
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many types for bad input
+        if memory := memory_error_of(exc):
+            raise memory from exc  # not the file's form: its size (flows.resources)
         raise _parse_failure(exc) from exc
     try:
         page_count = len(pdf.pages)
@@ -120,11 +123,13 @@ def open_source(path: Path | str, limits: SourceLimits = SourceLimits()) -> tupl
             raise IngestFailure(STAGE, f"too many pages: {page_count}, limit is {limits.max_pages}")
         if not _has_text_layer(pdf):
             raise IngestFailure(STAGE, "no text layer (image-only PDF, needs OCR)")
-    except IngestFailure:
+    except (IngestFailure, MemoryError):
         pdf.close()
         raise
     except Exception as exc:
         pdf.close()
+        if memory := memory_error_of(exc):
+            raise memory from exc
         raise _parse_failure(exc) from exc
     return pdf, Source(file=display_name(path.name), sha256=sha256, size_bytes=size, page_count=page_count)
 

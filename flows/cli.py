@@ -217,8 +217,11 @@ class RichProgress:
 def outcome_markup(outcome) -> str:
     """The line of one finished file: ok, partial (with the failed pages) or error."""
     if outcome.failed:
-        return f"[red]error[/] {shown(f'{outcome.file}: {outcome.stage}: {outcome.reason}')}"
+        duplicate = f" (duplicate of {outcome.duplicate_of})" if outcome.duplicate_of else ""
+        return f"[red]error[/] {shown(f'{outcome.file}: {outcome.stage}: {outcome.reason}{duplicate}')}"
     counts = f"{outcome.pages} pages, {outcome.tables} tables, {outcome.qa_grids} Q&A grids, {outcome.seconds:.1f} s"
+    if outcome.duplicate_of:  # same content as another input: copies of its outputs
+        counts = f"duplicate of {shown(outcome.duplicate_of)}: {counts}"
     if outcome.partial:
         return (
             f"[yellow]partial[/] {shown(outcome.file)} → {shown(outcome.output)} ({counts}; "

@@ -35,6 +35,7 @@ from extractors.settings import Limits, PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.ingest import (
+    DUPLICATE,
     ERROR,
     OK,
     FileJob,
@@ -56,7 +57,6 @@ PAGE_SECONDS = 120.0
 # The inbox's defaults: unattended runs limit each page's time.
 INBOX_SETTINGS = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
 
-DUPLICATE = "duplicate"
 UNCHANGED = "unchanged"
 # Why a file of the folder was left alone this run.
 STILL_WRITING = "still being written; left for the next run"
@@ -315,7 +315,7 @@ def _record_duplicates(plan: Plan, manifest: Manifest, out_dir: Path, pipeline: 
 
 def inbox_rows(report: InboxReport, manifest_entries: dict[str, Entry]) -> list[dict]:
     """One artifact row per inbox file: ingested now, duplicate, or unchanged."""
-    rows = [{**row, "note": ""} for row in summary_rows(report.outcomes)]
+    rows = summary_rows(report.outcomes)
     for name, note in [(n, DUPLICATE) for n in report.duplicates] + [(n, UNCHANGED) for n in report.unchanged]:
         entry = manifest_entries.get(name)
         if entry is None:

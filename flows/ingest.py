@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -30,12 +30,13 @@ from extractors.settings import PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
 from flows.resources import STAGE as RESOURCE_STAGE
-from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits
+from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits, memory_reason
 from flows.runners import default_workers, make_task_runner, workers_share_api
 
 OK = "ok"
 PARTIAL = "partial"  # a report was written, but some pages could not be read
 ERROR = "error"
+DUPLICATE = "duplicate"  # the note of a file whose content another input file had
 
 
 @dataclass
@@ -54,6 +55,8 @@ class FileOutcome:
     seconds: float = 0.0
     permanent: bool = True  # False: a transient error outlived its retries; worth another run
     failed_pages: list[int] = field(default_factory=list)  # PARTIAL: the pages that carry an error
+    # Same content as this input file: its outputs are copies of that file's (ingested once).
+    duplicate_of: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,12 +91,15 @@ def run_pipeline(
     *,
     page_workers: int = 1,
     raise_transient: bool = False,
+    raise_memory: bool = False,
 ) -> FileOutcome:
     """The stages of one PDF as tasks of the calling flow or task; never raises for a bad input file.
 
     ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
     ``raise_transient``: a transient error that outlived the steps' retries is raised
     rather than recorded, so a scheduler (the inbox) can try the file again next run.
+    A ``MemoryError`` in any stage fails the file (``resource limit: memory …``); with
+    ``raise_memory`` it is raised, for the caller's memory cap to name itself.
     """
     started = time.perf_counter()
     pdf_path, out_dir = Path(pdf_path), Path(out_dir)
@@ -119,11 +125,16 @@ def run_pipeline(
         stage = Stage.WRITE
         path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))  # type: ignore[call-overload]
     except Exception as exc:
-        if raise_transient and tasks.is_transient(exc):
+        if (raise_transient and tasks.is_transient(exc)) or (raise_memory and isinstance(exc, MemoryError)):
             raise
         # IngestFailure says what is wrong with the file; anything else is a bug or an
         # environment problem that outlived its retries: recorded the same way.
-        stage, reason = (exc.stage, exc.reason) if isinstance(exc, IngestFailure) else (stage, one_line(exc))
+        if isinstance(exc, IngestFailure):
+            stage, reason = exc.stage, exc.reason
+        elif isinstance(exc, MemoryError):
+            stage, reason = RESOURCE_STAGE, memory_reason(outputs.display_name(pdf_path.name))
+        else:
+            reason = one_line(exc)
         outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
     else:
         failed_pages = [page.number for page in report.pages if page.error is not None]
@@ -183,15 +194,16 @@ class FileJob:
 
 def outcome_line(outcome: FileOutcome) -> str:
     """One line on what became of a file (logs and summaries; not escaped for a terminal)."""
+    duplicate = f" ({DUPLICATE} of {outcome.duplicate_of})" if outcome.duplicate_of else ""
     if outcome.failed:
-        return f"{outcome.file}: error: {outcome.stage}: {outcome.reason}"
+        return f"{outcome.file}: error: {outcome.stage}: {outcome.reason}{duplicate}"
     line = (
         f"{outcome.file}: {outcome.status}: {outcome.pages} pages, {outcome.tables} tables, "
         f"{outcome.qa_grids} Q&A grids in {outcome.seconds:.1f} s → {Path(outcome.output).name}"
     )
     if outcome.partial:
         line += f"; failed pages {', '.join(map(str, outcome.failed_pages))}"
-    return line
+    return line + duplicate
 
 
 def counts_message(outcomes: list[FileOutcome]) -> str:
@@ -238,12 +250,20 @@ def run_bounded(
             check_inflated_size(job.pdf_path, resources.max_inflated_bytes)
         with file_limits(resources, job.name):
             return run_pipeline(
-                job.pdf_path, out_dir, settings, job.stem, page_workers=page_workers, raise_transient=True
+                job.pdf_path,
+                out_dir,
+                settings,
+                job.stem,
+                page_workers=page_workers,
+                raise_transient=True,
+                raise_memory=True,
             )
     except IngestFailure as exc:  # the inflated-size check
         stage, reason = exc.stage, exc.reason
-    except ResourceLimitExceeded as exc:
+    except ResourceLimitExceeded as exc:  # the wall clock, or memory under the cap
         stage, reason = RESOURCE_STAGE, str(exc)
+    except MemoryError:  # no cap here (a thread or Dask worker), or while checking
+        stage, reason = RESOURCE_STAGE, memory_reason(job.name)
     except (PermissionError, FileNotFoundError) as exc:  # the check's read; open says the same
         stage, reason = "open", one_line(exc)
     outcome = _record_failure(
@@ -265,7 +285,25 @@ def ingest_files(
     dask_address: str | None = None,
     resources: ResourceLimits = ResourceLimits(),
 ) -> Iterator[FileOutcome]:
-    """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes.
+    """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes
+    (see ``ingest_jobs``)."""
+    for _job, outcome in ingest_jobs(
+        jobs, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
+    ):
+        yield outcome
+
+
+def ingest_jobs(
+    jobs: list[FileJob],
+    out_dir: Path,
+    settings: PipelineSettings = PipelineSettings(),
+    *,
+    runner: str = "process",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    resources: ResourceLimits = ResourceLimits(),
+) -> Iterator[tuple[FileJob, FileOutcome]]:
+    """Ingest ``jobs`` on the chosen task runner, yielding each job and its outcome as it finishes.
 
     One local worker means no pool at all: the files run in this process, in order, and a
     terminal sees per-page progress. One file and more local workers: the file runs here
@@ -278,7 +316,7 @@ def ingest_files(
     if runner == "process" and workers <= 1 and not dask_address:
         page_workers = requested if len(jobs) == 1 else 1
         for job in jobs:
-            yield _ingest_or_record(job, out_dir, settings, resources, page_workers)
+            yield job, _ingest_or_record(job, out_dir, settings, resources, page_workers)
         return
     hook = tasks.PROGRESS.get()
     with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
@@ -298,7 +336,90 @@ def ingest_files(
                 outcome = _transient_failure(job, out_dir, exc, submitted)
             if hook:
                 hook.file_done(outcome)
-            yield outcome
+            yield job, outcome
+
+
+ContentGroup = tuple[FileJob, str | None, list[FileJob]]  # first job, its sha256, later jobs with its bytes
+
+
+def content_groups(jobs: list[FileJob], max_bytes: int | None = None) -> list[ContentGroup]:
+    """``jobs`` grouped by content (sha256): (first job, sha256, the later jobs with its
+    bytes), in the order of the first jobs. A file that cannot be hashed, or is over
+    ``max_bytes`` (it fails on its own without being read), is a group of its own."""
+    groups: list[ContentGroup] = []
+    by_content: dict[str, list[FileJob]] = {}
+    for job in jobs:
+        try:
+            small = max_bytes is None or job.pdf_path.stat().st_size <= max_bytes
+        except OSError:
+            small = False
+        sha256 = _sha256_or_none(job.pdf_path) if small else None
+        if sha256 is not None and sha256 in by_content:
+            by_content[sha256].append(job)
+            continue
+        groups.append((job, sha256, []))
+        if sha256 is not None:
+            by_content[sha256] = groups[-1][2]
+    return groups
+
+
+def ingest_unique(
+    jobs: list[FileJob],
+    out_dir: Path,
+    settings: PipelineSettings = PipelineSettings(),
+    *,
+    runner: str = "process",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    resources: ResourceLimits = ResourceLimits(),
+) -> Iterator[tuple[FileJob, FileOutcome]]:
+    """``ingest_jobs`` with each content ingested once: a job whose bytes an earlier job
+    has gets copies of that job's outputs (``duplicate_outcome``) once it is done."""
+    groups = content_groups(jobs, settings.limits.max_bytes)
+    later = {owner: (sha256, duplicates) for owner, sha256, duplicates in groups}
+    changed: list[FileJob] = []  # the owner's file changed while it was ingested: on their own
+    for owner, outcome in ingest_jobs(
+        list(later), out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
+    ):
+        yield owner, outcome
+        sha256, duplicates = later[owner]
+        if duplicates and outcome.sha256 != sha256:
+            changed += duplicates
+            continue
+        for job in duplicates:
+            yield job, duplicate_outcome(owner, outcome, job, out_dir)
+    if changed:
+        yield from ingest_unique(
+            changed, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
+        )
+
+
+def duplicate_outcome(owner: FileJob, outcome: FileOutcome, job: FileJob, out_dir: Path) -> FileOutcome:
+    """``job`` has ``owner``'s bytes: its outputs are copies of the owner's
+    (``outputs.copy_outputs``, as the inbox's duplicates), its outcome the owner's under its name."""
+    started = time.perf_counter()
+    stem = outputs.output_stem(job.stem)
+    try:
+        copy = outputs.copy_outputs(out_dir, outputs.output_stem(owner.stem), stem, Path(outcome.output).name)
+    except OSError as exc:
+        result = _record_failure(
+            job.pdf_path,
+            out_dir,
+            stem,
+            outcome.sha256,
+            Stage.WRITE,
+            one_line(exc),
+            tasks.pipeline_version(),
+            started,
+            permanent=not tasks.is_transient(exc),
+        )
+    else:
+        result = replace(outcome, file=job.name, output=str(copy), seconds=0.0, failed_pages=list(outcome.failed_pages))
+    result.duplicate_of = owner.name
+    get_run_logger().log(logging.INFO if result.ok else logging.WARNING, outcome_line(result))
+    if hook := tasks.PROGRESS.get():
+        hook.file_done(result)
+    return result
 
 
 def _transient_failure(job: FileJob, out_dir: Path, exc: Exception, started: float) -> FileOutcome:
@@ -382,6 +503,7 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
             "failed_pages": ", ".join(map(str, o.failed_pages)),
             "error": f"{o.stage}: {o.reason}" if o.failed else "",
             "seconds": o.seconds,
+            "note": f"{DUPLICATE} of {o.duplicate_of}" if o.duplicate_of else "",
         }
         for o in outcomes
     ]
@@ -401,6 +523,9 @@ def ingest_batch(
 ) -> list[FileOutcome]:
     """Ingest every PDF in ``paths`` into ``out_dir`` on the chosen task runner.
 
+    Identical content is ingested once: every other name with it gets copies of the
+    outputs, and an outcome noting whose (``duplicate_of``).
+
     ``nlp`` (when given) overrides ``settings.nlp``. Ends Failed when any file failed or
     is partial; ``outcomes_of(state)`` gives the outcomes."""
     started = time.perf_counter()
@@ -408,13 +533,11 @@ def ingest_batch(
     paths = [Path(p) for p in paths]
     stems = outputs.unique_stems([p.name for p in paths])
     jobs = [FileJob(path, stem) for path, stem in zip(paths, stems, strict=True)]
-    outcomes = list(
-        ingest_files(
-            jobs, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
-        )
+    order = {job: i for i, job in enumerate(jobs)}
+    done = ingest_unique(
+        jobs, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
     )
-    order = {outputs.display_name(job.pdf_path.name): i for i, job in enumerate(jobs)}
-    outcomes.sort(key=lambda o: order.get(o.file, len(order)))
+    outcomes = [outcome for _job, outcome in sorted(done, key=lambda pair: order[pair[0]])]
     seconds = time.perf_counter() - started
     create_table_artifact(key="ingest-batch-files", table=summary_rows(outcomes), description="One row per input file")
     create_markdown_artifact(key="ingest-batch-summary", markdown=summary_markdown(outcomes, seconds))

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from docmodel.document import IngestError
 from exporters.files import TEMP_SUFFIX, atomic_file, write_text_atomic
+from exporters.nlp_tables import ENTITIES_SUFFIX, TOKENS_SUFFIX
+from exporters.table_export import PARQUET_SUFFIX, XLSX_SUFFIX
 from extractors.source import display_name  # noqa: F401  (re-exported: flows name files through outputs)
 
 REPORT_SUFFIX = ".json"
@@ -34,6 +36,8 @@ FALLBACK_STEM = "document"
 # The last dotted part of a stem may not be one of these (see the module doc).
 RESERVED_SUFFIXES = ("error", "qa", "review")
 QA_SUFFIXES = (".qa.parquet", ".qa.csv")
+# The files ``exporters.write_outputs`` writes beside a report's JSON.
+EXPORT_SUFFIXES = (*QA_SUFFIXES, XLSX_SUFFIX, PARQUET_SUFFIX, TOKENS_SUFFIX, ENTITIES_SUFFIX)
 # Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
 TEMP_FILE = re.compile(r"^\..+\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
 
@@ -103,25 +107,36 @@ def error_record(file: str, sha256: str | None, stage: str, reason: str, pipelin
 
 
 def output_names(stem: str) -> list[str]:
-    """Every file name a report of ``stem`` may have in the output folder."""
-    return [f"{stem}{REPORT_SUFFIX}", *(f"{stem}{suffix}" for suffix in QA_SUFFIXES)]
+    """Every file name a report of ``stem`` may have in the output folder, the JSON last
+    (its presence marks the report done)."""
+    return [*(f"{stem}{suffix}" for suffix in EXPORT_SUFFIXES), f"{stem}{REPORT_SUFFIX}"]
 
 
 def copy_outputs(out_dir: Path, from_stem: str, to_stem: str, output: str) -> Path:
     """Give ``to_stem`` its own copy of ``from_stem``'s outputs (identical content under
-    another name): the report and its Q&A tables, or the error record. Returns the copy
-    of ``output`` (the owner's main output's file name). Each copy is atomic."""
+    another name: the inbox's and ``run``'s duplicates both come here): every file of the
+    report, the JSON last, or the error record. Returns the copy of ``output`` (the owner's
+    main output's file name). Each copy is atomic; the copies are byte for byte, so they
+    name the owner's file (``source.file``) as the owner's do.
+
+    Like a write of ``to_stem``'s own: a report removes ``to_stem``'s stale error record
+    and the files the owner's report does not have (NLP tables); an error record keeps
+    an earlier good report."""
     out_dir = Path(out_dir)
-    pairs = (
-        [(error_path(out_dir, from_stem), error_path(out_dir, to_stem))]
-        if output.endswith(ERROR_SUFFIX)
-        else [(out_dir / a, out_dir / b) for a, b in zip(output_names(from_stem), output_names(to_stem), strict=False)]
-    )
+    if output.endswith(ERROR_SUFFIX):
+        pairs = [(error_path(out_dir, from_stem), error_path(out_dir, to_stem))]
+    else:
+        names = zip(output_names(from_stem), output_names(to_stem), strict=True)
+        pairs = [(out_dir / a, out_dir / b) for a, b in names]
     for source, target in pairs:
         if source.is_file():
             with atomic_file(target) as tmp:
                 shutil.copyfile(source, tmp)
-    return pairs[0][1]
+        elif not output.endswith(ERROR_SUFFIX):
+            target.unlink(missing_ok=True)
+    if not output.endswith(ERROR_SUFFIX):
+        error_path(out_dir, to_stem).unlink(missing_ok=True)
+    return pairs[-1][1]
 
 
 def clean_temp_files(out_dir: Path) -> int:

@@ -9,9 +9,11 @@ Three caps, each configurable (``ResourceLimits``), each failing the file with a
   past ``max_inflated_bytes`` the file is refused.
 - memory: the worker's address space may grow by at most ``max_memory_bytes`` while it
   works the file (``RLIMIT_AS``, restored after); what slips past the inflate check
-  raises ``MemoryError`` instead of taking the machine's memory. A limit is per process,
-  so it is set only where one file has the process (process-pool workers, a one-worker
-  run); thread and Dask workers share a process between files and run without it.
+  raises ``MemoryError`` instead of taking the machine's memory, and a ``MemoryError``
+  anywhere in the file's stages (a page's too: the next pages would fail the same way)
+  fails the file with ``resource limit: memory …``. A limit is per process, so it is set
+  only where one file has the process (process-pool workers, a one-worker run); thread
+  and Dask workers share a process between files and run without it.
 - wall clock: ``file_seconds`` for the whole file (the page limit bounds one page; a
   file of many slow pages needs its own). A watchdog thread signals the worker's main
   thread (``SIGUSR1``; ``SIGALRM`` is the page limit's); the interrupt is a
@@ -50,7 +52,14 @@ class ResourceLimits:
 
 
 class ResourceLimitExceeded(BaseException):
-    """A file ran past its wall-clock cap (a BaseException: see the module doc)."""
+    """A file ran past a cap (a BaseException: see the module doc); its message is the reason."""
+
+
+def memory_reason(what: str, max_bytes: int | None = None) -> str:
+    """The one-line reason of a file whose work raised ``MemoryError``."""
+    if max_bytes:
+        return f"resource limit: memory: {what} needed more than {max_bytes // MB} MB"
+    return f"resource limit: memory: {what} ran out of memory"
 
 
 # -- inflated size -------------------------------------------------------------------
@@ -100,8 +109,9 @@ def _address_space() -> int:
 
 
 @contextmanager
-def memory_limit(max_bytes: int | None) -> Iterator[None]:
-    """Let the process's address space grow by at most ``max_bytes`` in the body."""
+def memory_limit(max_bytes: int | None, what: str = "the file") -> Iterator[None]:
+    """Let the process's address space grow by at most ``max_bytes`` in the body; a
+    ``MemoryError`` there is ``ResourceLimitExceeded`` naming ``what`` and the cap."""
     if not max_bytes or threading.current_thread() is not threading.main_thread():
         yield  # threads share the process: one file's limit would bind the others
         return
@@ -112,6 +122,8 @@ def memory_limit(max_bytes: int | None) -> Iterator[None]:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
         yield
+    except MemoryError as exc:
+        raise ResourceLimitExceeded(memory_reason(what, max_bytes)) from exc
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
@@ -155,5 +167,5 @@ def wall_clock_limit(seconds: float | None, what: str) -> Iterator[None]:
 @contextmanager
 def file_limits(limits: ResourceLimits, what: str) -> Iterator[None]:
     """The memory and wall-clock caps of one file."""
-    with wall_clock_limit(limits.file_seconds, what), memory_limit(limits.max_memory_bytes):
+    with wall_clock_limit(limits.file_seconds, what), memory_limit(limits.max_memory_bytes, what):
         yield

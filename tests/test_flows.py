@@ -9,7 +9,7 @@ import json
 
 import pandas as pd
 import pytest
-from helpers import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT
+from helpers import BAD_INPUTS, REAL_PDFS, SOURCE_REPORT, build_pdf
 
 from docmodel.schema import validate
 from extractors import pipeline
@@ -23,6 +23,7 @@ from flows.ingest import (
     ingest_report,
     outcomes_of,
     summary_markdown,
+    summary_rows,
 )
 from flows.tasks import is_transient, pipeline_version
 
@@ -106,6 +107,56 @@ def test_batch_records_bad_inputs_and_ingests_the_rest(tmp_path, bad_inputs, tin
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
+def test_batch_ingests_identical_content_once_and_writes_it_for_every_name(tmp_path, tiny_pdf, bad_inputs, monkeypatch):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    copy, other = inputs / "copy-of-tiny.pdf", inputs / "other.pdf"
+    copy.write_bytes(tiny_pdf.read_bytes())
+    other.write_bytes(build_pdf(b"BT /F1 24 Tf 72 700 Td (Another file) Tj ET"))
+    broken, broken_copy = bad_inputs["not-a-pdf.pdf"], inputs / "not-a-pdf-again.pdf"
+    broken_copy.write_bytes(broken.read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "copy-of-tiny.error.json").write_text("{}\n")  # a stale record of the name: a report replaces it
+    opened = []
+    real_open = pipeline.open_document
+
+    def counted_open(path, settings):
+        opened.append(path.name)
+        return real_open(path, settings)
+
+    monkeypatch.setattr(pipeline, "open_document", counted_open)
+    paths = [tiny_pdf, copy, other, broken, broken_copy]
+    state = ingest_batch(paths, out, nlp=False, workers=1, return_state=True)
+    outcomes = outcomes_of(state)
+
+    # Each content is opened (and extracted) once; every name has its outcome, in input order.
+    assert sorted(opened) == ["not-a-pdf.pdf", "other.pdf", "tiny.pdf"]
+    assert [(o.file, o.status, o.duplicate_of) for o in outcomes] == [
+        ("tiny.pdf", OK, None),
+        ("copy-of-tiny.pdf", OK, "tiny.pdf"),
+        ("other.pdf", OK, None),
+        ("not-a-pdf.pdf", ERROR, None),
+        ("not-a-pdf-again.pdf", ERROR, "not-a-pdf.pdf"),
+    ]
+    assert state.message == "3 ok, 0 partial, 2 failed of 5 files"
+    # The duplicate's outputs are its own files, copies of its owner's (as the inbox's).
+    assert outcomes[1].output == str(out / "copy-of-tiny.json") and outcomes[1].pages == outcomes[0].pages == 1
+    for suffix in (".json", ".qa.csv", ".qa.parquet", ".tables.parquet", ".tables.xlsx"):
+        assert (out / f"copy-of-tiny{suffix}").read_bytes() == (out / f"tiny{suffix}").read_bytes(), suffix
+    assert not (out / "copy-of-tiny.error.json").exists()
+    assert _load(out / "copy-of-tiny.json")["source"]["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
+    assert _load(out / "not-a-pdf-again.error.json") == _load(out / "not-a-pdf.error.json")
+    assert (outcomes[4].stage, outcomes[4].reason) == (outcomes[3].stage, outcomes[3].reason)
+    assert [row["note"] for row in summary_rows(outcomes)] == [
+        "",
+        "duplicate of tiny.pdf",
+        "",
+        "",
+        "duplicate of not-a-pdf.pdf",
+    ]
+
+
 def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -165,6 +216,37 @@ def test_permanent_page_error_is_not_retried(tmp_path, tiny_pdf, monkeypatch, er
     assert state.is_failed() and state.message == "0 ok, 1 partial, 0 failed of 1 files"
     doc = _load(tmp_path / "tiny.json")
     assert doc["failed_pages"] == 1 and doc["pages"][0]["error"]["reason"].endswith(reason.removeprefix("page 1: "))
+
+
+def test_memory_error_on_a_page_fails_that_file_as_a_resource_limit(tmp_path, tiny_pdf, monkeypatch):
+    other = tmp_path / "other.pdf"
+    other.write_bytes(build_pdf(b"BT /F1 24 Tf 72 700 Td (Another file) Tj ET", pages=2))
+    real = pipeline.extract_page
+    calls = []
+
+    def out_of_memory_in_tiny(page, number, settings):
+        calls.append(page.pdf.stream.name)
+        if page.pdf.stream.name == str(tiny_pdf):
+            raise MemoryError
+        return real(page, number, settings)
+
+    monkeypatch.setattr(pipeline, "extract_page", out_of_memory_in_tiny)
+    out = tmp_path / "out"
+    state = ingest_batch([tiny_pdf, other], out, nlp=False, workers=1, return_state=True)
+    tiny, second = outcomes_of(state)
+    # The file fails, once (no retry, no partial report); the run and the other file go on.
+    assert (tiny.status, tiny.stage) == (ERROR, "resource-limit")
+    assert tiny.reason.startswith("resource limit: memory: tiny.pdf "), tiny.reason
+    assert calls.count(str(tiny_pdf)) == 1 and not (out / "tiny.json").exists()
+    record = _load(out / "tiny.error.json")
+    validate(record)
+    assert (record["stage"], record["reason"]) == ("resource-limit", tiny.reason)
+    assert second.status == OK and second.pages == 2
+
+    # Without the batch's caps (one file, ingest_report) it is the same resource limit.
+    outcome = outcomes_of(ingest_report(tiny_pdf, tmp_path / "alone", nlp=False, return_state=True))
+    assert (outcome.status, outcome.stage) == (ERROR, "resource-limit")
+    assert outcome.reason == "resource limit: memory: tiny.pdf ran out of memory"
 
 
 def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):

@@ -22,7 +22,7 @@ from flows import inbox as inbox_module
 from flows.inbox import OUTSIDE_LINK, STILL_WRITING, ingest_inbox, scan_folder
 from flows.ingest import outcomes_of
 from flows.outputs import output_stem
-from flows.resources import ResourceLimitExceeded, check_inflated_size, wall_clock_limit
+from flows.resources import ResourceLimitExceeded, check_inflated_size, memory_limit, wall_clock_limit
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -170,6 +170,12 @@ def test_wall_clock_cap_interrupts_the_file():
             except Exception:  # a per-page handler must not swallow it
                 pytest.fail("caught as an ordinary exception")
     assert time.monotonic() - started < 5
+
+
+def test_memory_error_under_the_cap_is_the_files_resource_limit():
+    with pytest.raises(ResourceLimitExceeded, match=r"^resource limit: memory: big.pdf needed more than 512 MB$"):
+        with memory_limit(512 << 20, "big.pdf"):
+            raise MemoryError
 
 
 def test_hostile_names_each_get_their_own_outputs(tmp_path):

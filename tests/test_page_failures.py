@@ -11,6 +11,7 @@ import time
 
 import pytest
 from helpers import CORPUS, no_nlp
+from pdfplumber.utils.exceptions import PdfminerException
 
 import extractors.page.extract as page_extract
 from docmodel.schema import validate
@@ -70,6 +71,19 @@ def test_a_stage_raising_on_one_page_costs_that_page_only(monkeypatch, intact, s
     report = extract_report(PDF, no_nlp())
     _assert_only_page_failed(report, BROKEN_PAGE, stage, f"injected failure in {stage}")
     assert [t.model_dump() for t in report.tables] == [t.model_dump() for t in intact.tables if t.page != BROKEN_PAGE]
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_memory_error_on_a_page_fails_the_file(monkeypatch, wrapped):
+    # Under a memory cap the next pages would fail too: not a page's error but the file's
+    # (the flows record it as ``resource limit: memory``), also when pdfplumber wraps it.
+    def out_of_memory():
+        error = MemoryError()
+        raise PdfminerException(error) if wrapped else error
+
+    _break_on_page(monkeypatch, "build_blocks", BROKEN_PAGE, out_of_memory)
+    with pytest.raises(MemoryError):
+        extract_report(PDF, no_nlp())
 
 
 def test_a_page_over_the_time_limit_costs_that_page_only(monkeypatch):

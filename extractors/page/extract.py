@@ -62,6 +62,8 @@ def _stage(name: str) -> Iterator[None]:
     # Name the step that raised, so a page's error record says where it broke.
     try:
         yield
+    except MemoryError:
+        raise  # the file's memory ran out, not this step's luck: the file fails (flows.resources)
     except Exception as exc:
         raise PageStageError(name, exc) from exc
 
