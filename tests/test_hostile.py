@@ -172,6 +172,48 @@ def test_wall_clock_cap_interrupts_the_file():
     assert time.monotonic() - started < 5
 
 
+def slow_pdf(pages: int) -> bytes:
+    """``pages`` pages of ~10,000 small chars each: ~0.3 s a page, none pathological."""
+    rows = [b"(" + b"w%03d " % i * 22 + b") '" for i in range(90)]
+    return build_pdf(b"\n".join([b"BT /F1 7 Tf 9 TL 20 780 Td", *rows, b"ET"]), pages=pages)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])  # in the run's process; in a process pool
+def test_wall_clock_cap_ends_a_slow_file_and_the_run_goes_on(tmp_path, workers):
+    from extractors.pipeline import extract_report
+    from extractors.settings import PipelineSettings
+
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "slow.pdf").write_bytes(slow_pdf(300))
+    (inputs / "good.pdf").write_bytes(build_pdf())
+    # What the slow file would take uncapped, from a thirtieth of it.
+    (tmp_path / "sample.pdf").write_bytes(slow_pdf(10))
+    started = time.perf_counter()
+    extract_report(tmp_path / "sample.pdf", PipelineSettings(nlp=False))
+    uncapped = 30 * (time.perf_counter() - started)
+    cap = 3
+
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "flows.cli", "run", str(inputs), "--out", str(out), "--no-nlp"]
+    command += ["--workers", workers, "--file-seconds", str(cap)]
+    result = subprocess.run(command, cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=600)
+    seconds = time.perf_counter() - started
+    print(f"capped run {seconds:.1f} s; the slow file uncapped ~{uncapped:.0f} s")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    reason = f"resource limit: slow.pdf took longer than {cap} s"
+    assert f"error slow.pdf: resource-limit: {reason}" in result.stderr.splitlines(), result.stderr
+    record = load(out / "slow.error.json")
+    validate(record)
+    assert (record["stage"], record["reason"]) == ("resource-limit", reason)
+    assert not (out / "slow.json").exists()
+    validate(load(out / "good.json"))
+    assert "1 ok, 0 partial, 1 failed of 2 files" in result.stderr
+    # Interrupted at the cap, not when the file was done (the run's own start-up aside).
+    assert uncapped > 45 and seconds < uncapped - 20, (seconds, uncapped)
+
+
 def test_memory_error_under_the_cap_is_the_files_resource_limit():
     with pytest.raises(ResourceLimitExceeded, match=r"^resource limit: memory: big.pdf needed more than 512 MB$"):
         with memory_limit(512 << 20, "big.pdf"):
