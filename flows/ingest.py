@@ -110,45 +110,46 @@ def run_pipeline(
     stage, sha256 = Stage.OPEN, None
     # The ignores below: Prefect unwraps a quote()d argument when the task runs, but the
     # types of Task.__call__ (the task's own signature) do not admit quote[T] for T.
-    try:
-        opened = tasks.open_document(pdf_path, settings)
-        sha256 = opened.source.sha256
-        with opened:
-            stage = Stage.PAGES
-            pages = tasks.extract_pages(quote(opened), settings, page_workers)  # type: ignore[call-overload]
-        stage = Stage.ASSEMBLE
-        report = tasks.assemble(quote(opened), quote(pages), settings)  # type: ignore[call-overload]
-        stage = Stage.SEGMENT
-        report = tasks.segment(quote(report), settings)  # type: ignore[call-overload]
-        stage = Stage.VALIDATE
-        data = tasks.validate_report(quote(report), settings)  # type: ignore[call-overload]
-        stage = Stage.WRITE
-        path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))  # type: ignore[call-overload]
-    except Exception as exc:
-        if (raise_transient and tasks.is_transient(exc)) or (raise_memory and isinstance(exc, MemoryError)):
-            raise
-        # IngestFailure says what is wrong with the file; anything else is a bug or an
-        # environment problem that outlived its retries: recorded the same way.
-        if isinstance(exc, IngestFailure):
-            stage, reason = exc.stage, exc.reason
-        elif isinstance(exc, MemoryError):
-            stage, reason = RESOURCE_STAGE, memory_reason(outputs.display_name(pdf_path.name))
+    with tasks.working_on(outputs.display_name(pdf_path.name)):  # names the stage task runs
+        try:
+            opened = tasks.open_document(pdf_path, settings)
+            sha256 = opened.source.sha256
+            with opened:
+                stage = Stage.PAGES
+                pages = tasks.extract_pages(quote(opened), settings, page_workers)  # type: ignore[call-overload]
+            stage = Stage.ASSEMBLE
+            report = tasks.assemble(quote(opened), quote(pages), settings)  # type: ignore[call-overload]
+            stage = Stage.SEGMENT
+            report = tasks.segment(quote(report), settings)  # type: ignore[call-overload]
+            stage = Stage.VALIDATE
+            data = tasks.validate_report(quote(report), settings)  # type: ignore[call-overload]
+            stage = Stage.WRITE
+            path = tasks.write_outputs(out_dir, stem, quote(report), quote(data))  # type: ignore[call-overload]
+        except Exception as exc:
+            if (raise_transient and tasks.is_transient(exc)) or (raise_memory and isinstance(exc, MemoryError)):
+                raise
+            # IngestFailure says what is wrong with the file; anything else is a bug or an
+            # environment problem that outlived its retries: recorded the same way.
+            if isinstance(exc, IngestFailure):
+                stage, reason = exc.stage, exc.reason
+            elif isinstance(exc, MemoryError):
+                stage, reason = RESOURCE_STAGE, memory_reason(outputs.display_name(pdf_path.name))
+            else:
+                reason = one_line(exc)
+            outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
         else:
-            reason = one_line(exc)
-        outcome = _record_failure(pdf_path, out_dir, stem, sha256, stage, reason, version, started)
-    else:
-        failed_pages = [page.number for page in report.pages if page.error is not None]
-        outcome = FileOutcome(
-            file=outputs.display_name(pdf_path.name),
-            status=PARTIAL if failed_pages else OK,
-            output=str(path),
-            sha256=sha256,
-            pages=len(report.pages),
-            tables=len(report.tables),
-            qa_grids=len(report.qa_grids),
-            seconds=round(time.perf_counter() - started, 3),
-            failed_pages=failed_pages,
-        )
+            failed_pages = [page.number for page in report.pages if page.error is not None]
+            outcome = FileOutcome(
+                file=outputs.display_name(pdf_path.name),
+                status=PARTIAL if failed_pages else OK,
+                output=str(path),
+                sha256=sha256,
+                pages=len(report.pages),
+                tables=len(report.tables),
+                qa_grids=len(report.qa_grids),
+                seconds=round(time.perf_counter() - started, 3),
+                failed_pages=failed_pages,
+            )
     get_run_logger().log(logging.INFO if outcome.ok else logging.WARNING, outcome_line(outcome))
     if hook := tasks.PROGRESS.get():
         hook.file_done(outcome)

@@ -11,6 +11,8 @@ them ``quote``d so Prefect does not walk them looking for futures.
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +59,28 @@ class ProgressHook(Protocol):
 PROGRESS: ContextVar[ProgressHook | None] = ContextVar("ingest_progress", default=None)
 
 
+# The input file the stage tasks of this context work on, for their task run names.
+CURRENT_FILE: ContextVar[str | None] = ContextVar("ingest_file", default=None)
+
+
+@contextmanager
+def working_on(file: str) -> Iterator[None]:
+    """Stage task runs started inside are named after ``file`` ("open report.pdf")."""
+    token = CURRENT_FILE.set(file)
+    try:
+        yield
+    finally:
+        CURRENT_FILE.reset(token)
+
+
+def _run_name(stage: str) -> Callable[[], str]:
+    def name() -> str:
+        file = CURRENT_FILE.get()
+        return f"{stage} {file}" if file else stage
+
+    return name
+
+
 _step: dict[str, Any] = dict(
     cache_policy=NO_CACHE,
     retries=RETRIES,
@@ -66,12 +90,12 @@ _step: dict[str, Any] = dict(
 )
 
 
-@task(name=str(Stage.OPEN), **_step)
+@task(name=str(Stage.OPEN), task_run_name=_run_name(Stage.OPEN), **_step)
 def open_document(path: Path, settings: PipelineSettings) -> OpenedSource:
     return pipeline.open_document(path, settings)
 
 
-@task(name=str(Stage.PAGES), **_step)
+@task(name=str(Stage.PAGES), task_run_name=_run_name(Stage.PAGES), **_step)
 def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int = 1) -> list[PageExtraction]:
     """Every page, in one task (a task per page would cost more than most pages take);
     a long PDF over ``workers`` processes in page ranges."""
@@ -84,30 +108,25 @@ def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int
     )
 
 
-@task(name=str(Stage.ASSEMBLE), **_step)
+@task(name=str(Stage.ASSEMBLE), task_run_name=_run_name(Stage.ASSEMBLE), **_step)
 def assemble(opened: OpenedSource, pages: list[PageExtraction], settings: PipelineSettings) -> SurveyReport:
     return pipeline.assemble(opened, pages, settings)
 
 
-@task(name=str(Stage.SEGMENT), **_step)
+@task(name=str(Stage.SEGMENT), task_run_name=_run_name(Stage.SEGMENT), **_step)
 def segment(report: SurveyReport, settings: PipelineSettings) -> SurveyReport:
     """GiNZA segmentation (``--no-nlp`` / ``nlp = false`` skips it)."""
     return pipeline.segment(report, settings)
 
 
-@task(name=str(Stage.VALIDATE), **_step)
+@task(name=str(Stage.VALIDATE), task_run_name=_run_name(Stage.VALIDATE), **_step)
 def validate_report(report: SurveyReport, settings: PipelineSettings) -> dict:
     return pipeline.validate_report(report, settings)
 
 
-@task(name=str(Stage.WRITE), **_step)
+@task(name=str(Stage.WRITE), task_run_name=_run_name(Stage.WRITE), **_step)
 def write_outputs(out_dir: Path, stem: str, report: SurveyReport, data: dict) -> Path:
     """Every file of the report (``exporters.write_outputs``), the JSON that marks it done last; returns the JSON."""
     path = exporters.write_outputs(report, out_dir, stem, data)[-1]
     outputs.error_path(Path(out_dir), stem).unlink(missing_ok=True)  # a stale error record from an earlier run
     return path
-
-
-@task(name=f"{Stage.WRITE}-error", **_step)
-def write_error(out_dir: Path, stem: str, record) -> Path:
-    return outputs.write_error(out_dir, stem, record)

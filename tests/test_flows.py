@@ -177,6 +177,24 @@ def test_batch_artifacts(tmp_path, tiny_pdf, bad_inputs):
     assert "`empty.pdf` (open): empty file (0 bytes)" in kinds["ingest-batch-summary"].data
 
 
+@pytest.mark.parametrize("workers", [1, 2])  # stage tasks under the flow; under a task per file in a pool
+def test_task_runs_are_named_by_file(tmp_path, tiny_pdf, bad_inputs, workers):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    state = ingest_batch([tiny_pdf, bad_inputs["empty.pdf"]], tmp_path, nlp=False, workers=workers, return_state=True)
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    names = sorted(run.name for run in runs)
+    stages = ["open", "pages", "assemble", "segment", "validate", "write"]
+    expected = {f"{stage} tiny.pdf" for stage in stages} | {"open empty.pdf"}
+    if workers > 1:
+        expected |= {"ingest tiny.pdf", "ingest empty.pdf"}
+    assert set(names) == expected, names
+
+
 def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
     calls = []
     real = pipeline.extract_page
