@@ -6,6 +6,7 @@ Real files in tmp_path inboxes, real flow runs; the CLI runs as a real subproces
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -320,3 +321,37 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait(timeout=60)
+
+
+def readme_work_pool_recipe() -> list[list[str]]:
+    """The README's work-pool commands, as argument lists (continuations joined, comments dropped)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- work-pool recipe:", 1)[1].split("\n", 1)[1].split("\n\n", 1)[0]
+    return [shlex.split(line, comments=True) for line in block.replace("\\\n", " ").splitlines()]
+
+
+def test_work_pool_recipe_runs_as_written(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+    commands = readme_work_pool_recipe()
+    assert [c[:3] for c in commands] == [
+        ["prefect", "work-pool", "create"],
+        ["prefect", "--no-prompt", "deploy"],
+        ["prefect", "worker", "start"],
+        ["prefect", "deployment", "run"],
+    ]
+    prefect = str(Path(sys.executable).parent / "prefect")
+    paths = {"inbox=/data/inbox": f"inbox={inbox}", "out=/data/out": f"out={out}"}
+    create, deploy, worker, trigger = [[prefect, *(paths.get(a, a) for a in c[1:])] for c in commands]
+
+    def run(command: list[str], timeout: float = 300) -> None:
+        done = subprocess.run(command, cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    run(create)
+    run(deploy)
+    run(trigger)
+    run([*worker, "--run-once"], timeout=600)  # picks up the triggered run and works it to the end
+    validate(load(out / "a.json"))
+    assert (out / "a.tokens.parquet").exists()  # the deployment's defaults: NLP on
