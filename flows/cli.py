@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Annotated
@@ -24,6 +25,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -180,7 +182,12 @@ def find_pdfs(paths: list[Path], follow_symlinks: bool = False) -> tuple[list[Pa
 
 
 class RichProgress:
-    """Files and pages bars on a terminal; one line per finished file everywhere."""
+    """On a terminal: a files bar and a row per file being worked (its pages bar, the stage
+    it is in); one line per finished file everywhere. Rows come and go as workers take
+    files, so several workers share one display."""
+
+    # What a stage is called on its row: the long stages say what they run.
+    STAGE_LABELS = {"segment": "segment (GiNZA)"}
 
     def __init__(self, console: Console, total_files: int):
         self.console = console
@@ -193,7 +200,9 @@ class RichProgress:
             transient=True,
         )
         self.files = self.progress.add_task("files", total=total_files)
-        self.pages = self.progress.add_task("pages", total=None, visible=False)
+        self.rows: dict[str, TaskID] = {}
+        self.done: set[str] = set()  # a worker's last events may arrive after its file's end
+        self.lock = threading.Lock()  # workers' events come from a relay thread (flows.progress)
 
     def __enter__(self):
         self.progress.start()
@@ -202,16 +211,36 @@ class RichProgress:
     def __exit__(self, *exc):
         self.progress.stop()
 
+    def _row(self, file: str) -> TaskID | None:
+        if file in self.done:
+            return None
+        if file not in self.rows:
+            self.rows[file] = self.progress.add_task(f"  {shown(file)}", total=None)
+        return self.rows[file]
+
     def file_started(self, file: str, pages: int) -> None:
-        self.progress.reset(self.pages, total=pages, description=f"  {file}", visible=True)
+        with self.lock:
+            if (row := self._row(file)) is not None:
+                self.progress.update(row, total=pages, completed=0)
 
     def page_done(self, file: str, page: int) -> None:
-        self.progress.update(self.pages, completed=page)
+        with self.lock:
+            if (row := self._row(file)) is not None:
+                self.progress.update(row, completed=page)
+
+    def stage_started(self, file: str, stage: str) -> None:
+        with self.lock:
+            if (row := self._row(file)) is not None:
+                label = self.STAGE_LABELS.get(stage, stage)
+                self.progress.update(row, description=f"  {shown(file)} · {label}")
 
     def file_done(self, outcome) -> None:
-        self.progress.update(self.pages, visible=False)
-        self.progress.advance(self.files)
-        self.console.print(outcome_markup(outcome), highlight=False, soft_wrap=True)
+        with self.lock:
+            self.done.add(outcome.file)
+            if (row := self.rows.pop(outcome.file, None)) is not None:
+                self.progress.remove_task(row)
+            self.progress.advance(self.files)
+            self.console.print(outcome_markup(outcome), highlight=False, soft_wrap=True)
 
 
 def outcome_markup(outcome) -> str:
@@ -378,7 +407,7 @@ def run(
     from flows.ingest import counts_message, ingest_batch, outcomes_of
     from flows.locking import InboxBusy, LockUnsafe, inbox_lock
     from flows.outputs import clean_temp_files
-    from flows.tasks import PROGRESS
+    from flows.progress import PROGRESS
 
     output_folder(out)
     try:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -29,6 +30,7 @@ from extractors.pipeline import Stage
 from extractors.settings import PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
+from flows.progress import PROGRESS, forwarding_to, relayed
 from flows.resources import STAGE as RESOURCE_STAGE
 from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits, memory_reason
 from flows.runners import default_workers, make_task_runner, workers_share_api
@@ -151,7 +153,7 @@ def run_pipeline(
                 failed_pages=failed_pages,
             )
     get_run_logger().log(logging.INFO if outcome.ok else logging.WARNING, outcome_line(outcome))
-    if hook := tasks.PROGRESS.get():
+    if hook := PROGRESS.get():
         hook.file_done(outcome)
     return outcome
 
@@ -234,10 +236,16 @@ def outcomes_of(state: State):
 
 @task(name="ingest-file", cache_policy=NO_CACHE, persist_result=False, task_run_name="ingest {job.name}")
 def ingest_file(
-    job: FileJob, out_dir: Path, settings: PipelineSettings, resources: ResourceLimits = ResourceLimits()
+    job: FileJob,
+    out_dir: Path,
+    settings: PipelineSettings,
+    resources: ResourceLimits = ResourceLimits(),
+    progress: Any = None,
 ) -> FileOutcome:
-    """One PDF, all in one worker (the open PDF and its pages never cross a process)."""
-    return run_bounded(job, out_dir, settings, resources)
+    """One PDF, all in one worker (the open PDF and its pages never cross a process);
+    ``progress``: the front end's queue for its pages and stages (``flows.progress``)."""
+    with forwarding_to(progress):
+        return run_bounded(job, out_dir, settings, resources)
 
 
 def run_bounded(
@@ -271,7 +279,7 @@ def run_bounded(
         job.pdf_path, out_dir, outputs.output_stem(job.stem), None, stage, reason, tasks.pipeline_version(), started
     )
     get_run_logger().warning(outcome_line(outcome))
-    if hook := tasks.PROGRESS.get():
+    if hook := PROGRESS.get():
         hook.file_done(outcome)
     return outcome
 
@@ -319,14 +327,17 @@ def ingest_jobs(
         for job in jobs:
             yield job, _ingest_or_record(job, out_dir, settings, resources, page_workers)
         return
-    hook = tasks.PROGRESS.get()
-    with workers_share_api(), make_task_runner(runner, workers, dask_address) as task_runner:
+    hook = PROGRESS.get()
+    local = runner in ("process", "thread")  # a queue proxy does not reach a Dask cluster's machines
+    with (
+        workers_share_api(),
+        relayed(hook if local else None) as progress,
+        make_task_runner(runner, workers, dask_address) as task_runner,
+    ):
         submitted = time.perf_counter()
+        parameters = dict(out_dir=out_dir, settings=settings, resources=resources, progress=progress)
         futures: dict[PrefectFuture[FileOutcome], FileJob] = {
-            task_runner.submit(
-                ingest_file, parameters=dict(job=job, out_dir=out_dir, settings=settings, resources=resources)
-            ): job
-            for job in jobs
+            task_runner.submit(ingest_file, parameters=dict(job=job, **parameters)): job for job in jobs
         }
         for future in as_completed(list(futures)):
             job = futures[future]
@@ -418,7 +429,7 @@ def duplicate_outcome(owner: FileJob, outcome: FileOutcome, job: FileJob, out_di
         result = replace(outcome, file=job.name, output=str(copy), seconds=0.0, failed_pages=list(outcome.failed_pages))
     result.duplicate_of = owner.name
     get_run_logger().log(logging.INFO if result.ok else logging.WARNING, outcome_line(result))
-    if hook := tasks.PROGRESS.get():
+    if hook := PROGRESS.get():
         hook.file_done(result)
     return result
 
@@ -446,7 +457,7 @@ def _ingest_or_record(
         return run_bounded(job, out_dir, settings, resources, page_workers)
     except Exception as exc:
         outcome = _transient_failure(job, out_dir, exc, started)
-        if hook := tasks.PROGRESS.get():
+        if hook := PROGRESS.get():
             hook.file_done(outcome)
         return outcome
 

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Protocol
+from typing import ParamSpec, TypeVar
 
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
 
 import exporters
 from docmodel.document import SurveyReport
@@ -28,6 +29,7 @@ from extractors.page.extract import PageExtraction
 from extractors.pipeline import OpenedSource, Stage, pipeline_version  # noqa: F401  (the flows' version)
 from extractors.settings import PipelineSettings
 from flows import outputs
+from flows.progress import PROGRESS
 
 # Transient: worth a second try. Errors that will not change on retry are left out.
 PERMANENT_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError)
@@ -47,17 +49,8 @@ def retry_transient(task, task_run, state) -> bool:
     return is_transient(state.result(raise_on_failure=False))
 
 
-class ProgressHook(Protocol):
-    """What a terminal front end wants to hear about (see ``flows.cli``)."""
-
-    def file_started(self, file: str, pages: int) -> None: ...
-    def page_done(self, file: str, page: int) -> None: ...
-    def file_done(self, outcome) -> None: ...
-
-
-# Set by a front end around a flow call; tasks run in the caller's context.
-PROGRESS: ContextVar[ProgressHook | None] = ContextVar("ingest_progress", default=None)
-
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # The input file the stage tasks of this context work on, for their task run names.
 CURRENT_FILE: ContextVar[str | None] = ContextVar("ingest_file", default=None)
@@ -81,21 +74,33 @@ def _run_name(stage: str) -> Callable[[], str]:
     return name
 
 
-_step: dict[str, Any] = dict(
-    cache_policy=NO_CACHE,
-    retries=RETRIES,
-    retry_delay_seconds=RETRY_DELAY_SECONDS,
-    retry_condition_fn=retry_transient,
-    persist_result=False,
-)
+def _announce(task: Task, task_run: TaskRun, state: State) -> None:
+    """``on_running``: the terminal hears which stage a file is in."""
+    if (hook := PROGRESS.get()) and (file := CURRENT_FILE.get()):
+        hook.stage_started(file, task.name)
 
 
-@task(name=str(Stage.OPEN), task_run_name=_run_name(Stage.OPEN), **_step)
+def stage_task(stage: Stage) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A stage as a task: named by the stage (its runs by the file too), retried when
+    transient, announced to the terminal when it starts."""
+    return task(
+        name=str(stage),
+        task_run_name=_run_name(stage),
+        on_running=[_announce],
+        cache_policy=NO_CACHE,
+        retries=RETRIES,
+        retry_delay_seconds=RETRY_DELAY_SECONDS,
+        retry_condition_fn=retry_transient,
+        persist_result=False,
+    )
+
+
+@stage_task(Stage.OPEN)
 def open_document(path: Path, settings: PipelineSettings) -> OpenedSource:
     return pipeline.open_document(path, settings)
 
 
-@task(name=str(Stage.PAGES), task_run_name=_run_name(Stage.PAGES), **_step)
+@stage_task(Stage.PAGES)
 def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int = 1) -> list[PageExtraction]:
     """Every page, in one task (a task per page would cost more than most pages take);
     a long PDF over ``workers`` processes in page ranges."""
@@ -108,23 +113,23 @@ def extract_pages(opened: OpenedSource, settings: PipelineSettings, workers: int
     )
 
 
-@task(name=str(Stage.ASSEMBLE), task_run_name=_run_name(Stage.ASSEMBLE), **_step)
+@stage_task(Stage.ASSEMBLE)
 def assemble(opened: OpenedSource, pages: list[PageExtraction], settings: PipelineSettings) -> SurveyReport:
     return pipeline.assemble(opened, pages, settings)
 
 
-@task(name=str(Stage.SEGMENT), task_run_name=_run_name(Stage.SEGMENT), **_step)
+@stage_task(Stage.SEGMENT)
 def segment(report: SurveyReport, settings: PipelineSettings) -> SurveyReport:
     """GiNZA segmentation (``--no-nlp`` / ``nlp = false`` skips it)."""
     return pipeline.segment(report, settings)
 
 
-@task(name=str(Stage.VALIDATE), task_run_name=_run_name(Stage.VALIDATE), **_step)
+@stage_task(Stage.VALIDATE)
 def validate_report(report: SurveyReport, settings: PipelineSettings) -> dict:
     return pipeline.validate_report(report, settings)
 
 
-@task(name=str(Stage.WRITE), task_run_name=_run_name(Stage.WRITE), **_step)
+@stage_task(Stage.WRITE)
 def write_outputs(out_dir: Path, stem: str, report: SurveyReport, data: dict) -> Path:
     """Every file of the report (``exporters.write_outputs``), the JSON that marks it done last; returns the JSON."""
     path = exporters.write_outputs(report, out_dir, stem, data)[-1]

@@ -230,3 +230,28 @@ def test_run_logs_reach_prefect_not_the_terminal(tmp_path, tiny_pdf):
         logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[r.id for r in runs])))
     line = f"{tiny_pdf.name}: ok: 1 pages"
     assert any(log.message.startswith(line) for log in logs), [log.message for log in logs]
+
+
+def test_progress_display_has_a_row_per_file_being_worked():
+    import io
+
+    from rich.console import Console
+
+    from flows.cli import RichProgress
+    from flows.ingest import FileOutcome
+
+    display = RichProgress(Console(file=io.StringIO(), width=120), total_files=2)
+    display.stage_started("a.pdf", "open")
+    display.stage_started("b.pdf", "open")
+    display.file_started("a.pdf", 3)
+    display.stage_started("a.pdf", "pages")
+    display.page_done("a.pdf", 2)
+    display.stage_started("b.pdf", "segment")
+    rows = {t.description: (t.completed, t.total) for t in display.progress.tasks}
+    assert rows == {"files": (0, 2), "  a.pdf · pages": (2, 3), "  b.pdf · segment (GiNZA)": (0, None)}
+
+    display.file_done(FileOutcome(file="a.pdf", status="ok", output="a.json", pages=3))
+    display.page_done("a.pdf", 3)  # a worker's event that arrives after its file's end
+    rows = {t.description: (t.completed, t.total) for t in display.progress.tasks}
+    assert rows == {"files": (1, 2), "  b.pdf · segment (GiNZA)": (0, None)}
+    assert "a.pdf → a.json" in display.console.file.getvalue()

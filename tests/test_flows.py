@@ -195,6 +195,52 @@ def test_task_runs_are_named_by_file(tmp_path, tiny_pdf, bad_inputs, workers):
     assert set(names) == expected, names
 
 
+class RecordedProgress:
+    """A front end's hook that keeps every event (``flows.progress.ProgressHook``)."""
+
+    def __init__(self):
+        self.events: list[tuple] = []
+
+    def file_started(self, file, pages):
+        self.events.append(("file_started", file, pages))
+
+    def page_done(self, file, page):
+        self.events.append(("page_done", file, page))
+
+    def stage_started(self, file, stage):
+        self.events.append(("stage_started", file, stage))
+
+    def file_done(self, outcome):
+        self.events.append(("file_done", outcome.file))
+
+
+@pytest.mark.parametrize("workers", [1, 2])  # in this process; relayed from a process pool
+def test_progress_hears_every_files_stages_and_pages(tmp_path, tiny_pdf, workers):
+    from flows.progress import PROGRESS
+
+    other = tmp_path / "other.pdf"
+    other.write_bytes(build_pdf(b"BT /F1 24 Tf 72 700 Td (Another file) Tj ET", pages=3))
+    hook = RecordedProgress()
+    token = PROGRESS.set(hook)
+    try:
+        ingest_batch([tiny_pdf, other], tmp_path / "out", nlp=False, workers=workers)
+    finally:
+        PROGRESS.reset(token)
+    for file, pages in (("tiny.pdf", 1), ("other.pdf", 3)):
+        mine = [event[0::2] for event in hook.events if event[1] == file]
+        assert [e[1] for e in mine if e[0] == "stage_started"] == [
+            "open",
+            "pages",
+            "assemble",
+            "segment",
+            "validate",
+            "write",
+        ]
+        assert [e[1] for e in mine if e[0] == "file_started"] == [pages]
+        assert [e[1] for e in mine if e[0] == "page_done"] == list(range(1, pages + 1))
+        assert mine.count(("file_done",)) == 1
+
+
 def test_transient_error_is_retried(tmp_path, tiny_pdf, monkeypatch):
     calls = []
     real = pipeline.extract_page
