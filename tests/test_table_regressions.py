@@ -155,3 +155,43 @@ def test_table_title_band():
 def test_figure_frame_title_band():
     # The same band naming a figure (「■第1-3-4図」): the frame holds a figure, not a table.
     assert _tables("figure-frame-title-band.pdf") == []
+
+
+def test_half_width_digits_not_vertical():
+    # Half-width digits side by side sit closer than the column tolerance, and their tops
+    # differ by float noise: that is no step down a tategaki column, so 「19.4」 reads as
+    # printed (it read 「.491」), and every figure keeps its own row.
+    tables = _tables("half-width-digits-not-vertical.pdf")
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(12, 15), (12, 13), (12, 10)]
+    texts = _texts(tables[0])
+    assert texts[1] == [
+        "全体",
+        "36",
+        "19.4",
+        "16.7",
+        "16.7",
+        "19.4",
+        "16.7",
+        "11.1",
+        "2.8",
+        "11.1",
+        "8.3",
+        "11.1",
+        "8.3",
+        "16.7",
+    ]
+    assert texts[-1][:4] == ["派遣社員", "7", "28.6", "0.0"]
+    body = [c for row in tables[0].rows[1:] for c in row if c.col >= 2]
+    assert all(c.rowspan == 1 for c in body)
+
+
+def test_placeholder_dots_column():
+    # A ruled band of figure rows whose last column prints 「…」 (no figure) one a row:
+    # glyphs stacked one per sub-row are the rows' data, not a label written down the
+    # band, so that column splits into rows like the others instead of spanning them all.
+    (table,) = _tables("placeholder-dots-column.pdf")
+    assert (table.n_rows, table.n_cols) == (55, 9)
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
+    texts = _texts(table)
+    assert texts[2] == ["産業計", "51,198.9", "7,798.0", "4,969.9", "7,656.7", "15.2", "9.7", "15.0", "0.2"]
+    assert texts[-1] == ["サービス業（他に分類されないもの）", "76.9", "57.5", "39.6", "41.8", "1.0", "0.6", "0.7", "…"]

@@ -36,6 +36,9 @@ class CellTextSettings:
     # a column; a cell is vertical when such steps outnumber rightward steps this many times.
     column_align: float = 0.4
     column_step: float = 1.8
+    # ...and at least this share of it below (or above): half-width digits side by side
+    # sit closer than column_align, and float noise in their tops is no step down.
+    min_column_step: float = 0.5
     vertical_majority: float = 2.0
 
 
@@ -108,7 +111,11 @@ def vertical_text(chars: list[dict], settings: CellTextSettings = CellTextSettin
     for a, b in zip(text, text[1:], strict=False):
         size = max(a["size"], b["size"], 1.0)
         (ax, ay), (bx, by) = _centre(a), _centre(b)
-        if abs(ax - bx) <= settings.column_align * size and 0 < abs(by - ay) <= settings.column_step * size:
+        step = abs(by - ay)
+        if (
+            abs(ax - bx) <= settings.column_align * size
+            and settings.min_column_step * size <= step <= settings.column_step * size
+        ):
             if by > ay:
                 down += 1
             else:

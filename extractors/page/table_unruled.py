@@ -129,6 +129,13 @@ def _on_sub_rows(lines: list[TextLine], split: _BandSplit, settings: UnruledSett
     return True
 
 
+def _one_line_a_sub_row(lines: list[TextLine], split: _BandSplit) -> bool:
+    """The cell's k-th line lies in the band's k-th sub-row, for every sub-row."""
+    return len(lines) == len(split.boundaries) + 1 and all(
+        bisect_right(split.boundaries, (line.top + line.bottom) / 2) == k for k, line in enumerate(lines)
+    )
+
+
 def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
     """Ruled bands holding several aligned rows of numbers, split into those rows."""
     by_cell = assign_chars(grid, [c for c in chars if is_horizontal(c)])
@@ -156,8 +163,10 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
         if split is None:
             continue
         lines = lines_of[i]
-        # A label written down the band (one glyph a line) names the whole group.
-        if lines and (not _on_sub_rows(lines, split, settings) or vertical_text(by_cell[i]) is not None):
+        # A label written down the band (one glyph a line) names the whole group; glyphs
+        # stacked one a sub-row (「…」 for no figure under a unit) are the rows' data.
+        vertical = not _one_line_a_sub_row(lines, split) and vertical_text(by_cell[i]) is not None
+        if lines and (not _on_sub_rows(lines, split, settings) or vertical):
             spanning.add(i)
             group_columns.add(cell.col)
     for i, cell in enumerate(grid.cells):
