@@ -195,3 +195,16 @@ def test_placeholder_dots_column():
     texts = _texts(table)
     assert texts[2] == ["産業計", "51,198.9", "7,798.0", "4,969.9", "7,656.7", "15.2", "9.7", "15.0", "0.2"]
     assert texts[-1] == ["サービス業（他に分類されないもの）", "76.9", "57.5", "39.6", "41.8", "1.0", "0.6", "0.7", "…"]
+
+
+def test_header_bracket_rules():
+    # Statistics tables bracket a header group with a rule that stops short of the top
+    # border: the merged header region is an L or a U, not a rectangle. Cut into its
+    # rectangles, it keeps the column rules its bounding box would swallow, and the
+    # unruled body splits at them (it read as one 3 x 3 grid of run-together figures).
+    (table,) = _tables("header-bracket-rules.pdf")
+    assert (table.n_rows, table.n_cols) == (26, 12)
+    texts = _texts(table)
+    assert texts[3] == ["非自発的な離職", "定年又は雇用契約の満了", "勤め先や事業の都合"]
+    assert texts[4] == ["実数", "2012年", "285", "203", "102", "32", "70", "101", "78", "16", "37", "24"]
+    assert texts[-1] == ["2022", "-16", "-12", "-10", "-2", "-7", "-2", "-4", "0", "-2", "-2"]

@@ -202,6 +202,12 @@ def _covered(segments: list[Segment], pos: float, start: float, end: float, sett
     return covered >= settings.min_border_cover * length
 
 
+# Rectangles an irregular merged region of a header band may be cut into (see _rectangles).
+MAX_REGION_PIECES = 3
+# ...and the share of the grid's height a header band may take.
+MAX_HEADER_SHARE = 0.5
+
+
 def recover_spans(
     xs: list[float],
     ys: list[float],
@@ -226,20 +232,71 @@ def recover_spans(
                 parent[find(here)] = find(here + 1)
             if r + 1 < n_rows and not _covered(horizontals, ys[r + 1], xs[c], xs[c + 1], settings):
                 parent[find(here)] = find(here + n_cols)
-    extents: dict[int, list[int]] = {}
+    regions: dict[int, set[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            ext = extents.setdefault(find(r * n_cols + c), [r, c, r, c])
-            ext[0], ext[1] = min(ext[0], r), min(ext[1], c)
-            ext[2], ext[3] = max(ext[2], r), max(ext[3], c)
+            regions.setdefault(find(r * n_cols + c), set()).add((r, c))
+    # The header band: the rows above the first inner rule drawn across the whole grid.
+    header_rows = next(
+        (
+            r
+            for r in range(1, n_rows)
+            if all(_covered(horizontals, ys[r], xs[c], xs[c + 1], settings) for c in range(n_cols))
+        ),
+        0,
+    )
+    if ys[header_rows] - ys[0] > MAX_HEADER_SHARE * (ys[-1] - ys[0]):
+        header_rows = 0  # most of the grid: no header over a body (a chart's plot area)
     cells: list[GridCell] = []
     taken: set[tuple[int, int]] = set()
-    for r0, c0, r1, c1 in sorted(extents.values()):
-        if (r0, c0) in taken:  # an irregular merge already claimed by a bigger rectangle
-            continue
-        taken.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
-        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+    for region in sorted(regions.values(), key=min):
+        pieces = [_bounds(region)]
+        if max(r for r, _ in region) < header_rows:
+            # An L or a U (a header group's bracket rule) is cut; the plot area around a
+            # chart's bars falls into many pieces, or a piece as wide as the grid: it stays one.
+            cut = _rectangles(region)
+            bracket = len(cut) <= MAX_REGION_PIECES and all(c1 - c0 + 1 < n_cols for _, c0, _, c1 in cut)
+            pieces = cut if bracket else pieces
+        for r0, c0, r1, c1 in pieces:
+            if (r0, c0) in taken:  # an irregular merge already claimed by a bigger rectangle
+                continue
+            taken.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+            cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
     return cells
+
+
+def _bounds(region: set[tuple[int, int]]) -> tuple[int, int, int, int]:
+    rows = [r for r, _ in region]
+    cols = [c for _, c in region]
+    return min(rows), min(cols), max(rows), max(cols)
+
+
+def _rectangles(region: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """A merged region as cells (first row, first col, last row, last col).
+
+    A region is one cell when it fills its bounding rectangle. One that does not (an L or
+    a U: a rule that stops short, like a bracket over a header group) is cut into
+    rectangles, each taking as many columns and then as many rows as the region allows;
+    its bounding rectangle would swallow the cells inside it and the column rules with them.
+    """
+    r0, c0, r1, c1 = _bounds(region)
+    if len(region) == (r1 - r0 + 1) * (c1 - c0 + 1):
+        return [(r0, c0, r1, c1)]
+    left = set(region)
+    out = []
+    for r, c in sorted(region):
+        if (r, c) not in left:
+            continue
+        end = c
+        while (r, end + 1) in left:
+            end += 1
+        bottom = r
+        while all((bottom + 1, k) in left for k in range(c, end + 1)):
+            bottom += 1
+        left -= {(i, k) for i in range(r, bottom + 1) for k in range(c, end + 1)}
+        out.append((r, c, bottom, end))
+    return out
 
 
 def _border_rows(segments: list[Segment], pos: float, spans: list[float], settings: GridSettings) -> int:
