@@ -211,28 +211,23 @@ class RichProgress:
     def __exit__(self, *exc):
         self.progress.stop()
 
-    def _row(self, file: str) -> TaskID | None:
-        if file in self.done:
-            return None
-        if file not in self.rows:
-            self.rows[file] = self.progress.add_task(f"  {shown(file)}", total=None)
-        return self.rows[file]
+    def _update(self, file: str, **fields) -> None:
+        """Update ``file``'s row (added on its first event; none once the file is done)."""
+        with self.lock:
+            if file in self.done:
+                return
+            if file not in self.rows:
+                self.rows[file] = self.progress.add_task(f"  {shown(file)}", total=None)
+            self.progress.update(self.rows[file], **fields)
 
     def file_started(self, file: str, pages: int) -> None:
-        with self.lock:
-            if (row := self._row(file)) is not None:
-                self.progress.update(row, total=pages, completed=0)
+        self._update(file, total=pages, completed=0)
 
     def page_done(self, file: str, page: int) -> None:
-        with self.lock:
-            if (row := self._row(file)) is not None:
-                self.progress.update(row, completed=page)
+        self._update(file, completed=page)
 
     def stage_started(self, file: str, stage: str) -> None:
-        with self.lock:
-            if (row := self._row(file)) is not None:
-                label = self.STAGE_LABELS.get(stage, stage)
-                self.progress.update(row, description=f"  {shown(file)} · {label}")
+        self._update(file, description=f"  {shown(file)} · {self.STAGE_LABELS.get(stage, stage)}")
 
     def file_done(self, outcome) -> None:
         with self.lock:

@@ -42,7 +42,7 @@ from flows.ingest import (
     FileOutcome,
     failure_markdown,
     final_state,
-    ingest_files,
+    ingest_jobs,
     summary_rows,
 )
 from flows.locking import InboxBusy, inbox_lock
@@ -276,7 +276,7 @@ def _ingest_planned(
     planned = {file.name: (file, stem) for file, stem in plan.ingest}  # inbox names are unique
     jobs = [FileJob(Path(file.path), stem) for file, stem in plan.ingest]
     outcomes = []
-    for outcome in ingest_files(
+    for _job, outcome in ingest_jobs(
         jobs, out, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
     ):
         # Recorded as each file finishes: a run killed later keeps what is done.

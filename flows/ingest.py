@@ -284,24 +284,6 @@ def run_bounded(
     return outcome
 
 
-def ingest_files(
-    jobs: list[FileJob],
-    out_dir: Path,
-    settings: PipelineSettings = PipelineSettings(),
-    *,
-    runner: str = "process",
-    workers: int | None = None,
-    dask_address: str | None = None,
-    resources: ResourceLimits = ResourceLimits(),
-) -> Iterator[FileOutcome]:
-    """Ingest ``jobs`` on the chosen task runner, yielding each outcome as it finishes
-    (see ``ingest_jobs``)."""
-    for _job, outcome in ingest_jobs(
-        jobs, out_dir, settings, runner=runner, workers=workers, dask_address=dask_address, resources=resources
-    ):
-        yield outcome
-
-
 def ingest_jobs(
     jobs: list[FileJob],
     out_dir: Path,
