@@ -38,8 +38,8 @@ Orientation = Literal["h", "v"]
 
 @dataclass(frozen=True)
 class InkSettings:
-    # Rendering resolution: 100 dpi puts a 0.25 pt hairline on one pixel (pdfium draws
-    # thin strokes at least one pixel wide) and renders a page in tens of milliseconds.
+    # Rendering resolution: 100 dpi renders a page in tens of milliseconds; pdfium draws
+    # any stroke, a 0.1 pt hairline too, at least a pixel wide, so none is lost.
     dpi: float = 100.0
     # Grey levels a rule differs from the paper on both sides: a 50 % grey rule on white
     # (≈128 levels) or a white gap between mid-tone fills clears it; JPEG noise in a scan
@@ -66,7 +66,11 @@ class LatticeSettings:
     join_tolerance: float = 2.5
     # Rule positions closer than this (points) are one grid line (a double rule).
     snap_tolerance: float = 3.0
-    # Smallest lattice worth reporting: 2 × 2 positions.
+    # A lattice's line spans at least this share of the lattice (rules at one position
+    # together): a table's column rule runs through its body; a bar's outline, a tick or
+    # a header bracket is shorter (a bar chart's bars on its axis make no lattice).
+    min_span: float = 0.5
+    # Smallest lattice worth reporting: 2 × 2 positions between its long lines.
     min_rows: int = 2
     min_cols: int = 2
 
@@ -178,11 +182,9 @@ def _segments(
 
 
 def _rules_along_rows(
-    gray: np.ndarray, scale: float, settings: InkSettings
+    dark: np.ndarray, light: np.ndarray, reach: int, scale: float, settings: InkSettings
 ) -> list[tuple[float, float, float, float, bool]]:
-    """Horizontal rules of ``gray`` as (pos, half thickness, start, end, light) in pixels."""
-    reach = max(1, int(np.ceil(settings.max_thickness * scale / 2)))
-    dark, light = _ridges(gray, reach, settings.contrast)
+    """Horizontal rules in ridge masks as (pos, half thickness, start, end, light) in pixels."""
     min_length = max(2, round(settings.min_length * scale))
     gap = round(settings.max_gap * scale)
     out = []
@@ -207,15 +209,23 @@ def find_rules(
     pixels are ``scale`` per point; ``origin`` is the point at the image's top-left."""
     if gray.ndim != 2:
         raise ValueError(f"a grayscale image has 2 dimensions, not {gray.ndim}")
+    reach = max(1, int(np.ceil(settings.max_thickness * scale / 2)))
+    dark_h, light_h = _ridges(gray, reach, settings.contrast)
+    dark_v, light_v = _ridges(np.ascontiguousarray(gray.T), reach, settings.contrast)
+    # Where two rules cross, neither is a ridge across the other: each counts the other's
+    # dark pixels as its own, so a crossing is no gap (added to a dot pattern's own gaps,
+    # it would cut a dotted rule at every row).
+    across = dark_h | dark_v.T
+    down = dark_v | dark_h.T
     ox, oy = origin
     out: list[InkRule] = []
-    for pos, half, start, end, light in _rules_along_rows(gray, scale, settings):
+    for pos, half, start, end, light in _rules_along_rows(across, light_h, reach, scale, settings):
         out.append(
             InkRule(
                 "h", ox + start / scale, oy + (pos - half) / scale, ox + end / scale, oy + (pos + half) / scale, light
             )
         )
-    for pos, half, start, end, light in _rules_along_rows(np.ascontiguousarray(gray.T), scale, settings):
+    for pos, half, start, end, light in _rules_along_rows(down, light_v, reach, scale, settings):
         out.append(
             InkRule(
                 "v", ox + (pos - half) / scale, oy + start / scale, ox + (pos + half) / scale, oy + end / scale, light
@@ -263,15 +273,30 @@ def lattices(rules: list[InkRule], settings: LatticeSettings = LatticeSettings()
         groups.setdefault(find(i), []).append(rule)
     out = []
     for members in groups.values():
-        ys = _cluster([r.pos for r in members if r.orientation == "h"], settings.snap_tolerance)
-        xs = _cluster([r.pos for r in members if r.orientation == "v"], settings.snap_tolerance)
+        across = [r for r in members if r.orientation == "h"]
+        down = [r for r in members if r.orientation == "v"]
+        if not across or not down:
+            continue
+        left, right = min(r.start for r in across), max(r.end for r in across)
+        top, bottom = min(r.start for r in down), max(r.end for r in down)
+        tol = settings.snap_tolerance
+        ys = [
+            y
+            for y in _cluster([r.pos for r in across], tol)
+            if cover(across, "h", y, left, right, tol) >= settings.min_span
+        ]
+        xs = [
+            x
+            for x in _cluster([r.pos for r in down], tol)
+            if cover(down, "v", x, top, bottom, tol) >= settings.min_span
+        ]
         if len(ys) > settings.min_rows and len(xs) > settings.min_cols:
             out.append(Lattice(xs, ys, members))
     out.sort(key=lambda lat: (lat.ys[0], lat.xs[0]))
     return out
 
 
-def cover(rules: list[InkRule], orientation: Orientation, pos: float, start: float, end: float, tol: float) -> float:
+def cover(rules: list[InkRule], orientation: str, pos: float, start: float, end: float, tol: float) -> float:
     """Share of the line at ``pos`` from ``start`` to ``end`` that rules lie on."""
     length = end - start
     if length <= 0:
@@ -294,16 +319,20 @@ def cover(rules: list[InkRule], orientation: Orientation, pos: float, start: flo
 
 
 def render_gray(pdfium_page, dpi: float) -> np.ndarray:
-    """A pypdfium2 page rendered grayscale, paths and text without anti-aliasing (a
-    hairline stays one full-contrast pixel instead of a pale smear)."""
-    bitmap = pdfium_page.render(scale=dpi / 72, grayscale=True, no_smoothpath=True, no_smoothtext=True)
+    """A pypdfium2 page rendered grayscale. Paths are anti-aliased: without it pdfium drops
+    dashes shorter than a pixel (a dotted rule loses most of its dots), and with it a
+    hairline still darkens its pixel by well over ``contrast``. Text is not (faster)."""
+    bitmap = pdfium_page.render(scale=dpi / 72, grayscale=True, no_smoothtext=True)
     return np.array(bitmap.to_numpy(), dtype=np.uint8).reshape(bitmap.height, bitmap.width)
 
 
-def drop_glyph_strokes(rules: list[InkRule], chars: list[dict], share: float = 0.8) -> list[InkRule]:
-    """Rules that are not strokes of text: a run whose length lies mostly inside the boxes
-    of chars it passes through (一, ー, a row of dashes in a heading) is type, not a rule.
-    A rule through a table's text reaches past the chars' boxes and stays."""
+def drop_glyph_strokes(
+    rules: list[InkRule], chars: list[dict], settings: InkSettings = InkSettings(), share: float = 0.8
+) -> list[InkRule]:
+    """Rules that are not strokes of text: a run lying mostly inside the boxes of the chars
+    it passes through, or in gaps narrower than ``max_gap`` between them, is type (一, ー,
+    a column of 1s stacked row on row and joined over the line gaps like a dashed rule).
+    A rule beside or under text, or through a table's text, reaches past the boxes and stays."""
     if not chars or not rules:
         return list(rules)
     box = np.array([(c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars], dtype=float)
@@ -316,6 +345,8 @@ def drop_glyph_strokes(rules: list[InkRule], chars: list[dict], share: float = 0
             hit = box[(box[:, 0] <= pos) & (box[:, 2] >= pos)][:, [1, 3]]
         covered, reach = 0.0, rule.start
         for lo, hi in sorted(hit.tolist()):
+            if lo - reach <= settings.max_gap:
+                lo = reach  # the gap from the last box was bridged like a dash gap
             lo, hi = max(lo, reach), min(hi, rule.end)
             if hi > lo:
                 covered += hi - lo
@@ -340,4 +371,4 @@ def page_rules(page, settings: InkSettings = InkSettings(), gray: np.ndarray | N
     # pdfium renders the crop box; pdfplumber's coordinates are the media box's.
     x0, top = float(page.cropbox[0]), float(page.cropbox[1])
     scale = gray.shape[1] / (float(page.cropbox[2]) - x0)
-    return drop_glyph_strokes(find_rules(gray, scale, settings, (x0, top)), list(page.chars))
+    return drop_glyph_strokes(find_rules(gray, scale, settings, (x0, top)), list(page.chars), settings)
