@@ -53,6 +53,7 @@ serve: setup
 bench: setup
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]" || echo "bench peers not installed: reported as such"
 	$(BIN)/python -m bench.run_bench tests/corpus
+	$(BIN)/python -m bench.dense_speed tests/corpus/real/stat-labour-force-survey-2022.pdf
 	$(BIN)/python -m evaluation.rewritten tests/corpus
 	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf --baseline "3a1ae12^"
 	$(BIN)/python -m bench.page_parallel tests/corpus/real/mhlw-harassment-survey-r5-report.pdf --workers 2

@@ -72,7 +72,7 @@ def print_real_bench(results: dict, console) -> None:
             str(mean["false_positives"]),
         )
     console.print(table)
-    files = Table(title="Real PDFs per file: TEDS / cells exact / false positives")
+    files = Table(title="Real PDFs per file: TEDS / TEDS-Struct / cells exact / false positives")
     files.add_column("file")
     for tool in results:
         files.add_column(tool, justify="right")
@@ -85,8 +85,9 @@ def print_real_bench(results: dict, console) -> None:
                 continue
             s = scores[i]
             teds = "-" if s.teds is None else f"{s.teds:.3f}"
-            exact = "-" if s.cells_exact is None else f"{s.cells_exact * 100:.0f}%"
-            cells.append(f"{teds} / {exact} / {s.false_positives}")
+            struct = "-" if s.teds_struct is None else f"{s.teds_struct:.3f}"
+            exact = "-" if s.cells_exact is None else f"{s.cells_exact * 100:.1f}%"
+            cells.append(f"{teds} / {struct} / {exact} / {s.false_positives}")
         files.add_row(score.file[:-4], *cells)
     console.print(files)
 

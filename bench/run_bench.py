@@ -612,7 +612,9 @@ def run(corpus: Path, peers: list[str], with_nlp: bool, with_parallel: bool, fil
         from bench.real_bench import REAL_PEERS, bench_real, print_real_bench
 
         real_peers = [p for p in REAL_PEERS if p in peers or p == "camelot-stream" and "camelot" in peers]
-        print_real_bench(bench_real(corpus / "real", real_peers, lambda msg: console.log(msg)), Console(width=160))
+        real = bench_real(corpus / "real", real_peers, lambda msg: console.log(msg))
+        print_real_bench(real, Console(width=160))
+        result["real"] = {tool: s if isinstance(s, str) else [asdict(x) for x in s] for tool, s in real.items()}
     return result
 
 

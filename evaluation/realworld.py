@@ -140,8 +140,8 @@ def mean_real(scores: list[RealFileScore]) -> dict:
     with_tables = [s for s in scores if s.tables]
     n = max(len(with_tables), 1)
     return {
-        "teds": sum(s.teds for s in with_tables) / n,
-        "teds_struct": sum(s.teds_struct for s in with_tables) / n,
+        "teds": sum(s.teds or 0.0 for s in with_tables) / n,
+        "teds_struct": sum(s.teds_struct or 0.0 for s in with_tables) / n,
         "cells_exact": sum(s.cells_right for s in scores) / max(sum(s.cells for s in scores), 1),
         "false_positives": sum(s.false_positives for s in scores),
     }
