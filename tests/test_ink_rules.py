@@ -82,10 +82,11 @@ def test_every_habit_gives_the_same_rules(habit, tmp_path):
     assert len(across) == len(TOPS) and len(down) == len(XS), rules
     assert all(abs(a - b) <= PIXEL for a, b in zip(across, TOPS, strict=True)), across
     assert all(abs(a - b) <= PIXEL for a, b in zip(down, XS, strict=True)), down
-    # Each rule runs the grid's whole width (height), give or take the corner pixels.
+    # Each rule runs the grid's whole width (height), give or take the corner pixels and
+    # a dot pattern's phase (its last dot may fall short of the corner by one period).
     for rule in rules:
         ends = (XS[0], XS[-1]) if rule.orientation == "h" else (TOPS[0], TOPS[-1])
-        assert abs(rule.start - ends[0]) <= 3 * PIXEL and abs(rule.end - ends[1]) <= 3 * PIXEL, rule
+        assert abs(rule.start - ends[0]) <= 4 * PIXEL and abs(rule.end - ends[1]) <= 4 * PIXEL, rule
     (lattice,) = lattices(rules)
     assert len(lattice.xs) == len(XS) and len(lattice.ys) == len(TOPS)
 

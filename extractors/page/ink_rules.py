@@ -212,26 +212,56 @@ def find_rules(
     reach = max(1, int(np.ceil(settings.max_thickness * scale / 2)))
     dark_h, light_h = _ridges(gray, reach, settings.contrast)
     dark_v, light_v = _ridges(np.ascontiguousarray(gray.T), reach, settings.contrast)
-    # Where two rules cross, neither is a ridge across the other: each counts the other's
-    # dark pixels as its own, so a crossing is no gap (added to a dot pattern's own gaps,
-    # it would cut a dotted rule at every row).
-    across = dark_h | dark_v.T
-    down = dark_v | dark_h.T
     ox, oy = origin
     out: list[InkRule] = []
-    for pos, half, start, end, light in _rules_along_rows(across, light_h, reach, scale, settings):
+    for pos, half, start, end, light in _rules_along_rows(dark_h, light_h, reach, scale, settings):
         out.append(
             InkRule(
                 "h", ox + start / scale, oy + (pos - half) / scale, ox + end / scale, oy + (pos + half) / scale, light
             )
         )
-    for pos, half, start, end, light in _rules_along_rows(down, light_v, reach, scale, settings):
+    for pos, half, start, end, light in _rules_along_rows(dark_v, light_v, reach, scale, settings):
         out.append(
             InkRule(
                 "v", ox + (pos - half) / scale, oy + start / scale, ox + (pos + half) / scale, oy + end / scale, light
             )
         )
+    return _join_at_crossings(out, settings, 1 / scale)
+
+
+def _join_at_crossings(rules: list[InkRule], settings: InkSettings, pixel: float) -> list[InkRule]:
+    """Pieces of one rule cut where another crosses it, joined again. At a crossing
+    neither rule is a ridge across the other; that gap added to a dot pattern's own can
+    pass ``max_gap`` and cut a dotted rule at every row. Only pieces that are rules in
+    their own right are joined, and only over a crossing rule: glyph strokes stacked in a
+    column of cells stay apart."""
+    out: list[InkRule] = []
+    reach = settings.max_gap + 2 * settings.max_thickness
+    for orientation in ("h", "v"):
+        pieces = [r for r in rules if r.orientation == orientation]
+        others = [r for r in rules if r.orientation != orientation]
+        merged: list[InkRule] = []
+        for rule in sorted(pieces, key=lambda r: r.start):
+            for k, prev in enumerate(merged):
+                gap = rule.start - prev.end
+                if (
+                    prev.light == rule.light
+                    and abs(prev.pos - rule.pos) <= 1.5 * pixel
+                    and -pixel <= gap <= reach
+                    and any(
+                        prev.end - pixel <= o.pos <= rule.start + pixel and o.start <= rule.pos <= o.end for o in others
+                    )
+                ):
+                    merged[k] = _joined(prev, rule)
+                    break
+            else:
+                merged.append(rule)
+        out += merged
     return out
+
+
+def _joined(a: InkRule, b: InkRule) -> InkRule:
+    return InkRule(a.orientation, min(a.x0, b.x0), min(a.top, b.top), max(a.x1, b.x1), max(a.bottom, b.bottom), a.light)
 
 
 # --- Rules into grids.
@@ -326,13 +356,12 @@ def render_gray(pdfium_page, dpi: float) -> np.ndarray:
     return np.array(bitmap.to_numpy(), dtype=np.uint8).reshape(bitmap.height, bitmap.width)
 
 
-def drop_glyph_strokes(
-    rules: list[InkRule], chars: list[dict], settings: InkSettings = InkSettings(), share: float = 0.8
-) -> list[InkRule]:
-    """Rules that are not strokes of text: a run lying mostly inside the boxes of the chars
-    it passes through, or in gaps narrower than ``max_gap`` between them, is type (一, ー,
-    a column of 1s stacked row on row and joined over the line gaps like a dashed rule).
-    A rule beside or under text, or through a table's text, reaches past the boxes and stays."""
+def drop_glyph_strokes(rules: list[InkRule], chars: list[dict], settings: InkSettings = InkSettings()) -> list[InkRule]:
+    """Rules that are not strokes of text. A rule passing through chars' boxes must still
+    be ``min_length`` long outside them: glyph strokes are not (一 or ー; the strokes of
+    glyphs stacked line on line on a fixed pitch, e.g. a column of right-aligned figures,
+    bridged over the line gaps like a dash pattern: those gaps count as inside). A rule
+    beside, under or through a table's text reaches well past the boxes."""
     if not chars or not rules:
         return list(rules)
     box = np.array([(c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars], dtype=float)
@@ -340,18 +369,20 @@ def drop_glyph_strokes(
     for rule in rules:
         pos = rule.pos
         if rule.orientation == "h":
-            hit = box[(box[:, 1] <= pos) & (box[:, 3] >= pos)][:, [0, 2]]
+            hit = box[(box[:, 1] <= pos) & (box[:, 3] >= pos) & (box[:, 2] > rule.start) & (box[:, 0] < rule.end)]
+            spans = hit[:, [0, 2]]
         else:
-            hit = box[(box[:, 0] <= pos) & (box[:, 2] >= pos)][:, [1, 3]]
+            hit = box[(box[:, 0] <= pos) & (box[:, 2] >= pos) & (box[:, 3] > rule.start) & (box[:, 1] < rule.end)]
+            spans = hit[:, [1, 3]]
         covered, reach = 0.0, rule.start
-        for lo, hi in sorted(hit.tolist()):
-            if lo - reach <= settings.max_gap:
-                lo = reach  # the gap from the last box was bridged like a dash gap
+        for lo, hi in sorted(spans.tolist()):
+            if covered and lo - reach <= settings.max_gap:
+                lo = reach  # the gap between two lines of type, bridged like a dash gap
             lo, hi = max(lo, reach), min(hi, rule.end)
             if hi > lo:
                 covered += hi - lo
                 reach = hi
-        if covered < share * rule.length:
+        if rule.length - covered >= settings.min_length:
             out.append(rule)
     return out
 
