@@ -30,6 +30,11 @@ SCRIPT_SIZE_RATIO = 0.9
 # this share of the size is not a font's, and the box is re-hung by a typical CJK descent.
 IMPLAUSIBLE_DESCENT = -0.5
 TYPICAL_DESCENT = -0.12
+# A vertical writing-mode font (Identity-V, UniJIS-…-V) writes each glyph centred under
+# its pen: pdfminer hangs the box from the vertical metrics, not the descent, and centres
+# it on the origin, which a horizontal glyph's box never is (it starts at its origin). A
+# box starting this share of the size left of its origin is such a glyph.
+VERTICAL_MODE_OFFSET = 0.1
 
 
 def anchor_char_boxes(chars: list[dict]) -> int:
@@ -37,10 +42,12 @@ def anchor_char_boxes(chars: list[dict]) -> int:
     descent (see ``IMPLAUSIBLE_DESCENT``); how many were moved. Other chars are untouched."""
     moved = 0
     for char in chars:
-        a, b, c, d, _e, baseline = _matrix(char)
+        a, b, c, d, origin_x, baseline = _matrix(char)
         size = char.get("size") or 0.0
         if b or c or a <= 0 or d <= 0 or size <= 0:
             continue
+        if char["x0"] < origin_x - VERTICAL_MODE_OFFSET * size:
+            continue  # vertical writing mode: its box is placed right already
         if char["y0"] - baseline >= IMPLAUSIBLE_DESCENT * size:
             continue
         shift = baseline + TYPICAL_DESCENT * size - char["y0"]
@@ -105,15 +112,18 @@ def first_unit_width(line: TextLine, settings: LineSettings = LineSettings()) ->
     """Width of the text a line breaker could not have split off the line's start (a
     Latin word and what sticks to it, one Japanese char with its brackets and
     punctuation): what did not fit at the end of the line above, if that was a wrap."""
-    chars = [c for c in line.chars if c["text"] and not c["text"].isspace()]
-    if not chars:
+    chars = [c for c in line.chars if c["text"]]
+    start = next((k for k, c in enumerate(chars) if not c["text"].isspace()), None)
+    if start is None:
         return 0.0
-    end = 0
+    end = start
     while end + 1 < len(chars) and not can_break(chars[end]["text"], chars[end + 1]["text"]):
+        if chars[end + 1]["text"].isspace():
+            break  # a printed space char (narrower than a gap we would call one) ends the word
         if chars[end + 1]["x0"] - chars[end]["x1"] > settings.space_gap * chars[end]["size"]:
             break  # a printed gap is a space
         end += 1
-    return chars[end]["x1"] - chars[0]["x0"]
+    return chars[end]["x1"] - chars[start]["x0"]
 
 
 def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:

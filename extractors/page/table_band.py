@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.page.lines import group_lines
-from extractors.page.table_grid import Grid, GridCell, assign_chars
+from extractors.page.table_grid import Grid, GridCell, Segment, assign_chars
 from extractors.text.captions import parse_caption
 
 # Marks set before a caption number in a band (「■第1-1-7表」).
@@ -43,6 +43,37 @@ def title_band(grid: Grid, chars: list[dict]) -> TitleBand | None:
         return None
     box = {"x0": grid.xs[0], "top": grid.ys[0], "x1": grid.xs[-1], "bottom": grid.ys[1]}
     return TitleBand(kind, caption_text, box)
+
+
+def _ruled_along(segments: list[Segment], pos: float, start: float, end: float, tol: float) -> bool:
+    return any(s.ruled and abs(s.pos - pos) <= tol and s.start < end - tol and s.end > start + tol for s in segments)
+
+
+def bar_on_top(grid: Grid, chars: list[dict], tol: float = 2.0) -> TitleBand | None:
+    """The grid's first row when it is a filled bar set on the table: one cell across every
+    column, edged by its fill alone (no rule along its top or its sides), on the table's
+    ruled top border. A bar 1pt above the top rule snaps onto it; a row of the table is
+    ruled like the rows under it. Its text is the table's title, whatever its wording."""
+    if grid.n_rows < 3:
+        return None
+    first = [c for c in grid.cells if c.row == 0]
+    if len(first) != 1 or first[0].colspan != grid.n_cols or first[0].rowspan != 1:
+        return None
+    x0, x1, top, bottom = grid.xs[0], grid.xs[-1], grid.ys[0], grid.ys[1]
+    if _ruled_along(grid.horizontals, top, x0, x1, tol):
+        return None
+    if _ruled_along(grid.verticals, x0, top, bottom, tol) or _ruled_along(grid.verticals, x1, top, bottom, tol):
+        return None
+    if not all(_covered_ruled(grid.horizontals, bottom, a, b, tol) for a, b in zip(grid.xs, grid.xs[1:], strict=False)):
+        return None
+    by_cell = assign_chars(grid, chars)
+    text = _LEAD_MARKS.sub("", _row_text(grid, by_cell, 0)).strip()
+    box = {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+    return TitleBand("table", text, box)
+
+
+def _covered_ruled(segments: list[Segment], pos: float, start: float, end: float, tol: float) -> bool:
+    return any(s.ruled and abs(s.pos - pos) <= tol and s.start <= start + tol and s.end >= end - tol for s in segments)
 
 
 def below_band(grid: Grid, chars: list[dict]) -> Grid:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
-from extractors.page.table_grid import Grid, Segment
+from extractors.page.table_grid import Grid, Segment, is_box_path, is_white
 from extractors.text.linebreak import join_wrapped_lines
 
 
@@ -122,6 +123,17 @@ def _side_on_rule(pos: float, start: float, end: float, segments: list[Segment],
     return any(abs(s.pos - pos) <= tol and s.start < end - tol and s.end > start + tol for s in segments)
 
 
+def _drawn_around_text(shape: dict) -> bool:
+    """A shape no table draws: an outline with nothing painted inside it, or an outlined
+    path that is no rectangle (a speech bubble, a box with a pointer). Either may reach
+    past the table's edge; a cell, cell fill or header band is a painted rectangle (and a
+    fill-only blob is decoration behind the cells)."""
+    if not shape.get("stroke"):
+        return False
+    free_form = shape.get("object_type") == "curve" and not is_box_path(shape)
+    return free_form or not shape.get("fill") or is_white(shape)
+
+
 def callout_boxes(
     shapes: list[dict], grid: Grid, lines: list[TextLine], settings: CalloutBoxSettings = CalloutBoxSettings()
 ) -> list[dict]:
@@ -134,11 +146,22 @@ def callout_boxes(
     out: list[dict] = []
     for shape in shapes:
         x0, top, x1, bottom = shape["x0"], shape["top"], shape["x1"], shape["bottom"]
-        if x0 < box["x0"] - tol or x1 > box["x1"] + tol or top < box["top"] - tol or bottom > box["bottom"] + tol:
+        if x0 >= box["x1"] or x1 <= box["x0"] or top >= box["bottom"] or bottom <= box["top"]:
+            continue
+        around_text = _drawn_around_text(shape)
+        inside_table = (
+            x0 >= box["x0"] - tol
+            and x1 <= box["x1"] + tol
+            and top >= box["top"] - tol
+            and bottom <= box["bottom"] + tol
+        )
+        if not inside_table and not around_text:
             continue
         if x1 - x0 >= settings.frame_share * width and bottom - top >= settings.frame_share * height:
             continue
-        shape_box = {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+        shape_box: dict = {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+        if shape.get("object_type") == "curve" and not is_box_path(shape):
+            shape_box["pts"] = list(shape.get("pts") or [])  # a bubble's pointer widens its bbox
         if not _crosses_rule(shape_box, ruled, tol):
             continue
         sides_on = (
@@ -149,28 +172,61 @@ def callout_boxes(
         )
         if 4 - sides_on < settings.min_sides_off_rules:
             continue
-        inside = [
-            line
-            for line in lines
-            if x0 <= (line.x0 + line.x1) / 2 <= x1 and top <= (line.top + line.bottom) / 2 <= bottom
-        ]
-        # Its text runs across the rules too (a heat-map fill or a bar spanning cells holds
-        # one figure per cell).
-        if any(_crosses_rule({"x0": t.x0, "top": t.top, "x1": t.x1, "bottom": t.bottom}, ruled, tol) for t in inside):
+        inside = [line for line in lines if _holds(shape_box, line)]
+        if around_text:
+            in_table = [line for line in lines if _holds(box, line) and not _holds(shape_box, line)]
+            inside = _callout_lines(inside, in_table)
+        # A filled box's text runs across the rules too (a heat-map fill or a bar spanning
+        # cells holds one figure per cell); a box drawn around text needs only the text.
+        if (around_text and inside) or any(
+            _crosses_rule({"x0": t.x0, "top": t.top, "x1": t.x1, "bottom": t.bottom}, ruled, tol) for t in inside
+        ):
             out.append(shape_box)
     return out
 
 
+def _in_polygon(x: float, y: float, pts: list[tuple[float, float]]) -> bool:
+    """Even-odd rule: a ray to the right crosses the outline an odd number of times."""
+    inside = False
+    for (ax, ay), (bx, by) in zip(pts, pts[1:] + pts[:1], strict=True):
+        if (ay > y) != (by > y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
+            inside = not inside
+    return inside
+
+
+def _holds(box: dict, line: TextLine) -> bool:
+    """Whether the line's centre lies in the box (in its outline, for a path that is no
+    rectangle: a bubble's pointer reaches over cells its text does not)."""
+    x, y = (line.x0 + line.x1) / 2, (line.top + line.bottom) / 2
+    if not (box["x0"] <= x <= box["x1"] and box["top"] <= y <= box["bottom"]):
+        return False
+    pts = box.get("pts")
+    return _in_polygon(x, y, pts) if pts and len(pts) >= 3 else True
+
+
+def _callout_lines(inside: list[TextLine], others: list[TextLine]) -> list[TextLine]:
+    """The lines of a call-out among those its shape covers: its text is set in one size
+    (the size of its longest line); a line in another size that is the cells' size (of
+    the table's lines around the shape) is a cell's own that the shape lies over."""
+    if not inside or not others:
+        return inside
+    main = max(inside, key=lambda line: len(line.chars)).size
+    sizes = sorted(line.size for line in others)
+    cells = sizes[len(sizes) // 2]
+    return [
+        line
+        for line in inside
+        if abs(line.size - main) <= SAME_TYPE_SIZE_PT or abs(line.size - cells) > SAME_TYPE_SIZE_PT
+    ]
+
+
 def lines_in_boxes(lines: list[TextLine], boxes: list[dict]) -> list[Callout]:
-    """One call-out per box: the lines whose centre lies in it."""
+    """One call-out per box: the lines whose centre lies in it (``lines``: the table's),
+    written apart from the cells around it."""
     out = []
     for box in boxes:
-        inside = [
-            line
-            for line in lines
-            if box["x0"] <= (line.x0 + line.x1) / 2 <= box["x1"]
-            and box["top"] <= (line.top + line.bottom) / 2 <= box["bottom"]
-        ]
+        inside = [line for line in lines if _holds(box, line)]
+        inside = _callout_lines(inside, [line for line in lines if not _holds(box, line)])
         if inside:
             out.append(Callout(inside))
     return out

@@ -29,6 +29,12 @@ class GridSettings:
     # Between two grid lines closer than this (points) no text fits: a double rule or a
     # cell's inset frame (JUST PDF draws both), not a column or row of its own.
     max_sliver: float = 8.0
+    # Collinear rule pieces at most this far apart (points) are one rule drawn in dots
+    # or dashes (dotted rules leave gaps of 1–2.5pt); pieces this close in position are collinear.
+    max_dash_gap: float = 3.0
+    dash_snap: float = 0.5
+    # Two fills of one colour whose edges lie this close (points) meet in an invisible seam.
+    fill_seam: float = 0.5
     # Smallest grid that counts as a table (a one-row grid is a framed box, not a table).
     min_rows: int = 2
     min_cols: int = 2
@@ -81,7 +87,7 @@ class Grid:
         return {"x0": self.xs[0], "top": self.ys[0], "x1": self.xs[-1], "bottom": self.ys[-1]}
 
 
-def _is_box_path(curve: dict, tol: float = 0.5) -> bool:
+def is_box_path(curve: dict, tol: float = 0.5) -> bool:
     """A path that only visits its bbox's corners: a rectangle drawn as a path (producers
     without a rect operator draw rulings and cell fills this way)."""
     pts = curve.get("pts") or []
@@ -95,44 +101,222 @@ def _is_box_path(curve: dict, tol: float = 0.5) -> bool:
 
 def box_shapes(page) -> list[dict]:
     """Rects and rectangle-shaped paths, alike."""
-    return list(page.rects) + [c for c in page.curves if _is_box_path(c)]
+    return list(page.rects) + [c for c in page.curves if is_box_path(c)]
 
 
 def _same_box(shape: dict, box: dict) -> bool:
     return all(abs(shape[k] - box[k]) < 0.01 for k in ("x0", "top", "x1", "bottom"))
 
 
+def _axis(
+    x0: float, top: float, x1: float, bottom: float, settings: GridSettings, ruled: bool = True
+) -> tuple[str, Segment] | None:
+    """A thin shape as a horizontal ("h") or vertical ("v") rule; None if it is neither
+    (a dot as wide as it is long, a fill)."""
+    width, height = x1 - x0, bottom - top
+    if height <= settings.max_rule_width and width > height:
+        return "h", Segment((top + bottom) / 2, x0, x1, ruled)
+    if width <= settings.max_rule_width and height > width:
+        return "v", Segment((x0 + x1) / 2, top, bottom, ruled)
+    return None
+
+
+def _is_straight(curve: dict, settings: GridSettings) -> bool:
+    """A curve whose every point (control points too) lies on one axis-parallel line:
+    a rule drawn with the curve operator."""
+    pts = curve.get("pts") or []
+    return len(pts) >= 2 and (
+        curve["bottom"] - curve["top"] <= settings.max_rule_width
+        or curve["x1"] - curve["x0"] <= settings.max_rule_width
+    )
+
+
+def _sides(shape: dict, ruled: bool) -> list[tuple[str, Segment]]:
+    x0, top, x1, bottom = shape["x0"], shape["top"], shape["x1"], shape["bottom"]
+    return [
+        ("h", Segment(top, x0, x1, ruled)),
+        ("h", Segment(bottom, x0, x1, ruled)),
+        ("v", Segment(x0, top, bottom, ruled)),
+        ("v", Segment(x1, top, bottom, ruled)),
+    ]
+
+
+def _paint(shape: dict, key: str) -> colour.RGB | None:
+    return colour.to_rgb(shape.get(key))
+
+
+def _same_colour(a: colour.RGB | None, b: colour.RGB | None) -> bool:
+    return a is not None and a == b
+
+
+def _invisible(rule: dict, key: str, fills: list[dict], tol: float) -> bool:
+    """A rule painted in the colour of what lies under it: white on the paper, or the
+    colour of a fill that covers it (a spreadsheet's grid drawn over a merged cell in the
+    cell's own colour). Nothing is seen there, so nothing is bounded."""
+    ink = _paint(rule, key)
+    if ink is None:
+        return False
+    under = [
+        f
+        for f in fills
+        if f["x0"] - tol <= rule["x0"]
+        and rule["x1"] <= f["x1"] + tol
+        and f["top"] - tol <= rule["top"]
+        and rule["bottom"] <= f["bottom"] + tol
+        and f is not rule
+    ]
+    if not under:
+        return colour.is_white(ink)
+    return any(_same_colour(_paint(f, "non_stroking_color"), ink) for f in under)
+
+
+def _merge_dashes(segments: list[Segment], settings: GridSettings) -> list[Segment]:
+    """Collinear rules with gaps shorter than ``max_dash_gap`` as one rule (a dotted or
+    dashed rule drawn dash by dash); a lone piece no longer than a rule is thick (a dot,
+    a tick) is no rule."""
+    lines: list[list[Segment]] = []  # collinear pieces: positions within dash_snap of the last
+    for seg in sorted((s for s in segments if s.ruled), key=lambda s: s.pos):
+        if lines and seg.pos - lines[-1][-1].pos <= settings.dash_snap:
+            lines[-1].append(seg)
+        else:
+            lines.append([seg])
+    out: list[Segment] = []
+    for pieces in lines:
+        run: Segment | None = None
+        for seg in sorted(pieces, key=lambda s: s.start):
+            if run is not None and seg.start - run.end <= settings.max_dash_gap:
+                run = Segment(run.pos, run.start, max(run.end, seg.end))
+                continue
+            if run is not None:
+                out.append(run)
+            run = seg
+        if run is not None:
+            out.append(run)
+    out = [s for s in out if s.end - s.start > settings.max_rule_width]
+    return out + [s for s in segments if not s.ruled]
+
+
+def _crossed(fill: dict, rules: list[tuple[str, Segment]], tol: float) -> bool:
+    """Whether a rule runs through the fill's inside: it is painted across cells (a strip)."""
+    for axis, seg in rules:
+        if axis == "h":
+            inside = fill["top"] + tol < seg.pos < fill["bottom"] - tol
+            overlap = min(seg.end, fill["x1"]) - max(seg.start, fill["x0"])
+        else:
+            inside = fill["x0"] + tol < seg.pos < fill["x1"] - tol
+            overlap = min(seg.end, fill["bottom"]) - max(seg.start, fill["top"])
+        if inside and overlap > tol:
+            return True
+    return False
+
+
+def _fill_edges(
+    fills: list[dict], rules: list[tuple[str, Segment]], settings: GridSettings
+) -> list[tuple[str, Segment]]:
+    """The edges of filled cells, without the seams where two strips of one colour meet.
+
+    A fill that rules run through is a strip painted across cells (header bands painted
+    row by row, over merged cells too); where two strips of one colour meet nothing shows
+    on the paper, so that seam bounds no cell. Fills painted cell by cell (a heat map)
+    are cells: each edge of theirs is a border, whatever colour lies beyond it.
+    """
+    tol = settings.fill_seam
+    strips = [f for f in fills if _crossed(f, rules, settings.snap_tolerance)]
+    out: list[tuple[str, Segment]] = []
+    for f in fills:
+        ink = _paint(f, "non_stroking_color")
+        is_strip = any(f is g for g in strips)
+        same = [g for g in strips if is_strip and g is not f and _same_colour(_paint(g, "non_stroking_color"), ink)]
+        for axis, side in _sides(f, False):
+            pieces = [(side.start, side.end)]
+            for g in same:
+                if axis == "h":
+                    meets = abs(g["top"] - side.pos) <= tol or abs(g["bottom"] - side.pos) <= tol
+                    lo, hi = g["x0"], g["x1"]
+                else:
+                    meets = abs(g["x0"] - side.pos) <= tol or abs(g["x1"] - side.pos) <= tol
+                    lo, hi = g["top"], g["bottom"]
+                # The other fill lies beyond the edge (not inside this one, sharing a side).
+                beyond = (
+                    (g["bottom"] <= f["top"] + tol or g["top"] >= f["bottom"] - tol)
+                    if axis == "h"
+                    else (g["x1"] <= f["x0"] + tol or g["x0"] >= f["x1"] - tol)
+                )
+                if meets and beyond:
+                    pieces = [p for a, b in pieces for p in ((a, min(b, lo)), (max(a, hi), b)) if p[1] - p[0] > tol]
+            out += [(axis, Segment(side.pos, a, b, False)) for a, b in pieces]
+    return out
+
+
+def _tiling(boxes: list[dict], tol: float) -> list[dict]:
+    """The boxes that share a side and a corner with another box: neighbours in a grid of
+    cells do (boxes side by side that merely touch, like two charts' frames, do not)."""
+    buckets: dict[tuple[str, int], list[tuple[int, Segment]]] = {}
+    for k, box in enumerate(boxes):
+        for axis, side in _sides(box, True):
+            buckets.setdefault((axis, round(side.pos / tol)), []).append((k, side))
+    shared: set[int] = set()
+    for (axis, key), sides in buckets.items():
+        near = sides + buckets.get((axis, key - 1), []) + buckets.get((axis, key + 1), [])
+        for k, a in sides:
+            if k in shared:
+                continue
+            if any(
+                j != k
+                and abs(a.pos - b.pos) <= tol
+                and min(a.end, b.end) - max(a.start, b.start) > tol
+                and (abs(a.start - b.start) <= tol or abs(a.end - b.end) <= tol)
+                for j, b in near
+            ):
+                shared.add(k)
+    return [boxes[k] for k in sorted(shared)]
+
+
 def ruling_segments(
     page, settings: GridSettings = GridSettings(), exclude: tuple[dict, ...] = ()
 ) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical rulings from lines, thin rects and filled cell rects
-    (shapes in ``exclude``, call-out boxes, bound nothing)."""
-    horizontals: list[Segment] = []
-    verticals: list[Segment] = []
+    """Horizontal and vertical rulings from lines, thin rects, straight curves, stroked
+    boxes and filled cell rects (shapes in ``exclude``, call-out boxes, bound nothing)."""
     page_area = float(page.width) * float(page.height)
-    for line in page.lines:
-        if abs(line["top"] - line["bottom"]) <= settings.max_rule_width:
-            horizontals.append(Segment((line["top"] + line["bottom"]) / 2, line["x0"], line["x1"]))
-        elif abs(line["x0"] - line["x1"]) <= settings.max_rule_width:
-            verticals.append(Segment((line["x0"] + line["x1"]) / 2, line["top"], line["bottom"]))
-    for rect in box_shapes(page):
-        if any(_same_box(rect, box) for box in exclude):
+    shapes = [s for s in box_shapes(page) if not any(_same_box(s, box) for box in exclude)]
+    # Painted areas a rule may lie on (a rule's own thin rect is none).
+    fills = [
+        s
+        for s in shapes
+        if s.get("fill") and not is_white(s) and _axis(s["x0"], s["top"], s["x1"], s["bottom"], settings) is None
+    ]
+    found: list[tuple[str, Segment]] = []
+    strokes = list(page.lines) + [c for c in page.curves if not is_box_path(c) and _is_straight(c, settings)]
+    for line in strokes:
+        if _invisible(line, "stroking_color", fills, settings.snap_tolerance):
+            continue
+        axis = _axis(line["x0"], line["top"], line["x1"], line["bottom"], settings)
+        if axis is not None:
+            found.append(axis)
+    cells: list[dict] = []
+    outlines: list[dict] = []
+    for rect in shapes:
+        axis = _axis(rect["x0"], rect["top"], rect["x1"], rect["bottom"], settings)
+        if axis is not None:
+            if not (rect.get("fill") and _invisible(rect, "non_stroking_color", fills, settings.snap_tolerance)):
+                found.append(axis)
             continue
         width, height = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
-        if height <= settings.max_rule_width and width > settings.max_rule_width:
-            horizontals.append(Segment((rect["top"] + rect["bottom"]) / 2, rect["x0"], rect["x1"]))
-        elif width <= settings.max_rule_width and height > settings.max_rule_width:
-            verticals.append(Segment((rect["x0"] + rect["x1"]) / 2, rect["top"], rect["bottom"]))
-        elif rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect):
-            # A filled cell (header fill) bounds its cell even where no line is drawn.
-            horizontals += [
-                Segment(rect["top"], rect["x0"], rect["x1"], False),
-                Segment(rect["bottom"], rect["x0"], rect["x1"], False),
-            ]
-            verticals += [
-                Segment(rect["x0"], rect["top"], rect["bottom"], False),
-                Segment(rect["x1"], rect["top"], rect["bottom"], False),
-            ]
+        filled = rect.get("fill") and width * height < settings.background_share * page_area and not is_white(rect)
+        outlined = rect.get("stroke") and not _invisible(rect, "stroking_color", fills, settings.snap_tolerance)
+        if outlined and filled and _same_colour(_paint(rect, "stroking_color"), _paint(rect, "non_stroking_color")):
+            outlined = False  # outlined in its own fill colour: only the fill's edge shows
+        if outlined:
+            outlines.append(rect)
+        elif filled:
+            cells.append(rect)  # a filled cell (header fill) bounds its cell even where no line is drawn
+    # Cells drawn each as its own outlined box (any size) share sides: their sides are
+    # rules. A lone outline is a frame (a chart's plot area, a text box), as before.
+    for rect in _tiling(outlines, settings.snap_tolerance):
+        found += _sides(rect, True)
+    found += _fill_edges(cells, [(a, g) for a, g in found if g.ruled], settings)
+    horizontals = _merge_dashes([s for axis, s in found if axis == "h"], settings)
+    verticals = _merge_dashes([s for axis, s in found if axis == "v"], settings)
     # Crop and registration marks sit in the bleed, outside the page: they rule nothing.
     x0, top, x1, bottom = page.bbox
     horizontals = [h for h in horizontals if top <= h.pos <= bottom and h.end > x0 and h.start < x1]

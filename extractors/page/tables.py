@@ -17,7 +17,8 @@ from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT
 from extractors.page.lines import TextLine
 from extractors.page.orientation import is_horizontal
-from extractors.page.table_band import TitleBand, below_band, title_band
+from extractors.page.table_across import AcrossSettings, across_grids
+from extractors.page.table_band import TitleBand, bar_on_top, below_band, title_band
 from extractors.page.table_callouts import (
     CalloutBoxSettings,
     CalloutSettings,
@@ -26,7 +27,16 @@ from extractors.page.table_callouts import (
     lines_in_boxes,
 )
 from extractors.page.table_charts import ChartSettings, looks_like_chart
-from extractors.page.table_grid import Grid, GridCell, GridSettings, assign_chars, box_shapes, find_grids, is_white
+from extractors.page.table_grid import (
+    Grid,
+    GridCell,
+    GridSettings,
+    assign_chars,
+    box_shapes,
+    find_grids,
+    is_white,
+    ruling_segments,
+)
 from extractors.page.table_text import (
     CellLine,
     CellTextSettings,
@@ -54,6 +64,7 @@ class TableSettings:
     callout_boxes: CalloutBoxSettings = field(default_factory=CalloutBoxSettings)
     charts: ChartSettings = field(default_factory=ChartSettings)
     unruled: UnruledSettings = field(default_factory=UnruledSettings)
+    across: AcrossSettings = field(default_factory=AcrossSettings)
     # A line belongs to the table when this share of its height lies inside the table box.
     inside_share: float = 0.5
     # Text printed with a table (caption, legends) lies within this many line heights of it.
@@ -282,14 +293,20 @@ def _table_grids(
             if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)
         ]
 
-    grids = tables(find_grids(page, settings.grid))
+    def found(exclude: tuple[dict, ...] = ()) -> list[Grid]:
+        ruled = find_grids(page, settings.grid, exclude)
+        horizontals, verticals = ruling_segments(page, settings.grid, exclude)
+        across = across_grids(horizontals, verticals, chars, ruled, settings.across, settings.grid)
+        return tables(sorted(ruled + across, key=lambda g: (g.ys[0], g.xs[0])))
+
+    grids = found()
     shapes = list(page.rects) + list(page.curves)
     boxes = [box for grid in grids for box in callout_boxes(shapes, grid, lines, settings.callout_boxes)]
     if boxes:
-        grids = tables(find_grids(page, settings.grid, tuple(boxes)))
+        grids = found(tuple(boxes))
     out: list[tuple[Grid, TitleBand | None]] = []
     for grid in grids:
-        band = title_band(grid, chars)
+        band = title_band(grid, chars) or bar_on_top(grid, chars, settings.grid.snap_tolerance)
         if band is not None and band.kind != "table":
             continue  # a figure's frame
         if band is not None:
@@ -298,12 +315,13 @@ def _table_grids(
     return out, boxes
 
 
-def _within(box: dict, outer: dict) -> bool:
+def _overlaps(box: dict, table: dict) -> bool:
+    """A call-out box drawn over the table (a bubble may reach past its edge)."""
     return (
-        box["x0"] >= outer["x0"] - 2
-        and box["x1"] <= outer["x1"] + 2
-        and box["top"] >= outer["top"] - 2
-        and box["bottom"] <= outer["bottom"] + 2
+        box["x0"] < table["x1"]
+        and box["x1"] > table["x0"]
+        and box["top"] < table["bottom"]
+        and box["bottom"] > table["top"]
     )
 
 
@@ -324,7 +342,7 @@ def extract_tables(
         consumed.update(inside_ids[index])
         band_ids = [i for i, line in enumerate(lines) if band and _inside(line, band.box, settings.inside_share)]
         consumed.update(band_ids)
-        callouts = lines_in_boxes(table_lines, [b for b in boxes if _within(b, box)])
+        callouts = lines_in_boxes(table_lines, [b for b in boxes if _overlaps(b, box)])
         boxed = {id(line) for callout in callouts for line in callout.lines}
         callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, settings.callouts)
         callout_ids = {i for callout in callouts for line in callout.lines for i in line.char_ids}
