@@ -260,11 +260,11 @@ def text_line(text: str, x: float, baseline: float, size: float, colour=(0.0, 0.
     return ops
 
 
-def cell_text(table: Table, lay: Layout, ink: Ink = Ink()) -> list[str]:
-    """Every cell's text: lines from the top-left corner inside the padding; a vertical
-    cell's glyphs one under the other, centred."""
+def cell_text(table: Table, lay: Layout, ink: Ink = Ink(), spots: tuple[Spot, ...] | None = None) -> list[str]:
+    """Every cell's text (or that of ``spots``, in their order): lines from the top-left
+    corner inside the padding; a vertical cell's glyphs one under the other, centred."""
     ops: list[str] = []
-    for spot in table.cells:
+    for spot in table.cells if spots is None else spots:
         x0, top, x1, _ = lay.box(spot)
         if spot.vertical and ink.vertical_font:
             r, g, b = ink.text
@@ -601,6 +601,78 @@ def vertical_font(table: Table) -> list[str]:
     return stroke(borders(table, lay)) + cell_text(table, lay, Ink(vertical_font=True)) + caption_and_note(table, lay)
 
 
+def double_rules(table: Table) -> list[str]:
+    """Every rule doubled: two strokes 1.5pt apart (a 二重線 border)."""
+    lay = layout(table)
+    b = borders(table, lay)
+    d = 0.75
+    doubled = Borders(
+        [(y + k, x0, x1) for y, x0, x1 in b.across for k in (-d, d)],
+        [(x + k, t, bt) for x, t, bt in b.down for k in (-d, d)],
+    )
+    return stroke(doubled, width=0.3) + cell_text(table, lay) + caption_and_note(table, lay)
+
+
+def zebra_fills(table: Table) -> list[str]:
+    """Column rules only; rows told apart by fills alternating cell by cell (banded rows:
+    a merged cell takes its first row's band), the header in its own tint."""
+    lay = layout(table)
+    ops = []
+    for spot in table.cells:
+        if spot.row < table.header_rows:
+            ops.append(f"{_fill(HEADER_FILL)} {_rect(*lay.box(spot))} f")
+        elif (spot.row - table.header_rows) % 2 == 0:
+            ops.append(f"{_fill(BODY_FILL)} {_rect(*lay.box(spot))} f")
+    b = borders(table, lay)
+    x0, top, x1, bottom = lay.bbox
+    frame = Borders([(top, x0, x1), (bottom, x0, x1)], b.down)
+    return ops + stroke(frame) + cell_text(table, lay) + caption_and_note(table, lay)
+
+
+def cmyk_strip(table: Table) -> list[str]:
+    """The invisible-rules spreadsheet in CMYK: the strip and the rules hidden on it in
+    one process colour, the visible rules in black ink."""
+    lay = layout(table)
+    x0, _, x1, _ = lay.bbox
+    strip_bottom = lay.ys[table.header_rows]
+    tint = "0.2 0.08 0 0"
+    hidden = _inner_of_merged(table, lay)
+    ops = [f"{tint} k {_rect(x0, lay.ys[0], x1, strip_bottom)} f", f"{tint} K 0.5 w"]
+    ops += [f"{a} {_y(y)} m {c} {_y(y)} l S" for y, a, c in hidden.across if y < strip_bottom]
+    ops += [f"{x} {_y(t)} m {x} {_y(bt)} l S" for x, t, bt in hidden.down if bt <= strip_bottom]
+    visible = [op.replace("0.0 0.0 0.0 RG", "0 0 0 1 K") for op in stroke(borders(table, lay))]
+    return ops + visible + cell_text(table, lay) + caption_and_note(table, lay)
+
+
+def one_run_per_row(table: Table) -> list[str]:
+    """Each row's horizontal cell text written as one text object, the pen moved cell to
+    cell with Td (office exports run text across cell borders on one baseline)."""
+    lay = layout(table)
+    ops = stroke(borders(table, lay))
+    single = [s for s in table.cells if not s.vertical and s.text and "\n" not in s.text and all(map(_latin, s.text))]
+    others = tuple(s for s in table.cells if s not in single)
+    for row in range(table.n_rows):
+        spots = sorted((s for s in single if s.row == row), key=lambda s: s.col)
+        if not spots:
+            continue
+        baseline = lay.ys[row] + PAD + 0.8 * LEADING
+        parts, x = [], 0.0
+        for spot in spots:
+            cx = lay.xs[spot.col] + PAD
+            parts.append(f"{cx - x:.3f} 0 Td {_escape(spot.text)} Tj")
+            x = cx
+        ops.append(f"BT /F1 {SIZE} Tf 0 0 0 rg 1 0 0 1 0 {_y(baseline)} Tm " + " ".join(parts) + " ET")
+    ops += cell_text(table, lay, spots=others)
+    return ops + caption_and_note(table, lay)
+
+
+def text_first(table: Table) -> list[str]:
+    """Text written before any rule, cells bottom row first (stream order says nothing)."""
+    lay = layout(table)
+    text = cell_text(table, lay, spots=tuple(sorted(table.cells, key=lambda s: (-s.row, -s.col))))
+    return caption_and_note(table, lay)[::-1] + text + stroke(borders(table, lay))
+
+
 HABITS: dict[str, Habit] = {
     "stroked_lines": stroked_lines,
     "thin_filled_rects": thin_filled_rects,
@@ -622,6 +694,11 @@ HABITS: dict[str, Habit] = {
     "callout_box": callout_box,
     "bubble_callout": bubble_callout,
     "vertical_font": vertical_font,
+    "double_rules": double_rules,
+    "zebra_fills": zebra_fills,
+    "cmyk_strip": cmyk_strip,
+    "one_run_per_row": one_run_per_row,
+    "text_first": text_first,
 }
 
 

@@ -8,7 +8,9 @@ Where the box is drawn as a shape (a filled or stroked rect, a rounded path, dra
 before or after the table), the shape itself tells: a table's rules pass through it and
 its sides are not on the table's rules, which no cell, cell fill or header band does.
 Its text, which runs across the rules as no cell's text does, is a call-out whatever
-its colour.
+its colour. A shape no table draws (an outline with nothing painted in it, or an
+outlined path that is no rectangle: a speech bubble) needs no such text: each of its
+lines may happen to sit inside one row, and it may reach past the table's edge.
 """
 
 from __future__ import annotations
