@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python -m bench.run_bench tests/corpus
 	$(BIN)/python -m bench.dense_speed tests/corpus/real/stat-labour-force-survey-2022.pdf
 	$(BIN)/python -m evaluation.rewritten tests/corpus
+	$(BIN)/python -m evaluation.grid_audit tests/corpus tests/corpus/real ../shared/corpus/real --workers 2 --out bench/results/grid-audit.tsv
 	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf --baseline "3a1ae12^"
 	$(BIN)/python -m bench.page_parallel tests/corpus/real/mhlw-harassment-survey-r5-report.pdf --workers 2
 	$(BIN)/python -m bench.run_overhead
