@@ -46,7 +46,7 @@ def anchor_char_boxes(chars: list[dict]) -> int:
         size = char.get("size") or 0.0
         if b or c or a <= 0 or d <= 0 or size <= 0:
             continue
-        if char["x0"] < origin_x - VERTICAL_MODE_OFFSET * size:
+        if char.get("x0", origin_x) < origin_x - VERTICAL_MODE_OFFSET * size:
             continue  # vertical writing mode: its box is placed right already
         if char["y0"] - baseline >= IMPLAUSIBLE_DESCENT * size:
             continue
