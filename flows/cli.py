@@ -15,6 +15,8 @@ import os
 import sys
 import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -322,14 +324,17 @@ def _offline(verbose: bool = True) -> None:
         os.environ.setdefault(key, value)
 
 
-def _report_to(mode: str, console: Console):
-    """The context the flow runs in: reporting to the API ``flows.server`` chose."""
-    from flows.server import ensure_server, reporting_to
+@contextmanager
+def _report_to(mode: str, console: Console) -> Iterator[None]:
+    """The context the flow runs in: reporting to the API ``flows.server`` chose, from
+    every thread and worker of the run; a temporary server is stopped on the way out."""
+    from flows.server import api_for_run, ensure_server
 
     choice = ensure_server(mode)
     if choice.note:
         console.print(f"note: {shown(choice.note)}", highlight=False, soft_wrap=True)
-    return reporting_to(choice)
+    with api_for_run(choice):
+        yield
 
 
 def _check_runner(runner: str, dask_address: str | None) -> None:
@@ -590,6 +595,7 @@ def serve_command(
     file_seconds: FileSeconds = FILE_SECONDS,
     max_memory_mb: MaxMemoryMb = MAX_MEMORY_MB,
     max_inflated_mb: MaxInflatedMb = MAX_INFLATED_MB,
+    prefect_server: PrefectServer = "background",
     settings_file: SettingsFile = None,
     set_: SetOptions = None,
 ) -> None:
@@ -607,26 +613,28 @@ def serve_command(
 
     from flows.inbox import ingest_inbox
 
-    ingest_inbox.serve(
-        name=name,
-        schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
-        parameters=dict(
-            inbox=str(inbox.resolve()),
-            out=str(out.resolve()),
-            runner=runner,
-            workers=workers,
-            dask_address=dask_address,
-            settings=settings.model_dump(mode="json"),
-            follow_symlinks=follow_symlinks,
-            max_memory_mb=max_memory_mb,
-            max_inflated_mb=max_inflated_mb,
-            file_seconds=file_seconds or None,
-        ),
-        # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
-        limit=1,
-        # A restarted server process keeps its schedule running (no manual unpause).
-        pause_on_shutdown=False,
-    )
+    # Scheduled runs are subprocesses of this one: they inherit its API, never start their own.
+    with _report_to(prefect_server, Console(stderr=True)):
+        ingest_inbox.serve(
+            name=name,
+            schedules=[Cron(cron, timezone=timezone) if timezone else Cron(cron)],
+            parameters=dict(
+                inbox=str(inbox.resolve()),
+                out=str(out.resolve()),
+                runner=runner,
+                workers=workers,
+                dask_address=dask_address,
+                settings=settings.model_dump(mode="json"),
+                follow_symlinks=follow_symlinks,
+                max_memory_mb=max_memory_mb,
+                max_inflated_mb=max_inflated_mb,
+                file_seconds=file_seconds or None,
+            ),
+            # The lock already keeps runs apart; this keeps a slow run's successors queued, not crowding.
+            limit=1,
+            # A restarted server process keeps its schedule running (no manual unpause).
+            pause_on_shutdown=False,
+        )
 
 
 def _check_schedule(cron: str, timezone: str | None) -> None:

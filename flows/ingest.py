@@ -30,6 +30,7 @@ from extractors.pipeline import Stage
 from extractors.settings import PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
+from flows.children import stop_children
 from flows.progress import PROGRESS, forwarding_to, relayed
 from flows.resources import STAGE as RESOURCE_STAGE
 from flows.resources import ResourceLimitExceeded, ResourceLimits, check_inflated_size, file_limits, memory_reason
@@ -321,16 +322,20 @@ def ingest_jobs(
         futures: dict[PrefectFuture[FileOutcome], FileJob] = {
             task_runner.submit(ingest_file, parameters=dict(job=job, **parameters)): job for job in jobs
         }
-        for future in as_completed(list(futures)):
-            job = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as exc:
-                # Its seconds count from the batch's submission: the pool does not say when it started.
-                outcome = _transient_failure(job, out_dir, exc, submitted)
-            if hook:
-                hook.file_done(outcome)
-            yield job, outcome
+        try:
+            for future in as_completed(list(futures)):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:
+                    # Its seconds count from the batch's submission: the pool does not say when it started.
+                    outcome = _transient_failure(job, out_dir, exc, submitted)
+                if hook:
+                    hook.file_done(outcome)
+                yield job, outcome
+        except BaseException:  # Ctrl-C, a crash here: the pool would wait for files nobody reads
+            stop_children()
+            raise
 
 
 ContentGroup = tuple[FileJob, str | None, list[FileJob]]  # first job, its sha256, later jobs with its bytes

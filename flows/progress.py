@@ -12,9 +12,12 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from multiprocessing.managers import SyncManager
 from typing import Any, Protocol
+
+from flows.children import die_with_parent
 
 
 class ProgressHook(Protocol):
@@ -68,19 +71,24 @@ def relayed(hook: ProgressHook | None) -> Iterator[Any | None]:
         yield None
         return
     # spawn: forking a process that runs threads (Prefect's) is unsafe.
-    manager = multiprocessing.get_context("spawn").Manager()
+    manager = SyncManager(ctx=multiprocessing.get_context("spawn"))
+    manager.start(initializer=die_with_parent)
     queue = manager.Queue()
 
     def relay() -> None:
-        while (event := queue.get()) is not None:
-            name, *args = event
-            getattr(hook, name)(*args)
+        try:
+            while (event := queue.get()) is not None:
+                name, *args = event
+                getattr(hook, name)(*args)
+        except (EOFError, OSError):  # the manager was stopped with the run's other children
+            return
 
     thread = threading.Thread(target=relay, name="progress-relay", daemon=True)
     thread.start()
     try:
         yield queue
     finally:
-        queue.put(None)
+        with suppress(EOFError, OSError):
+            queue.put(None)
         thread.join(timeout=10)
         manager.shutdown()

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
+from flows.children import pool_worker_init
+
 RUNNER_KINDS: tuple[str, ...] = ("process", "thread", "dask")
 
 
@@ -30,7 +32,7 @@ def make_task_runner(kind: str = "process", workers: int | None = None, address:
         raise ValueError(f"a Dask address needs --runner dask, not {kind!r}")
     workers = workers or default_workers()
     if kind == "process":
-        return ProcessPoolTaskRunner(max_workers=workers)
+        return ProcessPoolTaskRunner(max_workers=workers, initializer=pool_worker_init)
     if kind == "thread":
         return ThreadPoolTaskRunner(max_workers=workers)
     if kind == "dask":
@@ -44,27 +46,20 @@ def make_task_runner(kind: str = "process", workers: int | None = None, address:
     raise ValueError(f"unknown task runner {kind!r}; choose one of {', '.join(RUNNER_KINDS)}")
 
 
-API_URL_ENV = "PREFECT_API_URL"
-
-
 @contextmanager
 def workers_share_api() -> Iterator[None]:
-    """Point task workers started in the body at the API this process talks to.
+    """Point task workers started in the body, and Prefect's own threads that relay
+    their events and logs, at the API this thread talks to (``flows.server.api_url_everywhere``).
 
-    Without a configured server Prefect starts a temporary one per process: every
-    process-pool or local Dask worker would start its own (slow, and the flow run would
-    never see their task runs). Workers inherit the environment, so we put the URL there
-    for the body's duration. A configured ``PREFECT_API_URL`` is left as it is.
+    Without that, every process-pool or local Dask worker, and the pool's relay thread in
+    this process, would each start a temporary server of their own: slow, never stopped,
+    and the flow run would never see their task runs.
     """
-    if os.environ.get(API_URL_ENV):
-        yield
-        return
     from prefect.client.orchestration import get_client
+
+    from flows.server import api_url_everywhere
 
     with get_client(sync_client=True) as client:
         url = str(client.api_url)
-    os.environ[API_URL_ENV] = url
-    try:
+    with api_url_everywhere(url):
         yield
-    finally:
-        os.environ.pop(API_URL_ENV, None)
