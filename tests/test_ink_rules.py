@@ -196,3 +196,15 @@ def test_the_audit_flags_a_hidden_column_rule_through_text(tmp_path):
 def test_a_ruled_table_read_right_has_no_findings(tmp_path):
     result = _audit(_stroked_lines() + "\n" + _text(ALL_CELLS), tmp_path)
     assert result.pages == 1 and not result.errors and result.findings == []
+
+
+def test_a_rule_that_stops_at_a_row_stays_cut():
+    # A column rule broken at a spanning row (rules across above and below the row, the
+    # row's white between them) is two rules; one crossing a dotted rule is not a break.
+    image = np.full((300, 300), 255, dtype=np.uint8)
+    image[100, 20:280] = 0
+    image[112, 20:280] = 0
+    image[20:100, 150] = 0
+    image[113:280, 150] = 0
+    downs = sorted((round(r.start), round(r.end)) for r in find_rules(image, scale=1.0) if r.orientation == "v")
+    assert downs == [(20, 100), (113, 280)]

@@ -233,10 +233,10 @@ def _join_at_crossings(rules: list[InkRule], settings: InkSettings, pixel: float
     """Pieces of one rule cut where another crosses it, joined again. At a crossing
     neither rule is a ridge across the other; that gap added to a dot pattern's own can
     pass ``max_gap`` and cut a dotted rule at every row. Only pieces that are rules in
-    their own right are joined, and only over a crossing rule: glyph strokes stacked in a
-    column of cells stay apart."""
+    their own right are joined (glyph strokes stacked in a column of cells stay apart),
+    over one crossing rule and at most ``max_gap`` besides: a rule that stops at a row
+    (two rules across, the row's white between them) stays cut."""
     out: list[InkRule] = []
-    reach = settings.max_gap + 2 * settings.max_thickness
     for orientation in ("h", "v"):
         pieces = [r for r in rules if r.orientation == orientation]
         others = [r for r in rules if r.orientation != orientation]
@@ -244,14 +244,16 @@ def _join_at_crossings(rules: list[InkRule], settings: InkSettings, pixel: float
         for rule in sorted(pieces, key=lambda r: r.start):
             for k, prev in enumerate(merged):
                 gap = rule.start - prev.end
-                if (
-                    prev.light == rule.light
-                    and abs(prev.pos - rule.pos) <= 1.5 * pixel
-                    and -pixel <= gap <= reach
-                    and any(
-                        prev.end - pixel <= o.pos <= rule.start + pixel and o.start <= rule.pos <= o.end for o in others
-                    )
-                ):
+                if prev.light != rule.light or abs(prev.pos - rule.pos) > 1.5 * pixel or gap > 3 * settings.max_gap:
+                    continue
+                crossing = [
+                    o
+                    for o in others
+                    if prev.end - pixel <= o.pos <= rule.start + pixel and o.start <= rule.pos <= o.end
+                ]
+                width = max((o.x1 - o.x0 if o.orientation == "v" else o.bottom - o.top for o in crossing), default=0.0)
+                one = len({round(o.pos / pixel) for o in crossing}) == 1
+                if one and gap <= settings.max_gap + width + 2 * pixel:
                     merged[k] = _joined(prev, rule)
                     break
             else:
