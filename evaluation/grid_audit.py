@@ -64,6 +64,9 @@ class AuditSettings:
     # A grid line is inked where rules cover this share of it; below it, only a gap
     # between two rules or a dash pattern the renderer lost.
     min_ink_cover: float = 0.3
+    # Text across a border is overprinted on a rule when the rule runs on this many points
+    # beside both ends of the text (a rule's end stops short of a glyph by a pixel or two).
+    overprint_flank: float = 3.0
     # A char crosses a line when the line passes through the middle of its box (its
     # box's outer fifth on either side is the font's ascent and descent, not ink).
     char_core: float = 0.2
@@ -228,15 +231,26 @@ def phantom_lines(
     for (orientation, pos), spans in sorted(segments.items()):
         bad: list[tuple[float, float, str]] = []
         for start, end in spans:
-            if cover(rules, orientation, pos, start, end, settings.line_tolerance) >= settings.min_ink_cover:
-                continue
             lo_key, hi_key = ("x0", "x1") if orientation == "h" else ("top", "bottom")
             crossing = [
                 c
                 for c in inner_chars
                 if c[hi_key] > start and c[lo_key] < end and _crosses(c, orientation, pos, settings.char_core)
             ]
-            if crossing:
+            if not crossing:
+                continue
+            # A rule that text overprints breaks up in the glyphs (those pieces went as
+            # glyph strokes): text across a line is no phantom when the rule runs on at
+            # both ends of the text, right beside it.
+            flank = settings.overprint_flank
+            runs = _runs([(c[lo_key], c[hi_key]) for c in crossing])
+            overprinted = all(
+                cover(rules, orientation, pos, lo - flank, lo, settings.line_tolerance) >= 0.5
+                and cover(rules, orientation, pos, hi, hi + flank, settings.line_tolerance) >= 0.5
+                for lo, hi in runs
+            )
+            inked = cover(rules, orientation, pos, start, end, settings.line_tolerance) >= settings.min_ink_cover
+            if not overprinted and not inked:
                 bad.append((start, end, _text(crossing)))
         if not bad:
             continue
@@ -255,6 +269,17 @@ def phantom_lines(
                 f"cell sides) has no ink and cuts through {texts!r}",
             )
         )
+    return out
+
+
+def _runs(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Overlapping or touching intervals merged."""
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1] + 0.5:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
     return out
 
 
