@@ -155,27 +155,26 @@ def main(
 
 
 def find_pdfs(paths: list[Path], follow_symlinks: bool = False) -> tuple[list[Path], list[str]]:
-    """The files to ingest: files as given, folders' ``*.pdf`` (not recursive, by name;
-    symlinks leading out of the folder only with ``follow_symlinks``).
+    """The files to ingest: files as given, folders' PDFs as every entry point reads
+    them (``flows.folder``: not recursive, by name; symlinks leading out of the folder
+    only with ``follow_symlinks``).
 
-    Returns the files and a problem line per path that is neither.
-    """
+    Returns the files and a problem line per path, or folder entry, that is neither."""
+    from flows.folder import folder_pdfs
+
     found: list[Path] = []
     problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            inside = path.resolve()
-            pdfs = []
-            for p in sorted(path.iterdir()):
-                if p.name.startswith(".") or p.suffix.lower() != ".pdf":
-                    continue
-                if p.is_symlink() and not follow_symlinks and not p.resolve().is_relative_to(inside):
-                    problems.append(f"{p}: symlink leading outside {path}; not followed (--follow-symlinks)")
-                elif p.is_file():
-                    pdfs.append(p)
-            if not pdfs and not problems:
+            try:
+                scan = folder_pdfs(path, follow_symlinks)
+            except OSError as exc:
+                problems.append(f"{path}: cannot be listed ({exc.strerror or type(exc).__name__})")
+                continue
+            problems += [f"{path / name}: {why}" for name, why in scan.skipped]
+            if not scan.files and not scan.skipped:
                 problems.append(f"{path}: no .pdf files in this folder")
-            found.extend(pdfs)
+            found.extend(scan.files)
         elif path.exists():
             found.append(path)  # named explicitly: ingest it and let the checks speak
         else:
@@ -404,7 +403,7 @@ def run(
     if out.exists() and not out.is_dir():
         raise usage_error(f"--out {out}: not a folder")
     _offline(verbose)
-    from flows.ingest import counts_message, ingest_batch, outcomes_of
+    from flows.ingest import InputFile, counts_message, ingest_batch, outcomes_of
     from flows.locking import InboxBusy, LockUnsafe, inbox_lock
     from flows.outputs import clean_temp_files
     from flows.progress import PROGRESS
@@ -417,7 +416,7 @@ def run(
                 token = PROGRESS.set(hook)
                 try:
                     state = ingest_batch(
-                        pdfs,
+                        [InputFile(path=pdf) for pdf in pdfs],
                         out,
                         settings,
                         runner=runner,

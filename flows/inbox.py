@@ -34,6 +34,7 @@ from docmodel.document import SCHEMA_VERSION
 from extractors.settings import Limits, PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
+from flows.folder import OUTSIDE_LINK, folder_pdfs  # noqa: F401  (OUTSIDE_LINK: a reason the inbox reports)
 from flows.ingest import (
     DUPLICATE,
     ERROR,
@@ -60,7 +61,6 @@ INBOX_SETTINGS = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
 UNCHANGED = "unchanged"
 # Why a file of the folder was left alone this run.
 STILL_WRITING = "still being written; left for the next run"
-OUTSIDE_LINK = "symlink leading outside the inbox; not followed"
 
 
 @dataclass(frozen=True)
@@ -136,24 +136,16 @@ def scan_inbox(folder: Path, follow_symlinks: bool = False) -> list[InboxFile]:
 
 
 def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
-    """The inbox's PDFs by name, fingerprinted, and the files left alone this run.
+    """The inbox's PDFs by name (``flows.folder``, as ``run`` reads a folder),
+    fingerprinted, and the entries left alone this run.
 
-    Hidden files are skipped: uploaders write them while a copy is in progress. Not
-    recursive: names must be unique. A file whose size or mtime changes while it is
-    fingerprinted is still being written: left for the next run."""
-    folder = Path(folder)
-    inside = folder.resolve()
-    scan = Scan()
-    for path in sorted(folder.iterdir()):
+    A file whose size or mtime changes while it is fingerprinted is still being written:
+    left for the next run."""
+    listed = folder_pdfs(Path(folder), follow_symlinks)
+    scan = Scan(left=list(listed.skipped))
+    for path in listed.files:
         name = outputs.display_name(path.name)
-        if path.name.startswith(".") or path.suffix.lower() != ".pdf":
-            continue
         try:
-            if path.is_symlink() and not follow_symlinks and not path.resolve().is_relative_to(inside):
-                scan.left.append((name, OUTSIDE_LINK))
-                continue
-            if not path.is_file():
-                continue
             before = path.stat()
             try:
                 sha256 = sha256_of(path)

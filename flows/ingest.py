@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
+from pydantic import BaseModel, ConfigDict, field_serializer
 
 from extractors.errors import IngestFailure, one_line
 from extractors.pipeline import Stage
@@ -508,9 +509,23 @@ def summary_rows(outcomes: list[FileOutcome]) -> list[dict]:
     ]
 
 
+class InputFile(BaseModel):
+    """A path handed to a flow: the real path in the run, its display name (``\\xNN`` for
+    name bytes that are not UTF-8) in what Prefect stores and shows of the parameters,
+    which must be UTF-8 text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+
+    @field_serializer("path")
+    def _shown(self, path: Path) -> str:
+        return outputs.display_name(str(path))
+
+
 @flow(name="ingest-batch", persist_result=False)
 def ingest_batch(
-    paths: list[Path],
+    paths: list[InputFile] | list[Path],
     out_dir: Path,
     settings: PipelineSettings | None = None,
     runner: str = "process",
@@ -529,7 +544,7 @@ def ingest_batch(
     is partial; ``outcomes_of(state)`` gives the outcomes."""
     started = time.perf_counter()
     settings = resolve_settings(base=settings, nlp=nlp)
-    paths = [Path(p) for p in paths]
+    paths = [p.path if isinstance(p, InputFile) else Path(p) for p in paths]
     stems = outputs.unique_stems([p.name for p in paths])
     jobs = [FileJob(path, stem) for path, stem in zip(paths, stems, strict=True)]
     order = {job: i for i, job in enumerate(jobs)}

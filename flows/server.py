@@ -160,10 +160,10 @@ def _start(url: str, home: Path, pid_file: Path) -> subprocess.Popen:
 def ensure_server(mode: str = BACKGROUND, startup_seconds: float = STARTUP_SECONDS) -> ServerChoice:
     """The API this run should report to (see the module doc); never raises for a server
     that cannot be had: the answer is then Prefect's temporary server, with a note."""
-    if mode == TEMPORARY:
-        return ServerChoice(None)
     if url := configured_api_url():
         return ServerChoice(url)
+    if mode == TEMPORARY:
+        return ServerChoice(None)
     url = local_api_url()
     if answers(url):
         return ServerChoice(url)

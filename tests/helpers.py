@@ -211,3 +211,29 @@ def cli(*args: str) -> list[str]:
 
 def run_cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     return subprocess.run(cli(*args), cwd=REPO, env=api_env(), capture_output=True, text=True, timeout=timeout)
+
+
+# A file name whose bytes are not UTF-8 (Latin-1 ÿþ), as Python reads it from a folder.
+NON_UTF8_NAME = os.fsdecode(b"bad\xff\xfename.pdf")
+NON_UTF8_SHOWN = "bad\\xff\\xfename.pdf"  # as every output, log and Prefect name shows it
+
+
+def write_hostile_folder(folder: Path) -> dict[str, str]:
+    """A folder as a careless or hostile uploader leaves it: two PDFs to ingest (one of
+    them named in bytes that are not UTF-8), a symlink loop, a link to nothing, a FIFO.
+    Returns the skipped entries' names and the reason each must be given."""
+    from flows import folder as folder_module
+
+    folder.mkdir(parents=True)
+    (folder / "good.pdf").write_bytes(build_pdf())
+    (folder / NON_UTF8_NAME).write_bytes(build_pdf() + b"%other content\n")
+    (folder / "loop-a.pdf").symlink_to("loop-b.pdf")
+    (folder / "loop-b.pdf").symlink_to("loop-a.pdf")
+    (folder / "dangling.pdf").symlink_to("nowhere.pdf")
+    os.mkfifo(folder / "fifo.pdf")
+    return {
+        "loop-a.pdf": folder_module.LINK_LOOP,
+        "loop-b.pdf": folder_module.LINK_LOOP,
+        "dangling.pdf": folder_module.DANGLING_LINK,
+        "fifo.pdf": folder_module.NOT_A_FILE,
+    }

@@ -213,6 +213,7 @@ def test_find_pdfs_does_not_follow_symlinks_out_of_the_folder(tmp_path):
 def test_run_logs_reach_prefect_not_the_terminal(tmp_path, tiny_pdf):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort
 
     env = {**api_env(), "PREFECT_LOGGING_LEVEL": "WARNING"}  # run logs still go to the API at INFO
     result = subprocess.run(
@@ -226,8 +227,9 @@ def test_run_logs_reach_prefect_not_the_terminal(tmp_path, tiny_pdf):
     assert result.returncode == 0, result.stderr
     assert " | INFO " not in result.stderr and "Finished in state" not in result.stderr  # no Prefect log lines
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs()
-        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[r.id for r in runs])))
+        # This run's logs only: the session's earlier runs may hold more than a page of them.
+        [run] = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
     line = f"{tiny_pdf.name}: ok: 1 pages"
     assert any(log.message.startswith(line) for log in logs), [log.message for log in logs]
 

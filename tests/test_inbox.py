@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pytest
 from helpers import (
     BAD_INPUTS,
+    NON_UTF8_SHOWN,
     REPO,
     SOURCE_REPORT,
     api_env,
@@ -26,6 +27,7 @@ from helpers import (
     outputs_in,
     run_cli,
     write_bad_inputs,
+    write_hostile_folder,
 )
 
 from docmodel.schema import validate
@@ -257,7 +259,7 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
     from prefect.client.orchestration import get_client
 
     inbox, out = tmp_path / "inbox", tmp_path / "out"
-    inbox.mkdir()
+    write_hostile_folder(inbox)  # the served deployment reads a folder as run and inbox do (test_hostile_folder)
     cut_pdf(inbox / "a.pdf", [0])
     serve = subprocess.Popen(
         [
@@ -310,10 +312,15 @@ def test_serve_starts_a_cron_deployment_that_a_manual_run_triggers(tmp_path):
             timeout=300,
         )
         assert trigger.returncode == 0, trigger.stdout + trigger.stderr
-        while not (out / "a.json").exists():
+        outputs = [out / name for name in ("a.json", "good.json", "bad_xff_xfename.json")]
+        while not all(path.exists() for path in outputs):
             assert serve.poll() is None and time.monotonic() < deadline + 300, "the triggered run made no output"
             time.sleep(1)
-        validate(load(out / "a.json"))
+        for path in outputs:
+            validate(load(path))
+        with get_client(sync_client=True) as client:
+            names = [run.name for run in client.read_task_runs()]
+        assert any(NON_UTF8_SHOWN in name for name in names), names
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         try:
