@@ -52,9 +52,9 @@ class PageStageError(Exception):
 
 def _tables(
     page: pdfplumber.page.Page, lines: list[TextLine], page_number: int, settings: TableSettings
-) -> tuple[list[Table], set[int]]:
+) -> tuple[list[Table], set[int], list[TextLine]]:
     found = extract_tables(page, lines, page_number, settings)
-    return list(found.tables), set(found.consumed_lines)
+    return list(found.tables), set(found.consumed_lines), list(found.leftover)
 
 
 @contextmanager
@@ -75,12 +75,16 @@ def extract_page(
         anchor_char_boxes(page.chars)
         lines = group_lines(page.chars, settings.lines)
     with _stage("tables"):
-        tables, consumed = _tables(page, lines, page_number, settings.tables)
+        tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
     free = {i for i in range(len(lines)) if i not in consumed}
     page_top = page.bbox[1]
     with _stage("furniture"):
         furniture = find_furniture(lines, page_top, page.height, free, settings.furniture)
-    body = [lines[i] for i in sorted(free - furniture.line_ids)]
+    # Text a table's lines leave outside it goes back in stream order (lines keep their
+    # chars' content-stream indices).
+    body = sorted(
+        [lines[i] for i in free - furniture.line_ids] + leftover, key=lambda line: min(line.char_ids, default=0)
+    )
     with _stage("blocks"):
         blocks = build_blocks(body, page_number, settings.blocks)
     return PageExtraction(

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docmodel.document import BBox, Block, Cell, Table
-from extractors.geometry import SAME_TYPE_SIZE_PT
-from extractors.page.lines import TextLine
+from extractors.geometry import SAME_TYPE_SIZE_PT, middle_of
+from extractors.page.lines import TextLine, group_lines
 from extractors.page.orientation import is_horizontal
 from extractors.page.table_across import AcrossSettings, across_grids
 from extractors.page.table_band import TitleBand, bar_on_top, below_band, title_band
@@ -81,6 +81,24 @@ class TableSettings:
 class TablesOnPage:
     tables: list[Table]
     consumed_lines: set[int]  # indices into `lines` used by tables
+    # What consumed lines leave outside every table (a run crossing the table's side, a
+    # glyph jutting past it: cells take chars by their centre): page text still.
+    leftover: list[TextLine] = field(default_factory=list)
+
+
+def _in_box(char: dict, box: dict) -> bool:
+    x, y = middle_of(char)
+    return box["x0"] <= x <= box["x1"] and box["top"] <= y <= box["bottom"]
+
+
+def _leftover(lines: list[TextLine], ids: set[int], chars: list[dict], boxes: list[dict]) -> list[TextLine]:
+    """The parts of the lines ``ids`` whose chars lie in none of ``boxes``, as lines."""
+    out: list[TextLine] = []
+    for i in sorted(ids):
+        outside = [k for k in lines[i].char_ids if not any(_in_box(chars[k], b) for b in boxes)]
+        if outside:
+            out += group_lines([chars[k] for k in outside], char_ids=outside)
+    return out
 
 
 _NOTE_MARK = re.compile("^\\s*[" + "".join(sorted(NOTE_MARKS)) + "]")
@@ -334,6 +352,7 @@ def extract_tables(
         return TablesOnPage([], set())
     grids = [grid for grid, _ in found]
     consumed: set[int] = set()
+    in_callouts: set[int] = set()  # a call-out is read whole, even past the table's edge
     tables: list[Table] = []
     inside_ids = [[i for i, line in enumerate(lines) if _inside(line, g.bbox, settings.inside_share)] for g in grids]
     for index, (grid, band) in enumerate(found):
@@ -346,6 +365,7 @@ def extract_tables(
         boxed = {id(line) for callout in callouts for line in callout.lines}
         callouts += find_callouts([line for line in table_lines if id(line) not in boxed], grid, settings.callouts)
         callout_ids = {i for callout in callouts for line in callout.lines for i in line.char_ids}
+        in_callouts.update(id(line) for callout in callouts for line in callout.lines)
         by_cell = chars_by_cell(grid, chars, char_ids_in_box(chars, box, callout_ids))
         fills = _filled_rects(page, grid)
         verticals = [vertical_text([chars[k] for k in ids], settings.text) for ids in by_cell]
@@ -415,4 +435,5 @@ def extract_tables(
                 rows=rows,
             ).with_parsed_caption(caption)
         )
-    return TablesOnPage(tables, consumed)
+    table_ids = {i for ids in inside_ids for i in ids if id(lines[i]) not in in_callouts}
+    return TablesOnPage(tables, consumed, _leftover(lines, table_ids, chars, [g.bbox for g in grids]))
