@@ -102,7 +102,7 @@ def run_pipeline(
     ``page_workers``: processes the page stage of a long PDF splits over (page ranges).
     ``raise_transient``: a transient error that outlived the steps' retries is raised
     rather than recorded, so a scheduler (the inbox) can try the file again next run.
-    A ``MemoryError`` in any stage fails the file (``resource limit: memory …``); with
+    A ``MemoryError`` in any stage fails the file (stage ``resource-limit``); with
     ``raise_memory`` it is raised, for the caller's memory cap to name itself.
     """
     started = time.perf_counter()

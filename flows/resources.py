@@ -1,7 +1,7 @@
 """Resource bounds per file: a hostile PDF costs its own file, never the worker or the run.
 
-Three caps, each configurable (``ResourceLimits``), each failing the file with a one-line
-``resource limit: …`` reason while the other files go on:
+Three caps, each configurable (``ResourceLimits``), each failing the file at the
+``resource-limit`` stage with a one-line reason while the other files go on:
 
 - inflated size: a decompression bomb is a few MB of Flate data that inflates to
   gigabytes (a content stream of spaces compresses ~1000:1). Before pdfminer sees the
@@ -11,7 +11,7 @@ Three caps, each configurable (``ResourceLimits``), each failing the file with a
   works the file (``RLIMIT_AS``, restored after); what slips past the inflate check
   raises ``MemoryError`` instead of taking the machine's memory, and a ``MemoryError``
   anywhere in the file's stages (a page's too: the next pages would fail the same way)
-  fails the file with ``resource limit: memory …``. A limit is per process, so it is set
+  fails the file with ``… needed more than N MB of memory``. A limit is per process, so it is set
   only where one file has the process (process-pool workers, a one-worker run); thread
   and Dask workers share a process between files and run without it.
 - wall clock: ``file_seconds`` for the whole file (the page limit bounds one page; a
@@ -56,10 +56,11 @@ class ResourceLimitExceeded(BaseException):
 
 
 def memory_reason(what: str, max_bytes: int | None = None) -> str:
-    """The one-line reason of a file whose work raised ``MemoryError``."""
+    """The one-line reason of a file whose work raised ``MemoryError`` (its stage,
+    ``resource-limit``, says the rest: each thing is said once)."""
     if max_bytes:
-        return f"resource limit: memory: {what} needed more than {max_bytes // MB} MB"
-    return f"resource limit: memory: {what} ran out of memory"
+        return f"{what} needed more than {max_bytes // MB} MB of memory"
+    return f"{what} ran out of memory"
 
 
 # -- inflated size -------------------------------------------------------------------
@@ -75,9 +76,7 @@ def check_inflated_size(path: Path, max_bytes: int) -> None:
     for match in _STREAM_START.finditer(data):
         total += _inflated_size(data, match.end(), max_bytes - total)
         if total > max_bytes:
-            raise IngestFailure(
-                STAGE, f"resource limit: streams inflate past {max_bytes // MB} MB (a decompression bomb?)"
-            )
+            raise IngestFailure(STAGE, f"streams inflate past {max_bytes // MB} MB (a decompression bomb?)")
 
 
 def _inflated_size(data: bytes, start: int, budget: int) -> int:
@@ -134,7 +133,7 @@ def wall_clock_limit(seconds: float | None, what: str) -> Iterator[None]:
     if not seconds or seconds <= 0:
         yield
         return
-    message = f"resource limit: {what} took longer than {seconds:g} s"
+    message = f"{what} took longer than {seconds:g} s"
     started = time.monotonic()
     done = threading.Event()
     watchdog = None

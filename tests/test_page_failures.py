@@ -76,7 +76,7 @@ def test_a_stage_raising_on_one_page_costs_that_page_only(monkeypatch, intact, s
 @pytest.mark.parametrize("wrapped", [False, True])
 def test_memory_error_on_a_page_fails_the_file(monkeypatch, wrapped):
     # Under a memory cap the next pages would fail too: not a page's error but the file's
-    # (the flows record it as ``resource limit: memory``), also when pdfplumber wraps it.
+    # (the flows record it at stage ``resource-limit``), also when pdfplumber wraps it.
     def out_of_memory():
         error = MemoryError()
         raise PdfminerException(error) if wrapped else error
