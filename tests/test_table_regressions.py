@@ -208,3 +208,20 @@ def test_header_bracket_rules():
     assert texts[3] == ["非自発的な離職", "定年又は雇用契約の満了", "勤め先や事業の都合"]
     assert texts[4] == ["実数", "2012年", "285", "203", "102", "32", "70", "101", "78", "16", "37", "24"]
     assert texts[-1] == ["2022", "-16", "-12", "-10", "-2", "-7", "-2", "-4", "0", "-2", "-2"]
+
+
+def test_callout_bubble_past_table_edge():
+    # A filled speech bubble (one closed path of curves with a tail) drawn over a fully
+    # ruled table after it and out past its side: its text is a call-out, not text of the
+    # cells it covers, and those cells keep the ○ marks printed under it.
+    (table,) = _tables("callout-bubble-past-table-edge.pdf")
+    assert (table.n_rows, table.n_cols) == (12, 3)
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
+    assert [c.text for c in table.callouts] == [
+        "類縁物質等の安全性／薬効関係データは必要に応じて承認申請本体に記載することとなる。"
+    ]
+    texts = _texts(table)
+    assert texts[0] == ["", "申請者（開示）パ－トの例", "制限パートの例"]
+    assert texts[7] == ["3.2.S.2.5プロセスバリデーション／プロセス評価", "", "○"]
+    assert texts[8] == ["3.2.S.2.4製造工程の開発の経緯", "", "○"]
+    assert texts[10] == ["3.2.S.3.1構造及びその他の特性の解明", "○", ""]
