@@ -225,3 +225,27 @@ def test_callout_bubble_past_table_edge():
     assert texts[7] == ["3.2.S.2.5プロセスバリデーション／プロセス評価", "", "○"]
     assert texts[8] == ["3.2.S.2.4製造工程の開発の経緯", "", "○"]
     assert texts[10] == ["3.2.S.3.1構造及びその他の特性の解明", "○", ""]
+
+
+def test_outlined_note_boxes_over_table():
+    # Unfilled outlined boxes, each with a bracket curve pointing at a row, drawn over a
+    # fully ruled table's value column across its row rules (the first across the top
+    # two rows): their text is call-outs, and the cells under them keep only their own.
+    first, second = _tables("outlined-note-boxes-over-table.pdf")
+    assert (first.n_rows, first.n_cols) == (5, 5) and first.callouts == []
+    assert (second.n_rows, second.n_cols) == (15, 3)
+    assert [c.text for c in second.callouts] == [
+        "管理元で別途付番するため、記載不要です。",
+        "分類が必須(◎)でなく、未定または不明な項目は空欄可です。",
+        "指定された形式で記述してください。",
+        "指定された選択肢から選択してください。",
+    ]
+    texts = _texts(second)
+    assert [(c.text, c.colspan) for c in second.rows[0]] == [("記載例", 3)]
+    assert [(c.text, c.colspan) for c in second.rows[1]] == [("カタログ", 3)]
+    assert texts[2][1:] == ["管理ID", "CA00001"]
+    assert texts[3][1:] == ["タイトル", "文字情報基盤"]
+    assert texts[8][1:] == ["対象地域", "全国"]
+    assert texts[9][1:] == ["提供者", "文字情報技術促進協議会"]
+    assert texts[12][1:] == ["更新頻度", "不定期"]
+    assert texts[13][1:] == ["言語", "ja"]
