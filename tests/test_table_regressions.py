@@ -249,3 +249,25 @@ def test_outlined_note_boxes_over_table():
     assert texts[9][1:] == ["提供者", "文字情報技術促進協議会"]
     assert texts[12][1:] == ["更新頻度", "不定期"]
     assert texts[13][1:] == ["言語", "ja"]
+
+
+def test_horizontal_rules_only_spreadsheet():
+    # A spreadsheet printed with rules across only (no vertical segment anywhere, grey
+    # header fill): each stack of rules is a table whose columns are the text gaps that
+    # run through every band. (The rows under the last rule, 合計, are not read yet.)
+    tables = _tables("horizontal-rules-only-spreadsheet.pdf")
+    assert len(tables) >= 2
+    ages, places = tables[0], tables[1]
+    assert ages.n_cols == 6 and ages.n_rows >= 13
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in ages.rows for c in row)
+    texts = _texts(ages)
+    assert texts[0] == ["年代", "男性", "女性", "非公表", "合計", "うち当日分"]
+    assert texts[1] == ["90歳以上", "161", "424", "", "585", "0"]
+    assert texts[3] == ["70代", "985", "918", "1", "1904", "7"]
+    assert texts[12] == ["確認中", "18", "19", "", "37", "0"]
+    assert places.n_cols == 4 and places.n_rows >= 50
+    texts = _texts(places)
+    assert texts[0] == ["居住地", "", "", "うち解除"]
+    assert texts[1] == ["那覇市", "13014", "26%", "12662"]
+    assert texts[26] == ["東京都", "118", "0%", "116"]
+    assert texts[49] == ["確認中", "75", "0%", "69"]
