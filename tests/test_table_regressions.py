@@ -4,10 +4,12 @@ with the structure it must give (the held-out producers draw tables the same way
 from __future__ import annotations
 
 import pdfplumber
-from helpers import REGRESSIONS
+from helpers import REGRESSIONS, no_nlp
 
+from evaluation.conservation import missing_and_extra
 from extractors.page.lines import group_lines
 from extractors.page.tables import extract_tables
+from extractors.pipeline import extract_report
 
 
 def _tables(name: str):
@@ -271,3 +273,19 @@ def test_horizontal_rules_only_spreadsheet():
     assert texts[1] == ["那覇市", "13014", "26%", "12662"]
     assert texts[26] == ["東京都", "118", "0%", "116"]
     assert texts[49] == ["確認中", "75", "0%", "69"]
+
+
+def test_tables_side_by_side_one_baseline():
+    # Two spreadsheet blocks printed side by side, their rows on shared baselines: one text
+    # line runs from the left block's total row (under its last rule, so outside the
+    # table) into the right block's 「※」 marks (just left of its ruled area). Cells take
+    # chars by their centre, so such a line's chars outside every table stay page text:
+    # every printed char reaches the report once (「61」 was lost).
+    path = REGRESSIONS / "tables-side-by-side-one-baseline.pdf"
+    left, right = _tables(path.name)[:2]
+    assert left.bbox.x1 < right.bbox.x0
+    assert left.bbox.top < right.bbox.bottom and right.bbox.top < left.bbox.bottom
+    assert (left.n_cols, right.n_cols) == (6, 4)
+    report = extract_report(path, no_nlp())
+    lost, extra = missing_and_extra(path, report, 1)
+    assert not lost and not extra
