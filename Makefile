@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python -m bench.nlp_bench tests/corpus/source-report.pdf --baseline "3a1ae12^"
 	$(BIN)/python -m bench.page_parallel tests/corpus/real/mhlw-harassment-survey-r5-report.pdf --workers 2
 	$(BIN)/python -m bench.run_overhead
+	$(BIN)/python -m bench.soak --runs 200 --mode both
 
 schema: setup
 	$(BIN)/python -m docmodel.schema --write
