@@ -289,3 +289,28 @@ def test_tables_side_by_side_one_baseline():
     report = extract_report(path, no_nlp())
     lost, extra = missing_and_extra(path, report, 1)
     assert not lost and not extra
+
+
+def test_title_bar_on_ruled_top():
+    # A filled colour bar with a darker edge strip, sitting flush on a fully ruled table's
+    # top rule and as wide as it: the bar is the table's title, not its row 0 (read as a
+    # row spanning every column, it pushed each row of the 44-row matrix down one).
+    # (Cut by tools/cut_regression_page.py: the page without its font programs.)
+    (table,) = _tables("title-bar-on-ruled-top.pdf")
+    assert (table.n_rows, table.n_cols) == (44, 19)
+    assert table.caption == "参考１ 自治体からの通知物と現行の連絡手段例"
+    assert [(c.text, c.rowspan, c.colspan) for c in table.rows[0]] == [
+        ("分\u3000類", 3, 1),
+        ("通知物", 3, 1),
+        ("内容（通知項目）", 3, 1),
+        ("対象者", 1, 4),
+        ("現行連絡手段", 1, 12),
+    ]
+    texts = _texts(table)
+    assert texts[3][:5] == ["広\u3000報", "広報誌", "イベント（概要、日時、場所）等", "", "●"]
+    assert table.rows[3][0].rowspan == 3
+    assert texts[7][:4] == ["公共料金", "水道料金", "検針、料金通知、口振通知", "●"]
+    assert table.rows[7][0].rowspan == 2
+    assert (table.rows[9][0].text, table.rows[9][0].rowspan) == ("税", 5)
+    assert texts[-1][:2] == ["アンケート", "各種アンケート"]
+    assert [k for k, text in enumerate(texts[-1]) if text == "●"] == [5, 9, 14, 15]
