@@ -22,6 +22,8 @@ Unknown names are refused (a typo must not silently change nothing).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -69,6 +71,12 @@ class PipelineSettings(BaseModel):
     """The settings of every stage; the defaults are what the corpus scores were measured with."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def fingerprint(self) -> str:
+        """A short digest of every value (defaults included): equal settings, equal
+        fingerprints, so a scheduler can tell what an output was made with."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     lines: LineSettings = Field(
         default_factory=LineSettings, description=("Page stage: chars → visual lines (extractors/page/lines.py).")

@@ -552,6 +552,8 @@ def inbox_command(
         raise typer.Exit(EXIT_BUSY)
     for outcome in report.outcomes:
         typer.echo(_inbox_line(outcome))
+    for name in report.settings_changed:
+        typer.echo(f"settings  {printable(name)}: ingested again, the settings changed since it was last ingested")
     for name in report.duplicates:
         typer.echo(f"duplicate {printable(name)}")
     for entry in report.still_failing:

@@ -96,6 +96,8 @@ class InboxReport:
     duplicates: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     still_failing: list[Entry] = field(default_factory=list)  # unchanged, and failed or partial before
+    # Ingested again with the same content and code: only the effective settings changed.
+    settings_changed: list[str] = field(default_factory=list)
     left: list[tuple[str, str]] = field(default_factory=list)  # (name, why) left alone this run
     temp_files_removed: int = 0
     seconds: float = 0.0
@@ -124,6 +126,7 @@ class InboxReport:
             f"{len(self.ingested)} ingested, {len(self.partial)} partial, {len(self.failed)} failed, "
             f"{len(self.duplicates)} duplicates, {len(self.unchanged)} unchanged "
             f"({len(self.still_failing)} still failing)"
+            + (f"; {len(self.settings_changed)} re-ingested for changed settings" if self.settings_changed else "")
         )
 
 
@@ -404,8 +407,8 @@ def ingest_inbox(
     started = time.perf_counter()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pipeline = tasks.pipeline_version()
     resolved = inbox_settings(settings, nlp=nlp, max_pages=max_pages, max_bytes=max_bytes, page_seconds=page_seconds)
+    pipeline = made_with(tasks.pipeline_version(), resolved)
     resources = ResourceLimits(
         max_inflated_bytes=max_inflated_mb * MB, max_memory_bytes=max_memory_mb * MB, file_seconds=file_seconds
     )
@@ -417,6 +420,7 @@ def ingest_inbox(
             report.left = scan.left
             with Manifest(out_dir) as manifest:
                 plan = plan_inbox(scan.files, manifest, out_dir, pipeline)
+                report.settings_changed = _settings_changed(plan, manifest, pipeline)
                 if plan.ingest:
                     report.outcomes = _ingest_planned(
                         plan, out_dir, manifest, pipeline, resolved, runner, workers, dask_address, resources
@@ -442,6 +446,32 @@ def ingest_inbox(
     )
     create_markdown_artifact(key="ingest-inbox-summary", markdown=inbox_markdown(report, inbox, out))
     return final_state(report.outcomes + [_still_failing_outcome(e) for e in report.still_failing], report)
+
+
+SETTINGS_MARK = "+settings."
+
+
+def made_with(pipeline_version: str, settings: PipelineSettings) -> str:
+    """What an output is made with, as the manifest records it: the pipeline's version
+    and the fingerprint of the effective settings. A change to either re-ingests."""
+    return f"{pipeline_version}{SETTINGS_MARK}{settings.fingerprint()}"
+
+
+def _settings_changed(plan: Plan, manifest: Manifest, pipeline: str) -> list[str]:
+    """Files of ``plan.ingest`` whose content and code are as last recorded: re-ingested
+    because the settings changed."""
+    code = pipeline.split(SETTINGS_MARK)[0]
+    names = []
+    for file, _stem in plan.ingest:
+        before = manifest.get(file.name)
+        if (
+            before is not None
+            and before.sha256 == file.sha256
+            and before.pipeline_version != pipeline
+            and before.pipeline_version.split(SETTINGS_MARK)[0] == code
+        ):
+            names.append(file.name)
+    return names
 
 
 def _still_failing_outcome(entry: Entry) -> FileOutcome:

@@ -33,7 +33,7 @@ from helpers import (
 from docmodel.schema import validate
 from extractors.source import sha256_of
 from flows import tasks
-from flows.inbox import UNCHANGED, inbox_rows, ingest_inbox, plan_inbox, scan_inbox
+from flows.inbox import UNCHANGED, inbox_rows, inbox_settings, ingest_inbox, made_with, plan_inbox, scan_inbox
 from flows.manifest import Manifest
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
@@ -93,13 +93,35 @@ def test_identical_content_under_two_names_is_ingested_once(tmp_path):
     assert sorted(later.unchanged) == ["report (copy).pdf", "report.pdf"]
 
 
+def test_a_changed_setting_reingests_and_says_so_an_unchanged_one_does_not(tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    cut_pdf(inbox / "a.pdf", [0])
+
+    def run(**options):
+        return ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1, **options)
+
+    first = run()
+    assert [o.file for o in first.outcomes] == ["a.pdf"] and first.settings_changed == []
+    assert run().unchanged == ["a.pdf"]
+    changed = run(page_seconds=33.0)
+    assert [o.file for o in changed.outcomes] == ["a.pdf"] and changed.settings_changed == ["a.pdf"]
+    assert "1 re-ingested for changed settings" in changed.counts()
+    again = run(page_seconds=33.0)
+    assert again.outcomes == [] and again.unchanged == ["a.pdf"]
+    # The settings as a file says them: --set through the CLI is the same change.
+    said = run_cli("--inbox", str(inbox), "--out", str(out), "--no-nlp", "--workers", "1", "--page-seconds", "120")
+    assert said.returncode == 0, said.stderr
+    assert "settings  a.pdf: ingested again, the settings changed" in said.stdout
+
+
 def test_schema_model_or_revision_change_reingests_all_addition_does_not(tmp_path):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     inbox.mkdir()
     cut_pdf(inbox / "a.pdf", [0])
     cut_pdf(inbox / "b.pdf", [1])
     ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=1)
-    files, pipeline = scan_inbox(inbox), tasks.pipeline_version()
+    files, pipeline = scan_inbox(inbox), made_with(tasks.pipeline_version(), inbox_settings(None, nlp=False))
     with Manifest(out) as manifest:
         recorded = manifest.get("a.pdf").schema_version
         model, revision, addition = (int(part) for part in recorded.split("-"))
