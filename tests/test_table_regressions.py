@@ -314,3 +314,24 @@ def test_title_bar_on_ruled_top():
     assert (table.rows[9][0].text, table.rows[9][0].rowspan) == ("税", 5)
     assert texts[-1][:2] == ["アンケート", "各種アンケート"]
     assert [k for k, text in enumerate(texts[-1]) if text == "●"] == [5, 9, 14, 15]
+
+
+def test_vertical_label_jutting_past_table():
+    # A header label set in vertical mode (Identity-V glyphs) just outside the table's left
+    # side, on the header's lines; the table's cells are filled boxes each outlined in
+    # white. Cells take chars by their centre, so the label is in no cell: it stays page
+    # text (it was lost), and every printed char reaches the report once.
+    # (Cut by tools/cut_regression_page.py: the page without its font programs.)
+    path = REGRESSIONS / "vertical-label-jutting-past-table.pdf"
+    (table,) = _tables(path.name)
+    assert (table.n_rows, table.n_cols) == (4, 5)
+    assert all(c.rowspan == 1 and c.colspan == 1 for row in table.rows for c in row)
+    assert table.caption == "＜図表３：自治体からの通知物と連絡手段の整理＞"
+    texts = _texts(table)
+    assert texts[0][0] == "" and texts[0][1:3] == ["通知物例", "通知対象"]
+    assert [row[0] for row in texts] == ["", "全戸", "一部", "個別"]
+    assert texts[1][1:4] == ["•広報誌\n•観光案内\n•防災情報\n•安全情報", "全戸/一般", "同一"]
+    assert texts[3][2:4] == ["一部～全戸", "個別"]
+    report = extract_report(path, no_nlp())
+    lost, extra = missing_and_extra(path, report, 1)
+    assert not lost and not extra
