@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import threading
 import time
@@ -20,32 +21,85 @@ class TimeLimitExceeded(Exception):
 def time_limit(seconds: float | None, what: str = "work") -> Iterator[None]:
     """Raise ``TimeLimitExceeded`` when the body runs longer than ``seconds``.
 
-    On a process's main thread (process-pool workers, the CLI) a real-time timer
-    interrupts the body mid-way, so a pathological page cannot hang a worker. Elsewhere
-    (Dask and thread workers run tasks in threads, where signals cannot reach) the limit
-    is checked when the body returns: the page still finishes, but is refused.
+    The body is interrupted mid-way on every thread, so a pathological page cannot hang a
+    worker of any kind: on a process's main thread (process-pool workers, the CLI) by a
+    real-time timer (SIGALRM, which also cuts a blocking call short); on any other thread
+    (thread and Dask workers run tasks there, where signals cannot reach) by a watchdog
+    that raises the exception in that thread (``interrupt_thread_after``), which takes
+    effect at the next Python instruction: pdfminer and the stages are Python.
     """
     if not seconds or seconds <= 0:
         yield
         return
     started = time.monotonic()
-    interrupting = threading.current_thread() is threading.main_thread()
-    if interrupting:
+    message = f"{what} took longer than {seconds:g} s"
+    if threading.current_thread() is threading.main_thread():
 
         def _expired(_signum, _frame):
-            raise TimeLimitExceeded(f"{what} took longer than {seconds:g} s")
+            raise TimeLimitExceeded(message)
 
         previous = signal.signal(signal.SIGALRM, _expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        if interrupting:
+        try:
+            yield
+        finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+    else:
+        with interrupt_thread_after(seconds, TimeLimitExceeded, message):
+            yield
     elapsed = time.monotonic() - started
     if elapsed > seconds:
         raise TimeLimitExceeded(f"{what} took {elapsed:.1f} s, limit is {seconds:g} s")
+
+
+@contextmanager
+def interrupt_thread_after(seconds: float, kind: type[BaseException], message: str) -> Iterator[None]:
+    """Raise ``kind(message)`` in the calling thread if the body is still running after
+    ``seconds`` (CPython's ``PyThreadState_SetAsyncExc``: delivered at the thread's next
+    bytecode, so a C call in progress finishes first).
+
+    An exception sent just as the body ends is taken back before it can fire outside it;
+    the caller's own elapsed-time check still refuses that body's result."""
+    target = threading.get_ident()
+    delivered = _with_message(kind, message)
+    lock = threading.Lock()
+    done = threading.Event()
+    sent = False
+
+    def _watch() -> None:
+        nonlocal sent
+        if done.wait(seconds):
+            return
+        with lock:
+            if not done.is_set():
+                _set_async_exc(target, delivered)
+                sent = True
+
+    watchdog = threading.Thread(target=_watch, name=f"time-limit {message}", daemon=True)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        with lock:
+            done.set()
+            if sent:
+                _set_async_exc(target, None)  # not raised yet: cancelled
+        watchdog.join()
+
+
+def _set_async_exc(thread_id: int, kind: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(kind) if kind else None)
+
+
+def _with_message(kind: type[E], message: str) -> type[E]:
+    """A subclass of ``kind`` whose instances default to ``message``: an exception sent to
+    another thread is a class, instantiated there with no arguments."""
+
+    def __init__(self, *args):
+        kind.__init__(self, *(args or (message,)))
+
+    return type(kind.__name__, (kind,), {"__init__": __init__, "__module__": kind.__module__})
 
 
 def time_limit_of(exc: BaseException | None) -> TimeLimitExceeded | None:

@@ -18,7 +18,8 @@ Three caps, each configurable (``ResourceLimits``), each failing the file at the
   file of many slow pages needs its own). A watchdog thread signals the worker's main
   thread (``SIGUSR1``; ``SIGALRM`` is the page limit's); the interrupt is a
   ``BaseException`` so no per-page handler takes it for a page's error. Where signals
-  cannot reach (thread and Dask workers) the cap is checked when the file is done.
+  cannot reach (thread and Dask workers) a watchdog raises it in the worker's thread
+  (``extractors.limits.interrupt_thread_after``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.errors import IngestFailure
+from extractors.limits import interrupt_thread_after
 
 MB = 1 << 20
 STAGE = "resource-limit"
@@ -129,14 +131,13 @@ def memory_limit(max_bytes: int | None, what: str = "the file") -> Iterator[None
 
 @contextmanager
 def wall_clock_limit(seconds: float | None, what: str) -> Iterator[None]:
-    """Interrupt the body with ``ResourceLimitExceeded`` after ``seconds`` (main thread)."""
+    """Interrupt the body with ``ResourceLimitExceeded`` after ``seconds``, on any thread."""
     if not seconds or seconds <= 0:
         yield
         return
     message = f"{what} took longer than {seconds:g} s"
     started = time.monotonic()
     done = threading.Event()
-    watchdog = None
     if threading.current_thread() is threading.main_thread():
 
         def _expired(_signum, _frame):
@@ -152,13 +153,15 @@ def wall_clock_limit(seconds: float | None, what: str) -> Iterator[None]:
 
         watchdog = threading.Thread(target=_watch, daemon=True)
         watchdog.start()
-    try:
-        yield
-    finally:
-        done.set()
-        if watchdog is not None:
+        try:
+            yield
+        finally:
+            done.set()
             watchdog.join()
             signal.signal(signal.SIGUSR1, previous)
+    else:  # a thread or Dask worker: the exception is raised in its thread
+        with interrupt_thread_after(seconds, ResourceLimitExceeded, message):
+            yield
     if time.monotonic() - started > seconds:
         raise ResourceLimitExceeded(message)
 

@@ -237,3 +237,24 @@ def write_hostile_folder(folder: Path) -> dict[str, str]:
         "dangling.pdf": folder_module.DANGLING_LINK,
         "fifo.pdf": folder_module.NOT_A_FILE,
     }
+
+
+def slow_second_page(path: Path, text_ops: int = 12000) -> Path:
+    """Page 1 an ordinary slide, page 2 tens of thousands of tiny glyphs: pdfminer takes
+    many seconds over it. (Page 1 is what the text-layer check parses at open.)"""
+    import pypdfium2 as pdfium
+
+    ops = (
+        b"BT /F1 3 Tf "
+        + b"".join(
+            b"1 0 0 1 %d %d Tm (xxxxxxxxxxxxxxxxxxxx) Tj " % (10 + (i % 20) * 30, 10 + (i // 20) % 260 * 3)
+            for i in range(text_ops)
+        )
+        + b" ET"
+    )
+    heavy = pdfium.PdfDocument(build_pdf(content=ops))
+    doc = pdfium.PdfDocument.new()
+    doc.import_pages(pdfium.PdfDocument(str(SOURCE_REPORT)), [1])
+    doc.import_pages(heavy, [0])
+    doc.save(str(path))
+    return path

@@ -13,19 +13,18 @@ import sys
 import time
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from helpers import (
     BAD_INPUTS,
     NON_UTF8_SHOWN,
     REPO,
-    SOURCE_REPORT,
     api_env,
     build_pdf,
     cut_pdf,
     load,
     outputs_in,
     run_cli,
+    slow_second_page,
     write_bad_inputs,
     write_hostile_folder,
 )
@@ -143,25 +142,6 @@ def test_schema_model_or_revision_change_reingests_all_addition_does_not(tmp_pat
     ]
 
 
-def _slow_second_page(path: Path, text_ops: int = 12000) -> Path:
-    """Page 1 an ordinary slide, page 2 tens of thousands of tiny glyphs: pdfminer takes
-    many seconds over it. (Page 1 is what the text-layer check parses at open.)"""
-    ops = (
-        b"BT /F1 3 Tf "
-        + b"".join(
-            b"1 0 0 1 %d %d Tm (xxxxxxxxxxxxxxxxxxxx) Tj " % (10 + (i % 20) * 30, 10 + (i // 20) % 260 * 3)
-            for i in range(text_ops)
-        )
-        + b" ET"
-    )
-    heavy = pdfium.PdfDocument(build_pdf(content=ops))
-    doc = pdfium.PdfDocument.new()
-    doc.import_pages(pdfium.PdfDocument(str(SOURCE_REPORT)), [1])
-    doc.import_pages(heavy, [0])
-    doc.save(str(path))
-    return path
-
-
 # Limits of the bad-input run: the good files (2 pages, ~0.5 MB) are inside them.
 MAX_PAGES, MAX_BYTES, PAGE_SECONDS = 4, 1_500_000, 4
 MORE_BAD_INPUTS = {
@@ -176,7 +156,7 @@ def write_more_bad_inputs(folder: Path) -> None:
     # A valid PDF padded with a comment line past the byte limit.
     small = build_pdf()
     (folder / "too-large.pdf").write_bytes(small[:9] + b"%" + b"x" * MAX_BYTES + b"\n" + small[9:])
-    _slow_second_page(folder / "slow-page.pdf")
+    slow_second_page(folder / "slow-page.pdf")
     (folder / "garbage-body.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n")
 
 
