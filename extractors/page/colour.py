@@ -35,10 +35,34 @@ def _components(value) -> list[float] | None:
     return numbers
 
 
+# Every char of every text line asks for its colour, a table's chars three or four times
+# over, while a page sets a handful of colours. Answers are kept by the value and the
+# types of its components (``True == 1``, but a bool is no component); a zero's sign is
+# not told apart, nor need it be: a colour is compared, never printed.
+_CACHE_LIMIT = 4096
+_rgb_of: dict[tuple, RGB | None] = {}
+
+
 def to_rgb(value, space: str | None = None) -> RGB | None:
     """The colour as RGB in 0..1, or None when pdfplumber's value does not say one."""
     if value is None:
         return None
+    if type(value) is not tuple:  # a list may change under us: not kept
+        return _to_rgb(value, space)
+    key = (space, value, tuple(map(type, value)))
+    try:
+        return _rgb_of[key]
+    except KeyError:
+        rgb = _to_rgb(value, space)
+    except TypeError:  # a component that cannot be a key
+        return _to_rgb(value, space)
+    if len(_rgb_of) >= _CACHE_LIMIT:
+        _rgb_of.clear()
+    _rgb_of[key] = rgb
+    return rgb
+
+
+def _to_rgb(value, space: str | None) -> RGB | None:
     numbers = _components(value)
     if not numbers or any(not 0.0 <= v <= 1.0 for v in numbers):
         return None  # a pattern, or an Indexed palette number (no palette at hand)

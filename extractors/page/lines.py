@@ -12,11 +12,12 @@ their baseline (bottom to top for text turned left, top to bottom for text turne
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from statistics import median
+from operator import itemgetter
 
 from extractors.geometry import BBox
-from extractors.page.colour import RGB, char_rgb
+from extractors.page.colour import RGB, to_rgb
 from extractors.page.orientation import OrientationSettings, is_horizontal
 from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
@@ -139,10 +140,13 @@ def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
     )
 
 
+_size = itemgetter("size")
+
+
 def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
     prev = run[-1]
     # Compare baselines with the run's largest char so a superscript does not drag it.
-    ref = max(run[-8:], key=lambda c: c["size"])
+    ref = max(run[-8:], key=_size) if len(run) > 1 else prev
     if not _same_baseline(ref, char, settings):
         return False
     size = max(prev["size"], char["size"], 1.0)
@@ -214,7 +218,78 @@ def _text_of(chars: list[dict], sizes: list[float], gap, settings: LineSettings)
     return "".join(parts).strip()
 
 
-def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings, rotated: bool = False) -> TextLine:
+# What a line is besides its text and chars: x0, x1, top, bottom, size, fontname, colour.
+_Look = tuple[float, float, float, float, float, str, RGB | None]
+
+
+class LineMemo:
+    """The looks (``_Look``) of runs of chars already made into lines, by the run's chars.
+
+    A table's chars are grouped into lines three or four times over (the page, then its
+    bands and cells as the grid is split), mostly into the same runs; a run's look depends
+    on its chars alone. Keyed by the chars' ids: an entry holds its chars, so no id passes
+    to another object while the memo lives. Chars must not move while it lives (one page's
+    tables; ``anchor_char_boxes`` has run before).
+    """
+
+    def __init__(self, lines: Iterable[TextLine] = ()) -> None:
+        self._looks: dict[tuple[bool, tuple[int, ...]], tuple[tuple[dict, ...], _Look]] = {}
+        for line in lines:
+            look = (line.x0, line.x1, line.top, line.bottom, line.size, line.fontname, line.color)
+            self._looks[(line.rotated, tuple(map(id, line.chars)))] = (tuple(line.chars), look)
+
+    def look(self, chars: list[dict], sizes: list[float], rotated: bool) -> _Look:
+        key = (rotated, tuple(map(id, chars)))
+        kept = self._looks.get(key)
+        if kept is not None:
+            return kept[1]
+        look = _look(chars, sizes)
+        self._looks[key] = (tuple(chars), look)
+        return look
+
+
+def _most_common(values: list):
+    """The value met most often, the first met of a tie (``Counter.most_common``)."""
+    first = values[0]
+    return first if values.count(first) == len(values) else Counter(values).most_common(1)[0][0]
+
+
+def _median(values: list[float]) -> float:
+    data = sorted(values)  # as statistics.median, without its checks
+    mid = len(data) // 2
+    return data[mid] if len(data) % 2 else (data[mid - 1] + data[mid]) / 2
+
+
+def _look(chars: list[dict], sizes: list[float]) -> _Look:
+    shown = [c["text"].strip() != "" for c in chars]
+    if all(shown):
+        visible, visible_sizes = chars, sizes
+        fontname = _most_common([c["fontname"] for c in chars])
+    elif any(shown):
+        visible = [c for c, keep in zip(chars, shown, strict=True) if keep]
+        visible_sizes = [size for size, keep in zip(sizes, shown, strict=True) if keep]
+        fontname = _most_common([c["fontname"] for c in visible])
+    else:
+        visible, visible_sizes = chars, sizes
+        fontname = chars[0]["fontname"]
+    return (
+        min(map(_X0, visible)),
+        max(map(_X1, visible)),
+        min(map(_TOP, visible)),
+        max(map(_BOTTOM, visible)),
+        _median(visible_sizes),
+        fontname,
+        # The colour most chars are set in: a coloured bullet glyph does not colour its line.
+        _most_common([to_rgb(c.get("non_stroking_color"), c.get("ncs")) for c in visible]),
+    )
+
+
+_X0, _X1, _TOP, _BOTTOM = itemgetter("x0"), itemgetter("x1"), itemgetter("top"), itemgetter("bottom")
+
+
+def _make_line(
+    chars: list[dict], char_ids: list[int], settings: LineSettings, rotated: bool = False, memo: LineMemo | None = None
+) -> TextLine:
     if rotated:
         direction = _matrix(chars[0])[:2]
         order = sorted(range(len(chars)), key=lambda k: _baseline_offset(chars[k], direction))
@@ -224,32 +299,35 @@ def _make_line(chars: list[dict], char_ids: list[int], settings: LineSettings, r
     else:
         sizes = [c["size"] for c in chars]
         raw_text = _text_of(chars, sizes, _forward_gap, settings)
-    fonts = Counter(c["fontname"] for c in chars if c["text"].strip())
-    paired = list(zip(chars, sizes, strict=True))
-    visible = [(c, size) for c, size in paired if c["text"].strip()] or paired
+    x0, x1, top, bottom, size, fontname, color = (
+        memo.look(chars, sizes, rotated) if memo is not None else _look(chars, sizes)
+    )
     return TextLine(
         chars=chars,
         char_ids=char_ids,
         raw_text=raw_text,
-        x0=min(c["x0"] for c, _ in visible),
-        x1=max(c["x1"] for c, _ in visible),
-        top=min(c["top"] for c, _ in visible),
-        bottom=max(c["bottom"] for c, _ in visible),
-        size=median(size for _, size in visible),
-        fontname=fonts.most_common(1)[0][0] if fonts else chars[0]["fontname"],
-        # The colour most chars are set in: a coloured bullet glyph does not colour its line.
-        color=Counter(char_rgb(c) for c, _ in visible).most_common(1)[0][0],
+        x0=x0,
+        x1=x1,
+        top=top,
+        bottom=bottom,
+        size=size,
+        fontname=fontname,
+        color=color,
         rotated=rotated,
     )
 
 
 def group_lines(
-    chars: list[dict], settings: LineSettings = LineSettings(), char_ids: list[int] | None = None
+    chars: list[dict],
+    settings: LineSettings = LineSettings(),
+    char_ids: list[int] | None = None,
+    memo: LineMemo | None = None,
 ) -> list[TextLine]:
     """Group chars (in content-stream order) into visual lines, rotated ones included.
 
     ``char_ids`` names each char (default: its index in ``chars``); lines keep them.
-    Lines come in the content-stream order of their first char.
+    Lines come in the content-stream order of their first char. ``memo`` shares the
+    looks of runs met before (the same chars grouped again).
     """
     ids = range(len(chars)) if char_ids is None else char_ids
     # (rotated?, chars, ids) per run, in order of the run's first char. Horizontal and
@@ -267,5 +345,5 @@ def group_lines(
         else:
             last[rotated] = (rotated, [char], [char_id])
             runs.append(last[rotated])
-    lines = [_make_line(run, run_ids, settings, rotated) for rotated, run, run_ids in runs]
+    lines = [_make_line(run, run_ids, settings, rotated, memo) for rotated, run, run_ids in runs]
     return [line for line in lines if line.raw_text]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.geometry import BBox, middle_of
-from extractors.page.lines import LineSettings, TextLine, first_unit_width, group_lines
+from extractors.page.lines import LineMemo, LineSettings, TextLine, first_unit_width, group_lines
 from extractors.page.table_grid import Grid, assign_chars
 from extractors.text.lexicon import DIGIT
 from extractors.text.linebreak import wrap_joiner
@@ -67,13 +67,17 @@ _ONE_LINE = LineSettings(max_gap=1e9, backstep_tolerance=1e9)
 
 
 def cell_visual_lines(
-    chars: list[dict], settings: CellTextSettings = CellTextSettings(), char_ids: list[int] | None = None
+    chars: list[dict],
+    settings: CellTextSettings = CellTextSettings(),
+    char_ids: list[int] | None = None,
+    memo: LineMemo | None = None,
 ) -> list[TextLine]:
     """Lines of one cell, top to bottom; runs on one baseline merge (a pen jump is not a new line here).
 
-    ``char_ids`` names the chars (their index on the page); the lines keep them.
+    ``char_ids`` names the chars (their index on the page); the lines keep them. ``memo``
+    (``group_lines``) is shared by every grouping of one page's chars.
     """
-    runs = sorted(group_lines(chars, char_ids=char_ids), key=lambda line: (round(line.bottom, 1), line.x0))
+    runs = sorted(group_lines(chars, char_ids=char_ids, memo=memo), key=lambda line: (round(line.bottom, 1), line.x0))
     merged: list[list[tuple[dict, int]]] = []
     last_bottom = None
     for run in runs:
@@ -88,7 +92,7 @@ def cell_visual_lines(
     out = []
     for group in merged:
         group.sort(key=lambda pair: pair[0]["x0"])
-        out += group_lines([c for c, _ in group], _ONE_LINE, [i for _, i in group])
+        out += group_lines([c for c, _ in group], _ONE_LINE, [i for _, i in group], memo)
     return out
 
 

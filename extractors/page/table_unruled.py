@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors.page.lines import TextLine
+from extractors.page.lines import LineMemo, TextLine
 from extractors.page.orientation import is_horizontal
 from extractors.page.table_grid import Grid, GridCell, assign_chars
 from extractors.page.table_text import cell_visual_lines, vertical_text
@@ -65,7 +65,9 @@ def _rebuilt(grid: Grid, xs: list[float], ys: list[float], cells: list[GridCell]
     return Grid(xs, ys, cells, grid.horizontals, grid.verticals)
 
 
-def split_columns(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
+def split_columns(
+    grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings(), memo: LineMemo | None = None
+) -> Grid:
     """Cells spanning columns whose text sits column by column, split at the column lines."""
     by_cell = assign_chars(grid, chars)
     out: list[GridCell] = []
@@ -82,7 +84,7 @@ def split_columns(grid: Grid, chars: list[dict], settings: UnruledSettings = Unr
         columns: dict[int, list[dict]] = {}
         for c in text:
             columns.setdefault(bisect_right(grid.xs, (c["x0"] + c["x1"]) / 2) - 1, []).append(c)
-        numeric = sum(_numeric_lines(cell_visual_lines(group)) for group in columns.values())
+        numeric = sum(_numeric_lines(cell_visual_lines(group, memo=memo)) for group in columns.values())
         if crosses or len(columns) < cell.colspan or numeric < settings.min_numeric_cells:
             out.append(cell)
             continue
@@ -136,13 +138,16 @@ def _one_line_a_sub_row(lines: list[TextLine], split: _BandSplit) -> bool:
     )
 
 
-def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
+def split_rows(
+    grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings(), memo: LineMemo | None = None
+) -> Grid:
     """Ruled bands holding several aligned rows of numbers, split into those rows."""
     by_cell = assign_chars(grid, [c for c in chars if is_horizontal(c)])
     # Lines are measured only where figures could be (a cheap look at the chars first).
     figures = [any(_DIGIT.match(c["text"]) for c in cell_chars) for cell_chars in by_cell]
     lines_of: list[list[TextLine]] = [
-        cell_visual_lines(cell_chars) if figure else [] for cell_chars, figure in zip(by_cell, figures, strict=True)
+        cell_visual_lines(cell_chars, memo=memo) if figure else []
+        for cell_chars, figure in zip(by_cell, figures, strict=True)
     ]
     splits: dict[int, _BandSplit] = {}
     for row in range(grid.n_rows):
@@ -154,7 +159,7 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
         return grid
     for i, cell in enumerate(grid.cells):
         if cell.row in splits and not figures[i]:
-            lines_of[i] = cell_visual_lines(by_cell[i])
+            lines_of[i] = cell_visual_lines(by_cell[i], memo=memo)
     # A column holding a band-spanning label in any split band is a row-group column.
     spanning: set[int] = set()
     group_columns: set[int] = set()
@@ -192,6 +197,8 @@ def split_rows(grid: Grid, chars: list[dict], settings: UnruledSettings = Unrule
     return _rebuilt(grid, grid.xs, ys, cells)
 
 
-def recover_unruled(grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings()) -> Grid:
-    """The grid with the columns and rows its rules leave out."""
-    return split_rows(split_columns(grid, chars, settings), chars, settings)
+def recover_unruled(
+    grid: Grid, chars: list[dict], settings: UnruledSettings = UnruledSettings(), memo: LineMemo | None = None
+) -> Grid:
+    """The grid with the columns and rows its rules leave out (``memo``: see ``group_lines``)."""
+    return split_rows(split_columns(grid, chars, settings, memo), chars, settings, memo)

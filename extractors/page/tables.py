@@ -15,7 +15,7 @@ from typing import Any
 
 from docmodel.document import BBox, Block, Cell, Table
 from extractors.geometry import SAME_TYPE_SIZE_PT, middle_of
-from extractors.page.lines import TextLine, group_lines
+from extractors.page.lines import LineMemo, TextLine, group_lines
 from extractors.page.orientation import is_horizontal
 from extractors.page.table_across import AcrossSettings, across_grids
 from extractors.page.table_band import TitleBand, bar_on_top, below_band, title_band
@@ -91,13 +91,15 @@ def _in_box(char: dict, box: dict) -> bool:
     return box["x0"] <= x <= box["x1"] and box["top"] <= y <= box["bottom"]
 
 
-def _leftover(lines: list[TextLine], ids: set[int], chars: list[dict], boxes: list[dict]) -> list[TextLine]:
+def _leftover(
+    lines: list[TextLine], ids: set[int], chars: list[dict], boxes: list[dict], memo: LineMemo | None = None
+) -> list[TextLine]:
     """The parts of the lines ``ids`` whose chars lie in none of ``boxes``, as lines."""
     out: list[TextLine] = []
     for i in sorted(ids):
         outside = [k for k in lines[i].char_ids if not any(_in_box(chars[k], b) for b in boxes)]
         if outside:
-            out += group_lines([chars[k] for k in outside], char_ids=outside)
+            out += group_lines([chars[k] for k in outside], char_ids=outside, memo=memo)
     return out
 
 
@@ -299,7 +301,7 @@ def _callout_block(callout, page_number: int) -> Block:
 
 
 def _table_grids(
-    page, lines: list[TextLine], chars: list[dict], settings: TableSettings
+    page, lines: list[TextLine], chars: list[dict], settings: TableSettings, memo: LineMemo | None = None
 ) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
     """The page's tables as grids, each with its title band if its first row is one, and the
     call-out boxes drawn over them (which bound no cell)."""
@@ -329,7 +331,7 @@ def _table_grids(
             continue  # a figure's frame
         if band is not None:
             grid = below_band(grid, chars)
-        out.append((recover_unruled(grid, chars, settings.unruled), band))
+        out.append((recover_unruled(grid, chars, settings.unruled, memo), band))
     return out, boxes
 
 
@@ -347,7 +349,9 @@ def extract_tables(
     page, lines: list[TextLine], page_number: int, settings: TableSettings = TableSettings()
 ) -> TablesOnPage:
     chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
-    found, boxes = _table_grids(page, lines, chars, settings)
+    # The page's lines and every band and cell after them group the same chars: one memo.
+    memo = LineMemo(lines)
+    found, boxes = _table_grids(page, lines, chars, settings, memo)
     if not found:
         return TablesOnPage([], set())
     grids = [grid for grid, _ in found]
@@ -375,7 +379,7 @@ def extract_tables(
             drafts.append(
                 _CellDraft(
                     gc,
-                    cell_visual_lines([chars[k] for k in upright], settings.text, upright),
+                    cell_visual_lines([chars[k] for k in upright], settings.text, upright, memo),
                     _is_filled(gc.bbox, fills),
                 )
             )
@@ -436,4 +440,4 @@ def extract_tables(
             ).with_parsed_caption(caption)
         )
     table_ids = {i for ids in inside_ids for i in ids if id(lines[i]) not in in_callouts}
-    return TablesOnPage(tables, consumed, _leftover(lines, table_ids, chars, [g.bbox for g in grids]))
+    return TablesOnPage(tables, consumed, _leftover(lines, table_ids, chars, [g.bbox for g in grids], memo))
