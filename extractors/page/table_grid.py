@@ -593,18 +593,19 @@ def find_grids(page, settings: GridSettings = GridSettings(), exclude: tuple[dic
 
 def assign_chars(grid: Grid, chars: list[dict]) -> list[list[dict]]:
     """Chars of each cell (by the char's centre), in content-stream order: one pass, no crops."""
-    owner: dict[tuple[int, int], int] = {}
+    xs, ys = grid.xs, grid.ys
+    # owner[r + 1][c + 1]: the cell of row r, column c as bisect finds them (-1 before the
+    # first line, the last line's index past it); a table of lists, every page char looks here.
+    owner: list[list[int | None]] = [[None] * (len(xs) + 1) for _ in range(len(ys) + 1)]
     for index, cell in enumerate(grid.cells):
-        for r in range(cell.row, cell.row + cell.rowspan):
-            for c in range(cell.col, cell.col + cell.colspan):
-                owner[(r, c)] = index
+        for r in range(max(cell.row, -1), min(cell.row + cell.rowspan, len(ys))):
+            for c in range(max(cell.col, -1), min(cell.col + cell.colspan, len(xs))):
+                owner[r + 1][c + 1] = index
     out: list[list[dict]] = [[] for _ in grid.cells]
     for char in chars:
         x = (char["x0"] + char["x1"]) / 2
         y = (char["top"] + char["bottom"]) / 2
-        c = bisect_right(grid.xs, x) - 1
-        r = bisect_right(grid.ys, y) - 1
-        found = owner.get((r, c))
+        found = owner[bisect_right(ys, y)][bisect_right(xs, x)]
         if found is not None:
             out[found].append(char)
     return out
