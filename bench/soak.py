@@ -262,14 +262,16 @@ class SoakInbox:
         replaced = self.rng.choice([n for n in self.small() if n != name])
         self.put(replaced, self.fresh())
         done.append(f"replaced {replaced}")
+        changed = {name, replaced}  # each change is seen by a run before the file goes
         if run % 2 == 0:
-            old = self.rng.choice([n for n in self.small() if n not in (name, replaced)])
+            old = self.rng.choice([n for n in self.small() if n not in changed])
             new = f"r{self.counter}-{old}"
             (self.folder / old).rename(self.folder / new)
             self.files[new] = self.files.pop(old)
+            changed.add(new)
             done.append(f"renamed {old} to {new}")
         while len(self.small()) > MAX_SMALL_FILES:
-            gone = self.rng.choice([n for n in self.small() if n != name])
+            gone = self.rng.choice([n for n in self.small() if n not in changed])
             self.remove(gone)
             done.append(f"removed {gone}")
         if run == 2 or run % BAD_REPLACED_EVERY_RUNS == 0:
