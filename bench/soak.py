@@ -87,8 +87,8 @@ LEFT_LINE = re.compile(r"^left +(\S+?): still being written")
 
 
 def session_processes(sid: int) -> list[str]:
-    """``pid command`` of every live process in session ``sid`` (Linux /proc); as
-    ``tests/test_no_leaks.py`` reads it."""
+    """``pid command`` of every live process in session ``sid`` (Linux /proc); what
+    ``tests/test_no_leaks.py`` counts after each run too."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

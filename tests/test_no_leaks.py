@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import REGRESSIONS, REPO, api_env
 
+from bench.soak import SETTLE_SECONDS, settled  # the soak benchmark counts leaks the same way
 from flows.server import api_url_everywhere
 
 pytestmark = pytest.mark.slow
@@ -28,33 +29,6 @@ pytestmark = pytest.mark.slow
 SMALL_PDFS = ["bar-chart-gridlines.pdf", "callout-box-drawn-first.pdf", "figure-frame-title-band.pdf"]
 # A dense statistics report: ~15 s, long enough to interrupt mid-file.
 SLOW_PDF = REPO / "tests" / "corpus" / "real" / "stat-labour-force-survey-2022.pdf"
-# How long a stopped run's children may take to go (a temporary server's shutdown).
-SETTLE_SECONDS = 20.0
-
-
-def session_processes(sid: int) -> list[str]:
-    """``pid command`` of every live process in session ``sid`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone meanwhile
-            continue
-        # Fields after the command's closing parenthesis: state ppid pgrp session …
-        state, _ppid, _pgrp, session = stat.rsplit(")", 1)[1].split()[:4]
-        if int(session) == sid and state != "Z":
-            found.append(f"{entry.name} {cmdline.strip()}")
-    return found
-
-
-def settled(sid: int) -> list[str]:
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while (left := session_processes(sid)) and time.monotonic() < deadline:
-        time.sleep(0.25)
-    return left
 
 
 def inbox_with(tmp_path: Path, names: list[str]) -> Path:
