@@ -19,6 +19,8 @@ from pathlib import Path
 
 from docmodel.document import SurveyReport
 from evaluation.blocks import BlockScore, score_report
+from evaluation.real_blocks import block_truth_pdfs, print_block_scores
+from evaluation.real_blocks import score_file as score_blocks_file
 from evaluation.conservation import FileConservation, conservation
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
@@ -94,6 +96,10 @@ def main(argv: list[str]) -> int:
     if real:
         print()
         print_real_scores([score_real_file(pdf) for pdf in real])
+    with_blocks = block_truth_pdfs(folder / "real")
+    if with_blocks:
+        print()
+        print_block_scores([score_blocks_file(pdf) for pdf in with_blocks])
     print("\nText conservation (every printed character in the report once; recall/precision per file):")
     for pdf in sorted(Path(folder).rglob("*.pdf")):
         result = conserved.get(pdf) or conservation(pdf, extract_report(pdf, settings))

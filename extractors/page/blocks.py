@@ -25,6 +25,10 @@ from extractors.text.markers import split_marker as split_text_marker
 from extractors.text.normalize import collapse_spaces, normalize_chars
 
 
+# Characters that end a sentence: a heading does not end with one.
+SENTENCE_STOPS = frozenset("。．.!?！？")
+
+
 @dataclass(frozen=True)
 class BlockSettings:
     # A vertical gap (bottom to top) wider than this share of the font size ends a block;
@@ -46,6 +50,8 @@ class BlockSettings:
     # ...measured over at least this many forced wraps (the longest line of a short
     # list looks "full" too).
     min_wrap_samples: int = 3
+    # A block in heading type over more lines than this is running text.
+    max_heading_lines: int = 2
     # Bullet markers within this share of the font size share a nesting level.
     level_tolerance: float = 0.5
 
@@ -67,6 +73,8 @@ class _Draft:
     lines: list[TextLine] = field(default_factory=list)
     # Raw text of each line with the marker cut off the first.
     texts: list[str] = field(default_factory=list)
+    # Where a list item's text starts after its marker (its wrapped lines hang there).
+    text_x0: float = 0.0
 
 
 def style_of(line: TextLine) -> Style:
@@ -97,20 +105,37 @@ def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> t
     return (marker, rest) if marker is not None else (None, line.raw_text)
 
 
+def _text_start(line: TextLine) -> float:
+    """Where a marked line's text starts: the second printed glyph (the first is the marker)."""
+    printed = [c for c in line.chars if c["text"].strip()]
+    return printed[1]["x0"] if len(printed) > 1 else line.x1
+
+
 def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
+    if line.raw_text[:1] in NOTE_MARKS:
+        return "note"
     if line.size >= settings.heading_size_ratio * body.size:
         return "heading"
     if line.bold and not body.bold:
         return "heading"
-    if line.raw_text[:1] in NOTE_MARKS or line.size <= settings.note_size_ratio * body.size:
+    if line.size <= settings.note_size_ratio * body.size:
         return "note"
     if line.color != body.color and line.size >= body.size and is_coloured(line.color):
         return "heading"
     return "paragraph"
 
 
-def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float, settings: BlockSettings) -> bool:
+def _starts_new_block(
+    draft: _Draft, line: TextLine, role: str, gap_limit: GapLimits, prev_right: float, settings: BlockSettings
+) -> bool:
     prev = draft.lines[-1]
+    # A line that stops short of its column's right edge although the next line's first
+    # word would have fit ends its paragraph, whatever its last character. Not in a list
+    # item: a line still hanging under its text is a new line of the same item (a new
+    # paragraph there would have a marker of its own).
+    hanging = draft.kind == "bullet" and abs(line.x0 - draft.text_x0) <= settings.marker_gap * line.size
+    if not hanging and not _is_forced_wrap(prev, prev_right, line, settings):
+        return True
     # Wrapped lines of a bullet or a ※ note are set like a paragraph.
     if role != draft.kind and not (draft.kind in ("bullet", "note") and role == "paragraph"):
         return True
@@ -118,16 +143,16 @@ def _starts_new_block(draft: _Draft, line: TextLine, role: str, gap_limit: float
         return True
     if line.top < prev.top:  # moved up: another text box
         return True
-    if line.top - prev.bottom > gap_limit * max(line.size, prev.size):
+    if line.top - prev.bottom > gap_limit(prev.size) * max(line.size, prev.size):
         return True
     first = draft.lines[0]
     if line.x1 < first.x0 or line.x0 > max(ln.x1 for ln in draft.lines):  # another column
         return True
     indent = settings.marker_gap * line.size
-    # A bullet's wrapped lines hang under its text; a line back at the marker is new.
-    if draft.kind == "bullet" and line.x0 < draft.marker_x0 + indent:
-        if len(draft.lines) > 1 and draft.lines[1].x0 > line.x0 + indent:
-            return True
+    # Wrapped lines that hang under the first line's text (a bullet's, a numbered
+    # footnote's): a line back at the first line's start opens the next item.
+    if len(draft.lines) > 1 and line.x0 < first.x0 + indent and draft.lines[1].x0 > line.x0 + indent:
+        return True
     # A first-line indent after wrapped lines opens the next paragraph.
     if draft.kind == "paragraph" and len(draft.lines) > 1 and line.x0 > prev.x0 + 2 * indent:
         return True
@@ -156,19 +181,36 @@ def _column_rights(lines: list[TextLine]) -> list[float]:
     return rights
 
 
-def _gap_limit(lines: list[TextLine], rights: list[float], settings: BlockSettings) -> float:
-    """The block-ending gap (in font sizes) for this page. Slides set wrapped lines
-    ~0.2 em apart; books may use 0.6 em or more. Measure the gap after forced wraps
-    and allow a little more than the usual one."""
-    ratios = []
-    for k in range(len(lines) - 1):
-        a, b = lines[k], lines[k + 1]
-        gap = b.top - a.bottom
-        if same_type_size(a.size, b.size) and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
-            ratios.append(gap / a.size)
-    if len(ratios) < settings.min_wrap_samples:
-        return settings.paragraph_gap
-    return max(settings.paragraph_gap, settings.wrap_gap_margin * median(ratios))
+class GapLimits:
+    """The block-ending gap (in font sizes) for each type size of a page.
+
+    Slides set wrapped lines ~0.2 em apart; books may use 0.6 em or more, and one page
+    mixes both (prose beside a figure's small labels). Measure the gap after forced wraps
+    per type size and allow a little more than the usual one; a size with too few wraps
+    to tell takes the page's, or the default.
+    """
+
+    def __init__(self, lines: list[TextLine], rights: list[float], settings: BlockSettings):
+        self.settings = settings
+        by_size: dict[float, list[float]] = {}
+        for k in range(len(lines) - 1):
+            a, b = lines[k], lines[k + 1]
+            gap = b.top - a.bottom
+            if same_type_size(a.size, b.size) and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
+                by_size.setdefault(round(a.size), []).append(gap / a.size)
+        self.by_size = {size: self._limit(ratios) for size, ratios in by_size.items()}
+        self.page = self._limit([r for ratios in by_size.values() for r in ratios])
+
+    def _limit(self, ratios: list[float]) -> float | None:
+        if len(ratios) < self.settings.min_wrap_samples:
+            return None
+        return max(self.settings.paragraph_gap, self.settings.wrap_gap_margin * median(ratios))
+
+    def __call__(self, size: float) -> float:
+        limit = self.by_size.get(round(size))
+        if limit is None:
+            limit = self.page
+        return self.settings.paragraph_gap if limit is None else limit
 
 
 def _join(draft: _Draft, column_right: float, settings: BlockSettings) -> str:
@@ -229,34 +271,49 @@ def _is_caption(draft: _Draft) -> bool:
     return is_caption(text) and not text.endswith("。")
 
 
+def _is_prose(draft: _Draft, settings: BlockSettings) -> bool:
+    """Whether a block set in heading type reads as running text: a heading stands
+    alone in a line or two and does not end a sentence. (Where small figure labels
+    outnumber the prose on a page, the prose is the larger type.)"""
+    if len(draft.lines) > settings.max_heading_lines:
+        return True
+    text = normalize_chars("".join(draft.texts)).rstrip()
+    return len(draft.lines) > 1 and text[-1:] in SENTENCE_STOPS
+
+
 def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings()) -> list[Block]:
     """Group body ``lines`` (in reading order, furniture and tables removed) into blocks."""
     body = body_style(lines)
     if body is None:
         return []
     rights = _column_rights(lines)
-    gap_limit = _gap_limit(lines, rights, settings)
+    gap_limit = GapLimits(lines, rights, settings)
     drafts: list[_Draft] = []
     draft_rights: list[float] = []
+    prev_right = 0.0
     for line, right in zip(lines, rights, strict=False):
         role = _role(line, body, settings)
         marker, rest = (None, line.raw_text)
         if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_MARKS:
             marker, rest = split_marker(line, settings)
         if marker is not None:
-            drafts.append(_Draft("bullet", marker, line.x0, [line], [rest]))
-        elif drafts and not _starts_new_block(drafts[-1], line, role, gap_limit, settings):
+            drafts.append(_Draft("bullet", marker, line.x0, [line], [rest], text_x0=_text_start(line)))
+        elif drafts and not _starts_new_block(drafts[-1], line, role, gap_limit, prev_right, settings):
             drafts[-1].lines.append(line)
             drafts[-1].texts.append(rest)
             draft_rights[-1] = max(draft_rights[-1], right)
+            prev_right = right
             continue
         else:
             drafts.append(_Draft(role, None, line.x0, [line], [rest]))
         draft_rights.append(right)
+        prev_right = right
 
     for draft in drafts:
         if _is_caption(draft):
             draft.kind = "caption"
+        elif draft.kind == "heading" and _is_prose(draft, settings):
+            draft.kind = "paragraph"
     levels = _levels(drafts, settings)
     blocks = []
     for k, draft in enumerate(drafts):

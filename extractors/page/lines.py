@@ -22,6 +22,10 @@ from extractors.page.orientation import OrientationSettings, is_horizontal
 from extractors.text.linebreak import can_break
 from extractors.text.normalize import normalize_chars
 
+# CJK punctuation and brackets whose glyph fills half its em box (the rest is squeezed
+# out by JIS X 4051 spacing, so the next glyph may start inside the box).
+HALF_BOX_PUNCTUATION = frozenset("、。，．・：；「」『』（）〔〕［］｛｝〈〉《》【】〘〙〖〗")
+
 # A char smaller than this share of its line's size may be a superscript/subscript.
 SCRIPT_SIZE_RATIO = 0.9
 
@@ -71,6 +75,10 @@ class LineSettings:
     # A backward step of more than this many font sizes starts a new line. Proportional
     # CJK punctuation (。、「」) is drawn overlapping its neighbour by up to ~0.25 em.
     backstep_tolerance: float = 0.5
+    # After a CJK punctuation mark or bracket the step back may be up to this much: its
+    # glyph fills half its em box, and typesetters squeeze the empty half out (、「 set
+    # one em apart in all, the 「 starting half an em inside the 、's box).
+    punctuation_backstep_tolerance: float = 0.75
     # A gap wider than this share of the font size, with no space char, prints a space.
     space_gap: float = 0.3
     orientation: OrientationSettings = OrientationSettings()
@@ -131,12 +139,13 @@ def _same_baseline(ref: dict, char: dict, settings: LineSettings) -> bool:
     size = max(ref["size"], char["size"], 1.0)
     if abs(char["bottom"] - ref["bottom"]) <= settings.baseline_tolerance * size:
         return True
-    # A superscript/subscript (note number) is smaller and sits inside the line's box.
-    small = char["size"] < SCRIPT_SIZE_RATIO * ref["size"]
+    # A superscript/subscript (note number) is smaller and sits inside the line's box;
+    # one that opens the line (a footnote's number) is met first, the line's text after it.
+    small, big = (char, ref) if char["size"] < ref["size"] else (ref, char)
     return (
-        small
-        and char["top"] >= ref["top"] - 0.5 * char["size"]
-        and char["bottom"] <= ref["bottom"] + 0.5 * char["size"]
+        small["size"] < SCRIPT_SIZE_RATIO * big["size"]
+        and small["top"] >= big["top"] - 0.5 * small["size"]
+        and small["bottom"] <= big["bottom"] + 0.5 * small["size"]
     )
 
 
@@ -150,7 +159,10 @@ def _continues(run: list[dict], char: dict, settings: LineSettings) -> bool:
     if not _same_baseline(ref, char, settings):
         return False
     size = max(prev["size"], char["size"], 1.0)
-    if char["x0"] < prev["x1"] - settings.backstep_tolerance * size:
+    tolerance = (
+        settings.punctuation_backstep_tolerance if prev["text"] in HALF_BOX_PUNCTUATION else settings.backstep_tolerance
+    )
+    if char["x0"] < prev["x1"] - tolerance * size:
         return False
     return char["x0"] - prev["x1"] <= settings.max_gap * size
 

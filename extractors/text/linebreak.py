@@ -22,8 +22,9 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("(（[［｛{「『【〔〈《“‘※")
 # Japanese stops: a Latin word right after one sticks to it (「る。EUREKA」).
 FULLWIDTH_STOPS = frozenset("、。，．")
-# ASCII punctuation that belongs to a word or a number (「2,300」, 「3.5」, 「R&D」, 「e-mail」).
-LATIN_WORD_PUNCTUATION = frozenset("-_/@#&+=.,'\"*%")
+# ASCII punctuation that belongs to a word or a number (「2,300」, 「3.5」, 「R&D」, 「e-mail」,
+# 「10:30」, and a URL's 「https://…?a=1~b」, which line breakers keep whole).
+LATIN_WORD_PUNCTUATION = frozenset("-_/@#&+=.,'\"*%:?~")
 
 
 def is_latin(ch: str) -> bool:
