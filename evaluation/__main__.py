@@ -19,11 +19,11 @@ from pathlib import Path
 
 from docmodel.document import SurveyReport
 from evaluation.blocks import BlockScore, score_report
-from evaluation.real_blocks import block_truth_pdfs, print_block_scores
-from evaluation.real_blocks import score_file as score_blocks_file
 from evaluation.conservation import FileConservation, conservation
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
+from evaluation.real_blocks import block_truth_pdfs, print_block_scores
+from evaluation.real_blocks import score_file as score_blocks_file
 from evaluation.realworld import print_real_scores, real_pdfs, score_real_file
 from evaluation.tables import score_predicted_tables
 from evaluation.truth import load_truth

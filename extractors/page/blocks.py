@@ -24,7 +24,6 @@ from extractors.text.markers import BODY, NOTE_MARKS
 from extractors.text.markers import split_marker as split_text_marker
 from extractors.text.normalize import collapse_spaces, normalize_chars
 
-
 # Characters that end a sentence: a heading does not end with one.
 SENTENCE_STOPS = frozenset("。．.!?！？")
 
@@ -196,7 +195,11 @@ class GapLimits:
         for k in range(len(lines) - 1):
             a, b = lines[k], lines[k + 1]
             gap = b.top - a.bottom
-            if same_type_size(a.size, b.size) and 0 <= gap <= 1.5 * a.size and _is_forced_wrap(a, rights[k], b, settings):
+            if (
+                same_type_size(a.size, b.size)
+                and 0 <= gap <= 1.5 * a.size
+                and _is_forced_wrap(a, rights[k], b, settings)
+            ):
                 by_size.setdefault(round(a.size), []).append(gap / a.size)
         self.by_size = {size: self._limit(ratios) for size, ratios in by_size.items()}
         self.page = self._limit([r for ratios in by_size.values() for r in ratios])
