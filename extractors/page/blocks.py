@@ -23,6 +23,14 @@ from extractors.text.linebreak import join_wrapped_lines
 from extractors.text.markers import BODY, NOTE_MARKS
 from extractors.text.markers import split_marker as split_text_marker
 from extractors.text.normalize import collapse_spaces, normalize_chars
+from extractors.text.numbering import (
+    Numbering,
+    is_title_bracket,
+    numbering_level,
+    outline_families,
+    read_numbering,
+    read_toc_entry,
+)
 
 # Characters that end a sentence: a heading does not end with one.
 SENTENCE_STOPS = frozenset("。．.!?！？")
@@ -74,6 +82,8 @@ class _Draft:
     texts: list[str] = field(default_factory=list)
     # Where a list item's text starts after its marker (its wrapped lines hang there).
     text_x0: float = 0.0
+    # The numbering style of a numbered item (``numbering.Numbering.family``).
+    family: str | None = None
 
 
 def style_of(line: TextLine) -> Style:
@@ -132,6 +142,9 @@ def _starts_new_block(
     # word would have fit ends its paragraph, whatever its last character. Not in a list
     # item: a line still hanging under its text is a new line of the same item (a new
     # paragraph there would have a marker of its own).
+    # A table-of-contents line fills its line with leaders, and its page number ends it.
+    if read_toc_entry(normalize_chars(collapse_spaces(prev.raw_text))) is not None:
+        return True
     hanging = draft.kind == "bullet" and abs(line.x0 - draft.text_x0) <= settings.marker_gap * line.size
     if not hanging and not _is_forced_wrap(prev, prev_right, line, settings):
         return True
@@ -257,10 +270,12 @@ def _levels(drafts: list[_Draft], settings: BlockSettings) -> dict[int, int]:
         if stop not in base:
             base[stop] = last[1] + 1 if last and stop > last[0] else stop
             glyphs[stop] = []
-        assert d.marker is not None  # a bullet draft always has its marker
-        if d.marker not in glyphs[stop]:
-            glyphs[stop].append(d.marker)
-        out[k] = base[stop] + glyphs[stop].index(d.marker)
+        # Numbered items count through one style (ア イ ウ), not a glyph each; a
+        # table-of-contents entry may have no number.
+        glyph = d.family or d.marker or ""
+        if glyph not in glyphs[stop]:
+            glyphs[stop].append(glyph)
+        out[k] = base[stop] + glyphs[stop].index(glyph)
         last = (stop, out[k])
     return out
 
@@ -272,6 +287,74 @@ def _is_caption(draft: _Draft) -> bool:
         return False
     text = normalize_chars(" ".join(draft.texts)).strip()
     return is_caption(text) and not text.endswith("。")
+
+
+def _numbering_of(draft: _Draft) -> Numbering | None:
+    return read_numbering(normalize_chars(collapse_spaces(draft.texts[0]))) if draft.texts else None
+
+
+def _stands_alone(draft: _Draft) -> bool:
+    """One short line that does not end a sentence: a title, not the start of prose."""
+    text = normalize_chars(draft.texts[0]).rstrip() if draft.texts else ""
+    return len(draft.lines) == 1 and text[-1:] not in SENTENCE_STOPS
+
+
+def _type_numbered(drafts: list[_Draft]) -> None:
+    """Type numbered and bracketed lines by what follows them.
+
+    A numbered line standing alone over a body set deeper (「（１）地域」 over 「全国」) is
+    a heading and keeps its number; a run of numbered lines with no body under them
+    (「ア …」「イ …」) is a list, each item its marker and text; a bracketed title standing
+    alone (「（目的）」) is a heading; a line ending in leaders and a page number is a
+    table-of-contents entry (a list item).
+    """
+    numbered = [_numbering_of(d) if d.kind == "paragraph" else None for d in drafts]
+    for k, draft in enumerate(drafts):
+        if draft.kind != "paragraph":
+            continue
+        text = normalize_chars(collapse_spaces(" ".join(draft.texts)))
+        toc = read_toc_entry(text) if len(draft.lines) == 1 else None
+        if toc is not None:
+            draft.kind = "bullet"
+            draft.family = "toc"  # entries count through the contents, whatever their numbers
+            if toc.marker:
+                draft.marker, draft.texts = toc.marker, [text[len(toc.marker) :].lstrip()]
+            continue
+        if not _stands_alone(draft):
+            continue
+        if is_title_bracket(text):
+            draft.kind = "heading"
+            continue
+        numbering = numbered[k]
+        if numbering is None or not numbering.rest:
+            continue
+        after = drafts[k + 1] if k + 1 < len(drafts) else None
+        below = numbered[k + 1] if after is not None else None
+        body_below = (
+            after is not None and below is None and after.lines[0].x0 > draft.lines[0].x0 + draft.lines[0].size / 2
+        )
+        subitems_below = below is not None and below.family != numbering.family
+        in_run = any(
+            0 <= j < len(drafts) and numbered[j] is not None and numbered[j].family == numbering.family
+            for j in (k - 1, k + 1)
+        )
+        if body_below or (subitems_below and not in_run):
+            draft.kind = "heading"
+        elif in_run:
+            draft.kind, draft.marker, draft.texts = "bullet", numbering.marker, [numbering.rest]
+            draft.marker_x0 = draft.lines[0].x0
+            draft.family = numbering.family
+
+
+def _heading_levels(drafts: list[_Draft]) -> dict[int, int]:
+    """Nesting level of each numbered heading, by the order its numbering style first
+    appears (outliners' rule): 「１」 0, 「（１）」 1, 「ア」 2, back to 0 at the next 「２」."""
+    heads = [(k, _numbering_of(d)) for k, d in enumerate(drafts) if d.kind == "heading"]
+    heads = [(k, n) for k, n in heads if n is not None]
+    if not heads:
+        return {}
+    levels = numbering_level(outline_families([n for _, n in heads]))
+    return {k: level for (k, _), level in zip(heads, levels, strict=True)}
 
 
 def _is_prose(draft: _Draft, settings: BlockSettings) -> bool:
@@ -317,7 +400,9 @@ def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSetting
             draft.kind = "caption"
         elif draft.kind == "heading" and _is_prose(draft, settings):
             draft.kind = "paragraph"
+    _type_numbered(drafts)
     levels = _levels(drafts, settings)
+    levels.update(_heading_levels(drafts))
     blocks = []
     for k, draft in enumerate(drafts):
         column_right = draft_rights[k]
