@@ -10,7 +10,10 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+
+from pdfminer.fontmetrics import FONT_METRICS
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "corpus"
@@ -148,6 +151,91 @@ def pdf_of_objects(objects: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+# --- Text in hand-written PDFs: Latin in a standard Type1 font (no font file needed), Japanese
+# in a non-embedded Adobe-Japan1 CID font that pdfminer reads through its bundled CMaps.
+
+
+@dataclass(frozen=True)
+class CidFont:
+    """A non-embedded Japanese CID font: every glyph 1 em wide (``/DW 1000``); ``cmap``
+    UniJIS-UCS2-H writes across the page, UniJIS-UCS2-V down it."""
+
+    base_font: str
+    cmap: str = "UniJIS-UCS2-H"
+
+
+def in_latin_font(ch: str) -> bool:
+    """Whether a character is set in the Latin (Type1) font rather than the CID font."""
+    return ord(ch) < 128
+
+
+def text_width(text: str, size: float, latin_font: str = "Helvetica") -> float:
+    """Advance width of ``text``: Latin glyphs by the standard font's metrics, the rest 1 em."""
+    widths = FONT_METRICS[latin_font][1]
+    return sum((widths.get(ch, 556) / 1000 if in_latin_font(ch) else 1.0) * size for ch in text)
+
+
+def script_runs(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into runs of one font: (set in the Latin font, run)."""
+    out: list[tuple[bool, str]] = []
+    for ch in text:
+        if out and out[-1][0] == in_latin_font(ch):
+            out[-1] = (out[-1][0], out[-1][1] + ch)
+        else:
+            out.append((in_latin_font(ch), ch))
+    return out
+
+
+def latin_string(text: str) -> str:
+    """A PDF literal string for a Type1 font."""
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+def cid_string(text: str) -> str:
+    """A PDF hex string for a UCS2 CID font: the UTF-16BE code units."""
+    return "<" + text.encode("utf-16-be").hex() + ">"
+
+
+def _cid_font_objects(font: CidFont, first: int) -> list[bytes]:
+    """The Type0 font, its CIDFont and its descriptor, to be numbered ``first`` onwards."""
+    name = font.base_font.encode()
+    return [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /%s /DescendantFonts [%d 0 R] >>"
+        % (name, font.cmap.encode(), first + 1),
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /%s "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >> /DW 1000 /DW2 [880 -1000] "
+        b"/FontDescriptor %d 0 R >>" % (name, first + 2),
+        b"<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [-538 -374 1254 1418] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 763 /StemV 116 >>" % name,
+    ]
+
+
+def one_page_pdf(stream: bytes, fonts: dict[str, str | CidFont], width: float = 595.0, height: float = 842.0) -> bytes:
+    """A one-page PDF of a content stream; ``fonts`` maps resource names (``/F1`` is
+    ``"F1"``) to a standard Type1 font's name or a ``CidFont``."""
+    font_objects: list[bytes] = []
+    refs = []
+    for resource, font in fonts.items():
+        number = 5 + len(font_objects)  # after the catalog, pages, page and content
+        refs.append(b"/%s %d 0 R" % (resource.encode(), number))
+        if isinstance(font, CidFont):
+            font_objects += _cid_font_objects(font, number)
+        else:
+            type1 = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>"
+            font_objects.append(type1 % font.encode())
+    media_box = b"[0 0 %d %d]" % (width, height)
+    return pdf_of_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Resources << /Font << %s >> >> /Contents 4 0 R >>"
+            % (media_box, b" ".join(refs)),
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            *font_objects,
+        ]
+    )
 
 
 # Why each bad input must fail: a word the one-line reason has to contain.

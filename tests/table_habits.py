@@ -23,8 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from helpers import pdf_of_objects
-from pdfminer.fontmetrics import FONT_METRICS
+from helpers import CidFont, cid_string, in_latin_font, latin_string, one_page_pdf, script_runs, text_width
 
 PAGE_W, PAGE_H = 595.0, 842.0
 SIZE = 9.0  # cell text
@@ -36,8 +35,6 @@ LEFT, TOP = 72.0, 150.0  # the table's top-left corner (pdfplumber's top-down sp
 RULE = 0.5  # rule width
 # Room a call-out habit leaves free at the right of the last column.
 CALLOUT_ROOM = 90.0
-
-_HELVETICA = FONT_METRICS["Helvetica"][1]
 
 
 @dataclass(frozen=True)
@@ -180,14 +177,6 @@ SHAPES: dict[str, Table] = {t.name: t for t in (SIMPLE, GROUPED, VERTICAL, MULTI
 # --- text and layout
 
 
-def _latin(ch: str) -> bool:
-    return ord(ch) < 128
-
-
-def _width(text: str, size: float) -> float:
-    return sum((_HELVETICA.get(ch, 556) / 1000 if _latin(ch) else 1.0) * size for ch in text)
-
-
 def layout(table: Table, extra_right: float = 0.0) -> Layout:
     """Column widths and row heights that fit every cell's text (an authored break in
     a cell leaves room for the next line's first word, so it reads as authored)."""
@@ -198,10 +187,11 @@ def layout(table: Table, extra_right: float = 0.0) -> Layout:
         lines = spot.text.split("\n") if spot.text else []
         if spot.vertical:
             return SIZE + 2 * PAD, SIZE * len(spot.text) + 2 * PAD
-        w = max((_width(line, SIZE) for line in lines), default=0.0)
+        w = max((text_width(line, SIZE) for line in lines), default=0.0)
         if len(lines) > 1:
             w = max(
-                _width(a, SIZE) + _width(b.split(" ")[0], SIZE) + SIZE for a, b in zip(lines, lines[1:], strict=False)
+                text_width(a, SIZE) + text_width(b.split(" ")[0], SIZE) + SIZE
+                for a, b in zip(lines, lines[1:], strict=False)
             )
         return max(w + 2 * PAD, 28.0), max(len(lines), 1) * LEADING + 2 * PAD
 
@@ -225,25 +215,6 @@ def _y(top: float) -> float:
     return round(PAGE_H - top, 3)
 
 
-def _runs(text: str) -> list[tuple[bool, str]]:
-    """Runs of one script: (latin, text)."""
-    out: list[tuple[bool, str]] = []
-    for ch in text:
-        if out and out[-1][0] == _latin(ch):
-            out[-1] = (out[-1][0], out[-1][1] + ch)
-        else:
-            out.append((_latin(ch), ch))
-    return out
-
-
-def _hex(text: str) -> str:
-    return "<" + text.encode("utf-16-be").hex() + ">"
-
-
-def _escape(text: str) -> str:
-    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
-
-
 @dataclass(frozen=True)
 class Ink:
     text: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -253,11 +224,11 @@ class Ink:
 def text_line(text: str, x: float, baseline: float, size: float, colour=(0.0, 0.0, 0.0)) -> list[str]:
     """One line of text at (x, baseline) in top-down space, Latin runs in Helvetica."""
     ops = []
-    for latin, run in _runs(text):
-        font, string = ("/F1", _escape(run)) if latin else ("/F2", _hex(run))
+    for latin, run in script_runs(text):
+        font, string = ("/F1", latin_string(run)) if latin else ("/F2", cid_string(run))
         r, g, b = colour
         ops.append(f"BT {font} {size} Tf {r} {g} {b} rg 1 0 0 1 {x:.3f} {_y(baseline)} Tm {string} Tj ET")
-        x += _width(run, size)
+        x += text_width(run, size)
     return ops
 
 
@@ -272,10 +243,12 @@ def cell_text(table: Table, lay: Layout, ink: Ink = Ink(), spots: tuple[Spot, ..
             # Vertical mode: the pen is the glyph's top centre, advancing down; set tight
             # under the cell's top rule, as tategaki headers are.
             cx = (x0 + x1) / 2
-            ops.append(f"BT /F3 {SIZE} Tf {r} {g} {b} rg 1 0 0 1 {cx:.3f} {_y(top + 2.5)} Tm {_hex(spot.text)} Tj ET")
+            ops.append(
+                f"BT /F3 {SIZE} Tf {r} {g} {b} rg 1 0 0 1 {cx:.3f} {_y(top + 2.5)} Tm {cid_string(spot.text)} Tj ET"
+            )
         elif spot.vertical:
             for k, ch in enumerate(spot.text):
-                cx = (x0 + x1) / 2 - _width(ch, SIZE) / 2
+                cx = (x0 + x1) / 2 - text_width(ch, SIZE) / 2
                 ops += text_line(ch, cx, top + PAD + (k + 0.88) * SIZE, SIZE, ink.text)
         else:
             for k, line in enumerate(spot.text.split("\n") if spot.text else []):
@@ -650,7 +623,9 @@ def one_run_per_row(table: Table) -> list[str]:
     cell with Td (office exports run text across cell borders on one baseline)."""
     lay = layout(table)
     ops = stroke(borders(table, lay))
-    single = [s for s in table.cells if not s.vertical and s.text and "\n" not in s.text and all(map(_latin, s.text))]
+    single = [
+        s for s in table.cells if not s.vertical and s.text and "\n" not in s.text and all(map(in_latin_font, s.text))
+    ]
     others = tuple(s for s in table.cells if s not in single)
     for row in range(table.n_rows):
         spots = sorted((s for s in single if s.row == row), key=lambda s: s.col)
@@ -660,7 +635,7 @@ def one_run_per_row(table: Table) -> list[str]:
         parts, x = [], 0.0
         for spot in spots:
             cx = lay.xs[spot.col] + PAD
-            parts.append(f"{cx - x:.3f} 0 Td {_escape(spot.text)} Tj")
+            parts.append(f"{cx - x:.3f} 0 Td {latin_string(spot.text)} Tj")
             x = cx
         ops.append(f"BT /F1 {SIZE} Tf 0 0 0 rg 1 0 0 1 0 {_y(baseline)} Tm " + " ".join(parts) + " ET")
     ops += cell_text(table, lay, spots=others)
@@ -705,36 +680,13 @@ HABITS: dict[str, Habit] = {
 
 # --- the PDF
 
-_TYPE0 = b"<< /Type /Font /Subtype /Type0 /BaseFont /KozGoPr6N-Medium /Encoding /%s /DescendantFonts [%%d 0 R] >>"
-_FONTS = {
-    "F1": b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    "F2": _TYPE0 % b"UniJIS-UCS2-H",
-    "F3": _TYPE0 % b"UniJIS-UCS2-V",
+_FONTS: dict[str, str | CidFont] = {
+    "F1": "Helvetica",
+    "F2": CidFont("KozGoPr6N-Medium", "UniJIS-UCS2-H"),
+    "F3": CidFont("KozGoPr6N-Medium", "UniJIS-UCS2-V"),
 }
-_CID_FONT = (
-    b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /KozGoPr6N-Medium "
-    b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >> /DW 1000 /DW2 [880 -1000] "
-    b"/FontDescriptor %d 0 R >>"
-)
-_DESCRIPTOR = (
-    b"<< /Type /FontDescriptor /FontName /KozGoPr6N-Medium /Flags 4 /FontBBox [-538 -374 1254 1418] "
-    b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 763 /StemV 116 >>"
-)
 
 
 def render(table: Table, habit: Habit) -> bytes:
     """The one-page PDF of ``table`` drawn in ``habit``."""
-    stream = "\n".join(habit(table)).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] " % (PAGE_W, PAGE_H)
-        + b"/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        _FONTS["F1"],
-        _FONTS["F2"] % 8,
-        _FONTS["F3"] % 8,
-        _CID_FONT % 9,
-        _DESCRIPTOR,
-    ]
-    return pdf_of_objects(objects)
+    return one_page_pdf("\n".join(habit(table)).encode("latin-1"), _FONTS, PAGE_W, PAGE_H)
