@@ -23,14 +23,12 @@ from extractors.text.normalize import normalize_chars
 # layout → what the extractor reads instead.
 NOT_YET_READ: dict[str, str] = {
     "two_columns": "the paragraph running from the left column's foot to the right column's top is cut in two blocks",
-    "numbered_articles": "第１条, ２, ３ stay in the text of paragraphs instead of marking list items",
     "furigana_inline": "each reading cuts its line: it becomes a note, and the paragraph splits around it",
     "furigana_separate_pass": "the readings come out as extra notes after the body (the base text is right)",
     "framed_box": (
         "lines inside the frame are measured against the page's right edge: the framed paragraphs get hard "
         "breaks and split into several blocks"
     ),
-    "bullets_nested": "ー is not a marker glyph: each ー sub-item is joined into the ・ item above it",
 }
 
 CASES = [name for name in LAYOUTS if name not in NOT_YET_READ]

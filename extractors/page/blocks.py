@@ -286,11 +286,18 @@ def _is_caption(draft: _Draft) -> bool:
     if draft.kind not in ("heading", "paragraph", "note") or len(draft.lines) > 2:
         return False
     text = normalize_chars(" ".join(draft.texts)).strip()
-    return is_caption(text) and not text.endswith("。")
+    # A caption may open with a glyph (「■第１-２-４図」).
+    unmarked = split_text_marker(text, BODY, gap_after=True)[1] if draft.marker is None else text
+    return (is_caption(text) or is_caption(unmarked)) and not text.endswith("。")
 
 
 def _numbering_of(draft: _Draft) -> Numbering | None:
     return read_numbering(normalize_chars(collapse_spaces(draft.texts[0]))) if draft.texts else None
+
+
+def _set_apart(text: str, numbering: Numbering) -> bool:
+    """Whether a space (or a printed gap) separates the number from its text."""
+    return text[len(numbering.marker) : len(numbering.marker) + 1].isspace()
 
 
 def _stands_alone(draft: _Draft) -> bool:
@@ -321,6 +328,13 @@ def _type_numbered(drafts: list[_Draft]) -> None:
                 draft.marker, draft.texts = toc.marker, [text[len(toc.marker) :].lstrip()]
             continue
         if not _stands_alone(draft):
+            # Running text opening with a number set apart from it (「第１条 この規程は…」,
+            # 「２ 前項の…」) is a numbered clause: an item with its number as marker.
+            clause = numbered[k]
+            if clause is not None and clause.rest and _set_apart(text, clause):
+                draft.kind, draft.marker, draft.family = "bullet", clause.marker, clause.family
+                draft.texts[0] = clause.rest
+                draft.marker_x0, draft.text_x0 = draft.lines[0].x0, draft.lines[0].x0
             continue
         if is_title_bracket(text):
             draft.kind = "heading"

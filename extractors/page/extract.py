@@ -15,7 +15,7 @@ import pdfplumber
 from docmodel.document import Block, Page, PageError, Table
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
-from extractors.page.lines import TextLine, anchor_char_boxes, group_lines
+from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
 from extractors.page.tables import TableSettings, extract_tables
 from extractors.settings import PipelineSettings
 
@@ -86,7 +86,7 @@ def extract_page(
         [lines[i] for i in free - furniture.line_ids] + leftover, key=lambda line: min(line.char_ids, default=0)
     )
     with _stage("blocks"):
-        blocks = build_blocks(body, page_number, settings.blocks)
+        blocks = build_blocks(join_label_lines(body, settings.lines), page_number, settings.blocks)
     return PageExtraction(
         page=Page(
             number=page_number,

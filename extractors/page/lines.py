@@ -11,6 +11,7 @@ their baseline (bottom to top for text turned left, top to bottom for text turne
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -359,3 +360,46 @@ def group_lines(
             runs.append(last[rotated])
     lines = [_make_line(run, run_ids, settings, rotated, memo) for rotated, run, run_ids in runs]
     return [line for line in lines if line.raw_text]
+
+
+# A line that is only an item label: a footnote or list number, ※1, ①, (1), 1. — set at
+# a tab stop before its text, further off than a word gap.
+_LABEL_ONLY = re.compile(r"^(?:[※＊*]?[(（]?[0-9０-９]{1,3}[)）.．]?|[①-⑳❶-❿]|[※＊*])$")
+
+
+def join_label_lines(
+    lines: list[TextLine], settings: LineSettings = LineSettings(), max_tab: float = 4.0
+) -> list[TextLine]:
+    """Join each label-only line (``_LABEL_ONLY``) to the line its text is set on: the
+    next line that starts right of it, within ``max_tab`` font sizes, on its baseline.
+
+    Running text only: in a table the same geometry is a number column beside a text one.
+    """
+    out: list[TextLine] = []
+    skip: set[int] = set()
+    for k, line in enumerate(lines):
+        if k in skip:
+            continue
+        if not line.rotated and _LABEL_ONLY.match(line.raw_text.strip()):
+            partner = next(
+                (
+                    j
+                    for j in range(k + 1, min(k + 4, len(lines)))
+                    if j not in skip
+                    and not lines[j].rotated
+                    and 0 <= lines[j].x0 - line.x1 <= max_tab * lines[j].size
+                    and abs(lines[j].bottom - line.bottom) <= settings.baseline_tolerance * lines[j].size
+                ),
+                None,
+            )
+            if partner is not None:
+                text = lines[partner]
+                chars, ids = line.chars + text.chars, line.char_ids + text.char_ids
+                joined = _make_line(chars, ids, settings)
+                # The tab is one printed gap: one space, however wide.
+                joined.raw_text = line.raw_text.strip() + " " + text.raw_text.strip()
+                out.append(joined)
+                skip.add(partner)
+                continue
+        out.append(line)
+    return out

@@ -15,7 +15,9 @@ from extractors.text.normalize import PRIVATE_USE_GLYPHS, is_private_use
 
 # Characters that open a bullet item when they start a line (printed or normalised).
 BULLET_GLYPHS = (
-    frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－-‐−–—※＊*") | frozenset(PRIVATE_USE_GLYPHS) | frozenset(PRIVATE_USE_GLYPHS.values())
+    frozenset("・･•●○◦▪■□◆◇❖➢➤►▶✓－ー-‐−–—※＊*")
+    | frozenset(PRIVATE_USE_GLYPHS)
+    | frozenset(PRIVATE_USE_GLYPHS.values())
 )
 # Markers that only count as bullets when a space follows (they also start words).
 GLYPHS_NEEDING_SPACE = frozenset("-*※")
