@@ -25,10 +25,6 @@ NOT_YET_READ: dict[str, str] = {
     "two_columns": "the paragraph running from the left column's foot to the right column's top is cut in two blocks",
     "furigana_inline": "each reading cuts its line: it becomes a note, and the paragraph splits around it",
     "furigana_separate_pass": "the readings come out as extra notes after the body (the base text is right)",
-    "framed_box": (
-        "lines inside the frame are measured against the page's right edge: the framed paragraphs get hard "
-        "breaks and split into several blocks"
-    ),
 }
 
 CASES = [name for name in LAYOUTS if name not in NOT_YET_READ]

@@ -176,15 +176,29 @@ def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings:
     return right - line.x1 <= first_unit_width(following) + settings.hard_break_slack * line.size
 
 
-def _column_rights(lines: list[TextLine]) -> list[float]:
-    """Right edge of the text box each line sits in: the furthest any same-size line
-    starting near it and overlapping it horizontally reaches."""
-    rights = []
+def containers_of(lines: list[TextLine], frames: list[BBox]) -> list[int | None]:
+    """The drawn frame (box, panel) each line sits in: the smallest that holds it."""
+    out: list[int | None] = []
     for line in lines:
+        holding = [
+            k
+            for k, f in enumerate(frames)
+            if f.x0 - 1 <= line.x0 and line.x1 <= f.x1 + 1 and f.top - 1 <= line.top and line.bottom <= f.bottom + 1
+        ]
+        out.append(min(holding, key=lambda k: frames[k].width * frames[k].height) if holding else None)
+    return out
+
+
+def _column_rights(lines: list[TextLine], containers: list[int | None]) -> list[float]:
+    """Right edge of the text box each line sits in: the furthest any same-size line in
+    the same frame, starting near it and overlapping it horizontally, reaches."""
+    rights = []
+    for line, container in zip(lines, containers, strict=True):
         reach = [
             other.x1
-            for other in lines
-            if same_type_size(other.size, line.size)
+            for other, other_container in zip(lines, containers, strict=True)
+            if other_container == container
+            and same_type_size(other.size, line.size)
             and other.x0 < line.x1
             and other.x1 > line.x0
             and abs(other.x0 - line.x0) <= 2 * line.size
@@ -381,24 +395,34 @@ def _is_prose(draft: _Draft, settings: BlockSettings) -> bool:
     return len(draft.lines) > 1 and text[-1:] in SENTENCE_STOPS
 
 
-def build_blocks(lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings()) -> list[Block]:
-    """Group body ``lines`` (in reading order, furniture and tables removed) into blocks."""
+def build_blocks(
+    lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings(), frames: list[BBox] = ()
+) -> list[Block]:
+    """Group body ``lines`` (in reading order, furniture and tables removed) into blocks.
+    ``frames``: boxes drawn around text (a framed note, a panel); a block never crosses
+    a frame's edge, and lines in a frame are measured against its width."""
     body = body_style(lines)
     if body is None:
         return []
-    rights = _column_rights(lines)
+    containers = containers_of(lines, list(frames))
+    rights = _column_rights(lines, containers)
     gap_limit = GapLimits(lines, rights, settings)
     drafts: list[_Draft] = []
     draft_rights: list[float] = []
     prev_right = 0.0
-    for line, right in zip(lines, rights, strict=False):
+    for k, (line, right) in enumerate(zip(lines, rights, strict=False)):
+        crossed_frame = k > 0 and containers[k] != containers[k - 1]
         role = _role(line, body, settings)
         marker, rest = (None, line.raw_text)
         if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_MARKS:
             marker, rest = split_marker(line, settings)
         if marker is not None:
             drafts.append(_Draft("bullet", marker, line.x0, [line], [rest], text_x0=_text_start(line)))
-        elif drafts and not _starts_new_block(drafts[-1], line, role, gap_limit, prev_right, settings):
+        elif (
+            drafts
+            and not crossed_frame
+            and not _starts_new_block(drafts[-1], line, role, gap_limit, prev_right, settings)
+        ):
             drafts[-1].lines.append(line)
             drafts[-1].texts.append(rest)
             draft_rights[-1] = max(draft_rights[-1], right)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pdfplumber
 
 from docmodel.document import Block, Page, PageError, Table
+from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
@@ -68,6 +69,17 @@ def _stage(name: str) -> Iterator[None]:
         raise PageStageError(name, exc) from exc
 
 
+def text_frames(page: pdfplumber.page.Page) -> list[BBox]:
+    """Boxes drawn on the page that could hold text: rectangles taller and wider than a
+    few lines of type, short of the whole page (a page border frames everything)."""
+    frames = []
+    for rect in page.rects:
+        box = BBox(x0=rect["x0"], top=rect["top"], x1=rect["x1"], bottom=rect["bottom"])
+        if box.width >= 36 and box.height >= 18 and box.width * box.height < 0.8 * float(page.width * page.height):
+            frames.append(box)
+    return frames
+
+
 def extract_page(
     page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
 ) -> PageExtraction:
@@ -86,7 +98,7 @@ def extract_page(
         [lines[i] for i in free - furniture.line_ids] + leftover, key=lambda line: min(line.char_ids, default=0)
     )
     with _stage("blocks"):
-        blocks = build_blocks(join_label_lines(body, settings.lines), page_number, settings.blocks)
+        blocks = build_blocks(join_label_lines(body, settings.lines), page_number, settings.blocks, text_frames(page))
     return PageExtraction(
         page=Page(
             number=page_number,
