@@ -26,8 +26,10 @@ SCHEMA_NAME = "survey-report"
 # per-page failures (`pages[].error`, `failed_pages`); 2-0-0: unit ids, each thing
 # stored once (logical tables point at cells, raw_text only where it differs), `nlp`
 # keeps sentence spans (tokens and entities in Parquet beside the report),
-# `references` → `referenced_questions`, schema_version "survey-report/2-0-0".
-SCHEMA_VERSION = "2-0-0"
+# `references` → `referenced_questions`, schema_version "survey-report/2-0-0"; 2-1-0
+# adds ruby readings on blocks (`blocks[].ruby`) and heading levels (`blocks[].level`
+# on headings).
+SCHEMA_VERSION = "2-1-0"
 
 
 def schema_tag(name: str = SCHEMA_NAME, version: str = SCHEMA_VERSION) -> str:
@@ -90,6 +92,14 @@ RAW_TEXT = "Text as printed (code points untouched, wraps kept as '\\n'); null w
 NLP = "Sentence spans of text (tokens and entities: <stem>.tokens/.entities.parquet); null without NLP."
 
 
+class Ruby(Model):
+    """A reading (furigana) printed over base characters of a block, kept out of its text."""
+
+    text: str = Field(description="The reading as printed, e.g. 'けんいん'.")
+    base: str = Field(description="The base characters it is printed over, e.g. '牽引'.")
+    bbox: BBox = Field(description="Box of the reading on its page.")
+
+
 class Block(Model):
     """One logical text block of a page body, in reading order."""
 
@@ -97,11 +107,18 @@ class Block(Model):
     page: int = Field(description="1-based physical page.")
     type: BlockType = Field(description="What the block is on the slide.")
     marker: str | None = Field(None, description="Bullet glyph as printed (normalised), for bullets.")
-    level: int = Field(0, description="Nesting level of a bullet (0 = top).")
+    level: int = Field(
+        0,
+        description="Nesting level (0 = top): of a list item among the page's items; of a numbered "
+        "heading in the outline its numbering styles make (１ → （１） → ア).",
+    )
     text: str = Field(description="Normalised text: radicals unified, wraps joined, '\\n' between logical lines.")
     raw_text: str | None = Field(None, description=RAW_TEXT)
     bbox: BBox = Field(description="Box of the block on its page.")
     nlp: SentenceSpans | None = Field(None, description=NLP)
+    ruby: list[Ruby] = Field(
+        default_factory=list, description="Readings printed over the block's characters, not part of its text."
+    )
 
     @property
     def printed_text(self) -> str:

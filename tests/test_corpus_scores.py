@@ -140,3 +140,45 @@ def test_qa_grid_floors(scores):
 
 def test_no_radical_or_private_use_code_point_in_any_output_text(scores):
     assert {stem: s.leaks for stem, s in scores.items()} == {stem: [] for stem in scores}
+
+
+# Text structure of real pages (other producers) against hand-made block truth
+# (``<stem>.blocks.yaml``, scored by ``evaluation.real_blocks``): per file, blocks exact
+# and reading order kept at what the block stage achieves now, cut to two decimals.
+# Issue 22's target for this truth: blocks exact ≥ 0.95 pooled.
+BLOCK_FLOORS: dict[str, tuple[float, float]] = {
+    "cio-dp2021-07-att-metadata-concept": (0.99, 0.99),
+    "mext-genai-guideline-v2-2024": (0.99, 0.99),
+    "mext_r6_st_whitepaper_ch1": (0.88, 0.94),
+    "mhlw-employment-trend-survey-r4": (0.95, 0.99),
+    "soumu-ict-whitepaper-r6-ch4s1": (0.89, 0.99),
+}
+BLOCK_POOLED_FLOORS = {"exact": 0.94, "order": 0.99}
+
+
+@pytest.fixture(scope="module")
+def block_scores():
+    from evaluation.real_blocks import block_truth_pdfs, print_block_scores, score_file
+
+    scores = {pdf.stem: score_file(pdf) for pdf in block_truth_pdfs(CORPUS / "real")}
+    print_block_scores(list(scores.values()))
+    return scores
+
+
+def test_every_real_pdf_with_block_truth_has_its_floors(block_scores):
+    assert sorted(block_scores) == sorted(BLOCK_FLOORS)
+
+
+@pytest.mark.parametrize("stem", sorted(BLOCK_FLOORS))
+def test_real_pages_block_floors(block_scores, stem):
+    score, (exact, order) = block_scores[stem], BLOCK_FLOORS[stem]
+    misses = [m for p in score.pages for m in p.misses]
+    assert score.exact_share >= exact, misses
+    assert score.order_share >= order
+
+
+def test_real_pages_pooled_block_floors(block_scores):
+    from evaluation.real_blocks import mean_blocks
+
+    mean = mean_blocks(list(block_scores.values()))
+    assert all(mean[key] >= floor for key, floor in BLOCK_POOLED_FLOORS.items()), mean

@@ -114,6 +114,26 @@ def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> t
     return (marker, rest) if marker is not None else (None, line.raw_text)
 
 
+def _next_in_sequence(draft: _Draft, line: TextLine) -> bool:
+    first = read_numbering(normalize_chars(collapse_spaces(draft.lines[0].raw_text)))
+    if first is None or first.value is None:
+        return False
+    this = read_numbering(normalize_chars(collapse_spaces(line.raw_text)))
+    return this is not None and this.family == first.family and this.value == first.value + 1
+
+
+def _label_text_start(line: TextLine, settings: BlockSettings) -> float:
+    """Where a line's text starts after a label set apart by a gap (「5  Diffusion…」,
+    a footnote's number at a tab stop); 0 when the line has no such label."""
+    if read_numbering(normalize_chars(collapse_spaces(line.raw_text))) is None:
+        return 0.0
+    printed = [c for c in line.chars if c["text"].strip()]
+    for prev, char in zip(printed, printed[1:], strict=False):
+        if char["x0"] - prev["x1"] > settings.marker_gap * char["size"]:
+            return char["x0"]
+    return 0.0
+
+
 def _text_start(line: TextLine) -> float:
     """Where a marked line's text starts: the second printed glyph (the first is the marker)."""
     printed = [c for c in line.chars if c["text"].strip()]
@@ -145,7 +165,10 @@ def _starts_new_block(
     # A table-of-contents line fills its line with leaders, and its page number ends it.
     if read_toc_entry(normalize_chars(collapse_spaces(prev.raw_text))) is not None:
         return True
-    hanging = draft.kind == "bullet" and abs(line.x0 - draft.text_x0) <= settings.marker_gap * line.size
+    # The next number of the item's own numbering (「4 …」 after 「3 …」) opens the next item.
+    if _next_in_sequence(draft, line):
+        return True
+    hanging = draft.text_x0 > 0 and abs(line.x0 - draft.text_x0) <= settings.marker_gap * line.size
     if not hanging and not _is_forced_wrap(prev, prev_right, line, settings):
         return True
     # Wrapped lines of a bullet or a ※ note are set like a paragraph.
@@ -325,9 +348,10 @@ def _type_numbered(drafts: list[_Draft]) -> None:
 
     A numbered line standing alone over a body set deeper (「（１）地域」 over 「全国」) is
     a heading and keeps its number; a run of numbered lines with no body under them
-    (「ア …」「イ …」) is a list, each item its marker and text; a bracketed title standing
+    (「ア …」「イ …」, counting up) is a list, each item with its marker; a bracketed title standing
     alone (「（目的）」) is a heading; a line ending in leaders and a page number is a
-    table-of-contents entry (a list item).
+    table-of-contents entry (a list item). A number is printed text, so it stays in the
+    item's text as well (only a bullet glyph is cut off).
     """
     numbered = [_numbering_of(d) if d.kind == "paragraph" else None for d in drafts]
     for k, draft in enumerate(drafts):
@@ -339,7 +363,7 @@ def _type_numbered(drafts: list[_Draft]) -> None:
             draft.kind = "bullet"
             draft.family = "toc"  # entries count through the contents, whatever their numbers
             if toc.marker:
-                draft.marker, draft.texts = toc.marker, [text[len(toc.marker) :].lstrip()]
+                draft.marker = toc.marker
             continue
         if not _stands_alone(draft):
             # Running text opening with a number set apart from it (「第１条 この規程は…」,
@@ -347,7 +371,6 @@ def _type_numbered(drafts: list[_Draft]) -> None:
             clause = numbered[k]
             if clause is not None and clause.rest and _set_apart(text, clause):
                 draft.kind, draft.marker, draft.family = "bullet", clause.marker, clause.family
-                draft.texts[0] = clause.rest
                 draft.marker_x0, draft.text_x0 = draft.lines[0].x0, draft.lines[0].x0
             continue
         if is_title_bracket(text):
@@ -363,13 +386,16 @@ def _type_numbered(drafts: list[_Draft]) -> None:
         )
         subitems_below = below is not None and below.family != numbering.family
         in_run = any(
-            0 <= j < len(drafts) and numbered[j] is not None and numbered[j].family == numbering.family
+            0 <= j < len(drafts)
+            and numbered[j] is not None
+            and numbered[j].family == numbering.family
+            and numbered[j].value == numbering.value + (j - k)  # a list counts up: ア イ ウ, 1 2 3
             for j in (k - 1, k + 1)
         )
         if body_below or (subitems_below and not in_run):
             draft.kind = "heading"
         elif in_run:
-            draft.kind, draft.marker, draft.texts = "bullet", numbering.marker, [numbering.rest]
+            draft.kind, draft.marker = "bullet", numbering.marker
             draft.marker_x0 = draft.lines[0].x0
             draft.family = numbering.family
 
@@ -429,7 +455,9 @@ def build_blocks(
             prev_right = right
             continue
         else:
-            drafts.append(_Draft(role, None, line.x0, [line], [rest]))
+            # A numbered note (a footnote) hangs its wrapped lines under its text, as a list item does.
+            hang = _label_text_start(line, settings) if role == "note" else 0.0
+            drafts.append(_Draft(role, None, line.x0, [line], [rest], text_x0=hang))
         draft_rights.append(right)
         prev_right = right
 

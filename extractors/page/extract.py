@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import pdfplumber
 
 from docmodel.document import Block, Page, PageError, Table
+from docmodel.document import Ruby as RubyModel
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
+from extractors.page.ruby import Ruby, find_ruby
 from extractors.page.tables import TableSettings, extract_tables
 from extractors.settings import PipelineSettings
 
@@ -69,6 +71,16 @@ def _stage(name: str) -> Iterator[None]:
         raise PageStageError(name, exc) from exc
 
 
+def attach_ruby(blocks: list[Block], readings: list[Ruby]) -> None:
+    """Hang each reading on the block its base sits in (just under the reading)."""
+    for reading in readings:
+        x = (reading.bbox.x0 + reading.bbox.x1) / 2
+        y = reading.bbox.bottom + 0.5 * (reading.bbox.bottom - reading.bbox.top)
+        block = next((b for b in blocks if b.bbox.x0 <= x <= b.bbox.x1 and b.bbox.top <= y <= b.bbox.bottom), None)
+        if block is not None:
+            block.ruby.append(RubyModel(text=reading.text, base=reading.base, bbox=reading.bbox))
+
+
 def text_frames(page: pdfplumber.page.Page) -> list[BBox]:
     """Boxes drawn on the page that could hold text: rectangles taller and wider than a
     few lines of type, short of the whole page (a page border frames everything)."""
@@ -84,8 +96,18 @@ def extract_page(
     page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
 ) -> PageExtraction:
     with _stage("lines"):
-        anchor_char_boxes(page.chars)
-        lines = group_lines(page.chars, settings.lines)
+        chars = page.chars
+        anchor_char_boxes(chars)
+        # Readings printed over kanji would cut their base lines apart: set them aside
+        # (lines keep the page's char indices) and hang them on their blocks after.
+        readings = find_ruby(chars)
+        set_aside = {i for reading in readings for i in reading.char_ids}
+        kept = [i for i in range(len(chars)) if i not in set_aside]
+        lines = (
+            group_lines([chars[i] for i in kept], settings.lines, char_ids=kept)
+            if set_aside
+            else group_lines(chars, settings.lines)
+        )
     with _stage("tables"):
         tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
     free = {i for i in range(len(lines)) if i not in consumed}
@@ -99,6 +121,7 @@ def extract_page(
     )
     with _stage("blocks"):
         blocks = build_blocks(join_label_lines(body, settings.lines), page_number, settings.blocks, text_frames(page))
+        attach_ruby(blocks, readings)
     return PageExtraction(
         page=Page(
             number=page_number,
