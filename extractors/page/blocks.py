@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from statistics import median
 
 from docmodel.document import Block
@@ -25,6 +26,7 @@ from extractors.text.markers import split_marker as split_text_marker
 from extractors.text.normalize import collapse_spaces, normalize_chars
 from extractors.text.numbering import (
     Numbering,
+    TocEntry,
     is_title_bracket,
     numbering_level,
     outline_families,
@@ -114,18 +116,30 @@ def split_marker(line: TextLine, settings: BlockSettings = BlockSettings()) -> t
     return (marker, rest) if marker is not None else (None, line.raw_text)
 
 
+@lru_cache(maxsize=4096)
+def _numbering(raw_text: str) -> Numbering | None:
+    """The numbering a printed line opens with (read once per text: a line is asked
+    again for every line that follows it in its block)."""
+    return read_numbering(normalize_chars(collapse_spaces(raw_text)))
+
+
+@lru_cache(maxsize=4096)
+def _toc_entry(raw_text: str) -> TocEntry | None:
+    return read_toc_entry(normalize_chars(collapse_spaces(raw_text)))
+
+
 def _next_in_sequence(draft: _Draft, line: TextLine) -> bool:
-    first = read_numbering(normalize_chars(collapse_spaces(draft.lines[0].raw_text)))
+    first = _numbering(draft.lines[0].raw_text)
     if first is None or first.value is None:
         return False
-    this = read_numbering(normalize_chars(collapse_spaces(line.raw_text)))
+    this = _numbering(line.raw_text)
     return this is not None and this.family == first.family and this.value == first.value + 1
 
 
 def _label_text_start(line: TextLine, settings: BlockSettings) -> float:
     """Where a line's text starts after a label set apart by a gap (「5  Diffusion…」,
     a footnote's number at a tab stop); 0 when the line has no such label."""
-    if read_numbering(normalize_chars(collapse_spaces(line.raw_text))) is None:
+    if _numbering(line.raw_text) is None:
         return 0.0
     printed = [c for c in line.chars if c["text"].strip()]
     for prev, char in zip(printed, printed[1:], strict=False):
@@ -157,17 +171,19 @@ def _role(line: TextLine, body: Style, settings: BlockSettings) -> str:
 def _starts_new_block(
     draft: _Draft, line: TextLine, role: str, gap_limit: GapLimits, prev_right: float, settings: BlockSettings
 ) -> bool:
+    """Whether ``line`` opens a new block after ``draft``; ``prev_right`` is the right edge
+    of the column the draft's last line sits in."""
     prev = draft.lines[-1]
-    # A line that stops short of its column's right edge although the next line's first
-    # word would have fit ends its paragraph, whatever its last character. Not in a list
-    # item: a line still hanging under its text is a new line of the same item (a new
-    # paragraph there would have a marker of its own).
     # A table-of-contents line fills its line with leaders, and its page number ends it.
-    if read_toc_entry(normalize_chars(collapse_spaces(prev.raw_text))) is not None:
+    if _toc_entry(prev.raw_text) is not None:
         return True
     # The next number of the item's own numbering (「4 …」 after 「3 …」) opens the next item.
     if _next_in_sequence(draft, line):
         return True
+    # A line that stops short of its column's right edge although the next line's first
+    # word would have fit ends its paragraph, whatever its last character. Not in a list
+    # item: a line still hanging under its text is a new line of the same item (a new
+    # paragraph there would have a marker of its own).
     hanging = draft.text_x0 > 0 and abs(line.x0 - draft.text_x0) <= settings.marker_gap * line.size
     if not hanging and not _is_forced_wrap(prev, prev_right, line, settings):
         return True
@@ -329,7 +345,7 @@ def _is_caption(draft: _Draft) -> bool:
 
 
 def _numbering_of(draft: _Draft) -> Numbering | None:
-    return read_numbering(normalize_chars(collapse_spaces(draft.texts[0]))) if draft.texts else None
+    return _numbering(draft.texts[0]) if draft.texts else None
 
 
 def _set_apart(text: str, numbering: Numbering) -> bool:
@@ -435,7 +451,6 @@ def build_blocks(
     gap_limit = GapLimits(lines, rights, settings)
     drafts: list[_Draft] = []
     draft_rights: list[float] = []
-    prev_right = 0.0
     for k, (line, right) in enumerate(zip(lines, rights, strict=False)):
         crossed_frame = k > 0 and containers[k] != containers[k - 1]
         role = _role(line, body, settings)
@@ -447,19 +462,17 @@ def build_blocks(
         elif (
             drafts
             and not crossed_frame
-            and not _starts_new_block(drafts[-1], line, role, gap_limit, prev_right, settings)
+            and not _starts_new_block(drafts[-1], line, role, gap_limit, rights[k - 1], settings)
         ):
             drafts[-1].lines.append(line)
             drafts[-1].texts.append(rest)
             draft_rights[-1] = max(draft_rights[-1], right)
-            prev_right = right
             continue
         else:
             # A numbered note (a footnote) hangs its wrapped lines under its text, as a list item does.
             hang = _label_text_start(line, settings) if role == "note" else 0.0
             drafts.append(_Draft(role, None, line.x0, [line], [rest], text_x0=hang))
         draft_rights.append(right)
-        prev_right = right
 
     for draft in drafts:
         if _is_caption(draft):

@@ -103,11 +103,7 @@ def extract_page(
         readings = find_ruby(chars)
         set_aside = {i for reading in readings for i in reading.char_ids}
         kept = [i for i in range(len(chars)) if i not in set_aside]
-        lines = (
-            group_lines([chars[i] for i in kept], settings.lines, char_ids=kept)
-            if set_aside
-            else group_lines(chars, settings.lines)
-        )
+        lines = group_lines([chars[i] for i in kept], settings.lines, char_ids=kept)
     with _stage("tables"):
         tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
     free = {i for i in range(len(lines)) if i not in consumed}
