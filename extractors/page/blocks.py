@@ -11,6 +11,7 @@ of the column's right edge although the next word would have fit ends a logical 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
@@ -401,13 +402,7 @@ def _type_numbered(drafts: list[_Draft]) -> None:
             after is not None and below is None and after.lines[0].x0 > draft.lines[0].x0 + draft.lines[0].size / 2
         )
         subitems_below = below is not None and below.family != numbering.family
-        in_run = any(
-            0 <= j < len(drafts)
-            and numbered[j] is not None
-            and numbered[j].family == numbering.family
-            and numbered[j].value == numbering.value + (j - k)  # a list counts up: ア イ ウ, 1 2 3
-            for j in (k - 1, k + 1)
-        )
+        in_run = any(_counts_on(numbering, numbered[j], j - k) for j in (k - 1, k + 1) if 0 <= j < len(drafts))
         if body_below or (subitems_below and not in_run):
             draft.kind = "heading"
         elif in_run:
@@ -416,11 +411,21 @@ def _type_numbered(drafts: list[_Draft]) -> None:
             draft.family = numbering.family
 
 
+def _counts_on(numbering: Numbering, other: Numbering | None, step: int) -> bool:
+    """Whether ``other`` is ``step`` places on from ``numbering`` in the same style
+    (a list counts up: ア イ ウ, 1 2 3)."""
+    return (
+        other is not None
+        and other.family == numbering.family
+        and numbering.value is not None
+        and other.value == numbering.value + step
+    )
+
+
 def _heading_levels(drafts: list[_Draft]) -> dict[int, int]:
     """Nesting level of each numbered heading, by the order its numbering style first
     appears (outliners' rule): 「１」 0, 「（１）」 1, 「ア」 2, back to 0 at the next 「２」."""
-    heads = [(k, _numbering_of(d)) for k, d in enumerate(drafts) if d.kind == "heading"]
-    heads = [(k, n) for k, n in heads if n is not None]
+    heads = [(k, n) for k, d in enumerate(drafts) if d.kind == "heading" and (n := _numbering_of(d)) is not None]
     if not heads:
         return {}
     levels = numbering_level(outline_families([n for _, n in heads]))
@@ -438,7 +443,7 @@ def _is_prose(draft: _Draft, settings: BlockSettings) -> bool:
 
 
 def build_blocks(
-    lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings(), frames: list[BBox] = ()
+    lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings(), frames: Sequence[BBox] = ()
 ) -> list[Block]:
     """Group body ``lines`` (in reading order, furniture and tables removed) into blocks.
     ``frames``: boxes drawn around text (a framed note, a panel); a block never crosses
