@@ -28,8 +28,9 @@ SCHEMA_NAME = "survey-report"
 # keeps sentence spans (tokens and entities in Parquet beside the report),
 # `references` → `referenced_questions`, schema_version "survey-report/2-0-0"; 2-1-0
 # adds ruby readings on blocks (`blocks[].ruby`) and heading levels (`blocks[].level`
-# on headings).
-SCHEMA_VERSION = "2-1-0"
+# on headings); 2-2-0 adds where a page's text came from (`pages[].text_source`,
+# `pages[].ocr_confidence`) and figures with chart data (`figures[]`).
+SCHEMA_VERSION = "2-2-0"
 
 
 def schema_tag(name: str = SCHEMA_NAME, version: str = SCHEMA_VERSION) -> str:
@@ -82,6 +83,12 @@ class Page(Model):
     printed_page_number: int | None = Field(None, description="Page number printed on the slide.")
     error: PageError | None = Field(
         None, description="Set when this page could not be extracted: its content is left out of the report."
+    )
+    text_source: Literal["pdf", "ocr"] = Field(
+        "pdf", description='Where the page\'s text came from: the PDF\'s text layer ("pdf") or OCR ("ocr").'
+    )
+    ocr_confidence: float | None = Field(
+        None, description="Mean OCR word confidence of the page, 0–1; null when its text came from the PDF."
     )
 
 
@@ -229,6 +236,49 @@ class LogicalTable(Model):
     )
 
 
+FigureKind = Literal["bar", "grouped-bar", "stacked-bar", "stacked-bar-100", "line", "pie", "diagram", "image", "other"]
+
+
+class ChartValue(Model):
+    """One value of a chart series for one category."""
+
+    value: float | None = Field(description="The value as a number; null where none is printed or measurable.")
+    measured: bool = Field(
+        False, description="True when read from the mark's length against the value axis, not a printed label."
+    )
+    unit_id: str | None = Field(None, description="Id of the figure text unit the printed value came from.")
+
+
+class ChartSeries(Model):
+    """One series of a chart: a legend entry (null name for a single unnamed series)."""
+
+    name: str | None = Field(None, description="Legend text as printed (normalised); null for an unnamed series.")
+    colour: str | None = Field(None, description='Fill colour of its marks, "#rrggbb", when drawn in one.')
+    values: list[ChartValue] = Field(description="One value per category, in the order of `categories`.")
+
+
+class Figure(Model):
+    """A figure (chart, diagram or picture) and, for charts read as data, its values."""
+
+    id: str = Field(description='Stable id within the document: "p3-f0" = page 3, first figure.')
+    page: int = Field(description="1-based physical page.")
+    bbox: BBox = Field(description="Box of the figure (plot area, labels and legend) on its page.")
+    kind: FigureKind = Field(description="What the figure is, from its drawing.")
+    orientation: Literal["horizontal", "vertical"] | None = Field(
+        None, description="For bar charts: horizontal when bars run left to right."
+    )
+    caption: str | None = Field(None, description="Caption (title) as printed (normalised), with its number.")
+    caption_id: str | None = Field(None, description='Caption number, e.g. "図表4"; null when unnumbered.')
+    unit: str | None = Field(None, description='Unit of the values as printed, e.g. "%"; null when none is printed.')
+    categories: list[str] = Field(default_factory=list, description="Category labels in printed order.")
+    series: list[ChartSeries] = Field(default_factory=list, description="The chart's series; empty when not read.")
+    notes: list[Note] = Field(default_factory=list, description="Lines printed with the figure: n=, 出典, 注, 対象.")
+    texts: list[Block] = Field(
+        default_factory=list, description="Text units inside the figure (labels, ticks, legend), not in blocks[]."
+    )
+    data_note: str | None = Field(None, description="Why the figure's values were not read, when they were not.")
+
+
 class PipelineInfo(Model):
     """Which pipeline made the report."""
 
@@ -253,6 +303,9 @@ class SurveyReport(Model):
         default_factory=list, description="Tables printed over several slides, joined (by reference to tables[] cells)."
     )
     qa_grids: list[QAGrid] = Field(default_factory=list, description="Q&A answer grids, parts joined.")
+    figures: list[Figure] = Field(
+        default_factory=list, description="Figures (charts, diagrams), with chart data where read; in page order."
+    )
 
     # The NLP stage's whole analysis per unit id (tokens, entities, phrases): written to
     # <stem>.tokens.parquet / .entities.parquet, not to the JSON.

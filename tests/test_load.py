@@ -18,6 +18,9 @@ def as_1_3_0(current: dict) -> dict:
     """A 2-0-0 report's data written the 1-3-0 way: no ids, copied logical cells, `references`."""
     doc = copy.deepcopy(current)
     doc["schema_version"] = "1-3-0"
+    doc.pop("figures")
+    for page in doc["pages"]:
+        del page["text_source"], page["ocr_confidence"]
     cells = {}
     for block in doc["blocks"]:
         block.pop("id")
