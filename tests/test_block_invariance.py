@@ -4,9 +4,7 @@ Each case sets a content of ``narrative_layouts`` in one of its ``LAYOUTS`` (a o
 PDF written at test time) and extracts the page as the pipeline does; the blocks, in
 order, must be the content's units: the same text and marker, and the same type and
 level. A title the page furniture takes as the page's heading (a slide's) counts as
-the first heading. A layout the extractor cannot read yet is listed in ``NOT_YET_READ``
-with what it reads instead, and a test keeps it failing there until it is read (then it
-moves into the cases).
+the first heading.
 """
 
 from __future__ import annotations
@@ -21,12 +19,7 @@ from extractors.page.extract import extract_page
 from extractors.text.markers import BODY, is_marker_glyph
 from extractors.text.normalize import normalize_chars
 
-# layout → what the extractor reads instead.
-NOT_YET_READ: dict[str, str] = {
-    "two_columns": "the paragraph running from the left column's foot to the right column's top is cut in two blocks",
-}
-
-CASES = [name for name in LAYOUTS if name not in NOT_YET_READ]
+CASES = list(LAYOUTS)
 
 Reading = tuple[list[tuple[str, str | None]], list[tuple[str, int]]]
 
@@ -70,12 +63,6 @@ def test_every_layout_gives_the_logical_blocks(tmp_path, name):
     assert kinds == expected_kinds
 
 
-@pytest.mark.parametrize("name", sorted(NOT_YET_READ))
-def test_not_yet_read_is_still_misread(tmp_path, name):
-    # Read now? Take it out of NOT_YET_READ: it joins the cases above.
-    assert _extracted(_set(tmp_path, name)) != _expected(LAYOUTS[name].content)
-
-
 @pytest.mark.parametrize("name", list(LAYOUTS))
 def test_layout_prints_every_unit(tmp_path, name):
     """The generator itself: every character of every unit (marker and text) is in the
@@ -92,5 +79,4 @@ def test_layout_prints_every_unit(tmp_path, name):
 
 def test_coverage():
     assert len(LAYOUTS) >= 12
-    assert set(NOT_YET_READ) <= set(LAYOUTS)
-    assert len(CASES) + len(NOT_YET_READ) >= 10
+    assert len(CASES) >= 10

@@ -149,11 +149,11 @@ def test_no_radical_or_private_use_code_point_in_any_output_text(scores):
 BLOCK_FLOORS: dict[str, tuple[float, float]] = {
     "cio-dp2021-07-att-metadata-concept": (0.99, 0.99),
     "mext-genai-guideline-v2-2024": (0.99, 0.99),
-    "mext_r6_st_whitepaper_ch1": (0.88, 0.94),
+    "mext_r6_st_whitepaper_ch1": (0.96, 0.99),
     "mhlw-employment-trend-survey-r4": (0.95, 0.99),
     "soumu-ict-whitepaper-r6-ch4s1": (0.89, 0.99),
 }
-BLOCK_POOLED_FLOORS = {"exact": 0.94, "order": 0.99}
+BLOCK_POOLED_FLOORS = {"exact": 0.95, "order": 0.99}
 
 
 @pytest.fixture(scope="module")

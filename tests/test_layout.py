@@ -126,6 +126,17 @@ def test_paragraph_can_run_from_the_foot_of_one_column_to_the_top_of_the_next():
     assert layout.column_of(left_last) != layout.column_of(right_first)
 
 
+def test_chapter_tab_in_the_margin_is_read_after_the_columns():
+    # 第／１／章 set down the outer margin beside the right column's first lines, one glyph
+    # a line: read among that column's lines by height, it would cut its first paragraph.
+    left, right = column_ops("左", 60, 100, 20, 22), column_ops("右", 310, 100, 20, 22)
+    tab = [text_line(glyph, 545, 96 + 12 * k, 11.0) for k, glyph in enumerate("第１章")]
+    lines, layout = laid_out(flat(tab + left + right))  # the tab written first
+    order = layout.reading_order()
+    assert names(lines, order) == labels("左", 20) + labels("右", 20) + ["第", "１", "章"]
+    assert continues_in_next_column(layout, order[19], order[20])
+
+
 def test_full_width_heading_two_columns_then_full_width_footnotes():
     heading = [text_line("第１節　" + line_text("見出し", 29), 60, 80, 14.0)]  # 33 em of 14 pt: across the gutter
     left, right = column_ops("左", 60, 110, 16, 22), column_ops("右", 310, 110, 16, 22)
@@ -278,9 +289,11 @@ def _first_line_positions(lines: list[TextLine], order: list[int], blocks: list[
     return out
 
 
+# Regions' column counts; the last region of the mext pages holds the chapter tab (第／１／章
+# set down the right margin), read after the body.
 TWO_COLUMN_TRUTH = [
-    ("mext_r6_st_whitepaper_ch1", 2, [2, 1]),
-    ("mext_r6_st_whitepaper_ch1", 4, [1, 2, 1]),
+    ("mext_r6_st_whitepaper_ch1", 2, [2, 1, 1]),
+    ("mext_r6_st_whitepaper_ch1", 4, [1, 2, 1, 1]),
     ("soumu-ict-whitepaper-r6-ch4s1", 2, None),
     ("soumu-ict-whitepaper-r6-ch4s1", 4, None),
 ]

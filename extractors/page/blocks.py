@@ -11,7 +11,7 @@ of the column's right edge although the next word would have fit ends a logical 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
@@ -87,6 +87,23 @@ class _Draft:
     text_x0: float = 0.0
     # The numbering style of a numbered item (``numbering.Numbering.family``).
     family: str | None = None
+    # Right edge of the column each stretch of lines sits in (a paragraph running from
+    # one column into the next has two), and the line each stretch starts at.
+    column_rights: list[float] = field(default_factory=list)
+    column_starts: list[int] = field(default_factory=lambda: [0])
+
+    def add_line(self, line: TextLine, text: str, right: float, next_column: bool) -> None:
+        if next_column:
+            self.column_starts.append(len(self.lines))
+            self.column_rights.append(right)
+        else:
+            self.column_rights[-1] = max(self.column_rights[-1], right)
+        self.lines.append(line)
+        self.texts.append(text)
+
+    def column_right(self, k: int) -> float:
+        """Right edge of the column line ``k`` sits in."""
+        return self.column_rights[sum(1 for start in self.column_starts if start <= k) - 1]
 
 
 def style_of(line: TextLine) -> Style:
@@ -211,6 +228,21 @@ def _starts_new_block(
     return False
 
 
+def _runs_on(draft: _Draft, line: TextLine, role: str, prev_right: float, settings: BlockSettings) -> bool:
+    """Whether ``line``, first of the next column, continues ``draft`` from the foot of
+    the last: the draft's last line was wrapped at its column's edge, and the line is
+    set in the same type and role (where it sits on the page says nothing here)."""
+    prev = draft.lines[-1]
+    same_role = role == draft.kind or (draft.kind in ("bullet", "note") and role == "paragraph")
+    return (
+        same_role
+        and same_type_size(line.size, prev.size)
+        and _toc_entry(prev.raw_text) is None
+        and not _next_in_sequence(draft, line)
+        and _is_forced_wrap(prev, prev_right, line, settings)
+    )
+
+
 def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings: BlockSettings) -> bool:
     """Whether ``line`` stopped only because ``following``'s first word did not fit."""
     return right - line.x1 <= first_unit_width(following) + settings.hard_break_slack * line.size
@@ -283,11 +315,11 @@ class GapLimits:
         return self.settings.paragraph_gap if limit is None else limit
 
 
-def _join(draft: _Draft, column_right: float, settings: BlockSettings) -> str:
+def _join(draft: _Draft, settings: BlockSettings) -> str:
     """The block's normalised text: wraps joined, hard breaks kept as "\\n"."""
     logical: list[list[str]] = [[]]
     for k, (line, raw) in enumerate(zip(draft.lines, draft.texts, strict=False)):
-        if k and not _is_forced_wrap(draft.lines[k - 1], column_right, line, settings):
+        if k and not _is_forced_wrap(draft.lines[k - 1], draft.column_right(k - 1), line, settings):
             logical.append([])
         logical[-1].append(collapse_spaces(normalize_chars(raw)))
     return "\n".join(join_wrapped_lines(part) for part in logical if part)
@@ -443,11 +475,17 @@ def _is_prose(draft: _Draft, settings: BlockSettings) -> bool:
 
 
 def build_blocks(
-    lines: list[TextLine], page_number: int, settings: BlockSettings = BlockSettings(), frames: Sequence[BBox] = ()
+    lines: list[TextLine],
+    page_number: int,
+    settings: BlockSettings = BlockSettings(),
+    frames: Sequence[BBox] = (),
+    runs_on: Collection[int] = frozenset(),
 ) -> list[Block]:
     """Group body ``lines`` (in reading order, furniture and tables removed) into blocks.
     ``frames``: boxes drawn around text (a framed note, a panel); a block never crosses
-    a frame's edge, and lines in a frame are measured against its width."""
+    a frame's edge, and lines in a frame are measured against its width. ``runs_on``:
+    indices of lines that start the next column, where a paragraph may run on from the
+    line before (``layout.flowed_order``)."""
     body = body_style(lines)
     if body is None:
         return []
@@ -455,7 +493,6 @@ def build_blocks(
     rights = _column_rights(lines, containers)
     gap_limit = GapLimits(lines, rights, settings)
     drafts: list[_Draft] = []
-    draft_rights: list[float] = []
     for k, (line, right) in enumerate(zip(lines, rights, strict=False)):
         crossed_frame = k > 0 and containers[k] != containers[k - 1]
         role = _role(line, body, settings)
@@ -463,21 +500,21 @@ def build_blocks(
         if role in ("paragraph", "note") and line.raw_text[:1] not in NOTE_MARKS:
             marker, rest = split_marker(line, settings)
         if marker is not None:
-            drafts.append(_Draft("bullet", marker, line.x0, [line], [rest], text_x0=_text_start(line)))
+            drafts.append(_Draft("bullet", marker, line.x0, [line], [rest], _text_start(line), column_rights=[right]))
         elif (
             drafts
             and not crossed_frame
-            and not _starts_new_block(drafts[-1], line, role, gap_limit, rights[k - 1], settings)
+            and (
+                _runs_on(drafts[-1], line, role, rights[k - 1], settings)
+                if k in runs_on
+                else not _starts_new_block(drafts[-1], line, role, gap_limit, rights[k - 1], settings)
+            )
         ):
-            drafts[-1].lines.append(line)
-            drafts[-1].texts.append(rest)
-            draft_rights[-1] = max(draft_rights[-1], right)
-            continue
+            drafts[-1].add_line(line, rest, right, next_column=k in runs_on)
         else:
             # A numbered note (a footnote) hangs its wrapped lines under its text, as a list item does.
             hang = _label_text_start(line, settings) if role == "note" else 0.0
-            drafts.append(_Draft(role, None, line.x0, [line], [rest], text_x0=hang))
-        draft_rights.append(right)
+            drafts.append(_Draft(role, None, line.x0, [line], [rest], text_x0=hang, column_rights=[right]))
 
     for draft in drafts:
         if _is_caption(draft):
@@ -489,14 +526,13 @@ def build_blocks(
     levels.update(_heading_levels(drafts))
     blocks = []
     for k, draft in enumerate(drafts):
-        column_right = draft_rights[k]
         blocks.append(
             Block(
                 page=page_number,
                 type=draft.kind,
                 marker=normalize_chars(draft.marker) if draft.marker else None,
                 level=levels.get(k, 0),
-                text=_join(draft, column_right, settings),
+                text=_join(draft, settings),
                 raw_text="\n".join(ln.raw_text for ln in draft.lines),
                 bbox=BBox.union(draft.lines),
             )

@@ -17,6 +17,7 @@ from docmodel.document import Ruby as RubyModel
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
+from extractors.page.layout import flowed_order, page_layout
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
 from extractors.page.ruby import Ruby, find_ruby
 from extractors.page.tables import TableSettings, extract_tables
@@ -116,7 +117,12 @@ def extract_page(
         [lines[i] for i in free - furniture.line_ids] + leftover, key=lambda line: min(line.char_ids, default=0)
     )
     with _stage("blocks"):
-        blocks = build_blocks(join_label_lines(body, settings.lines), page_number, settings.blocks, text_frames(page))
+        body = join_label_lines(body, settings.lines)
+        frames = text_frames(page)
+        x0, top, x1, bottom = page.bbox
+        layout = page_layout(body, BBox(x0=x0, top=top, x1=x1, bottom=bottom), frames=frames)
+        order, runs_on = flowed_order(layout, body, range(len(body)))
+        blocks = build_blocks([body[i] for i in order], page_number, settings.blocks, frames, runs_on)
         attach_ruby(blocks, readings)
     return PageExtraction(
         page=Page(

@@ -55,6 +55,7 @@ __all__ = [
     "PageLayout",
     "Region",
     "continues_in_next_column",
+    "flowed_order",
     "frames_of",
     "page_layout",
 ]
@@ -171,6 +172,26 @@ def continues_in_next_column(layout: PageLayout, a: int, b: int) -> bool:
     return False
 
 
+def flowed_order(
+    layout: PageLayout, lines: Sequence[TextLine], stream_order: Sequence[int]
+) -> tuple[list[int], set[int]]:
+    """The order to read a page's ``lines`` in, and the positions in it where a paragraph
+    may run on from the previous line across a column break (the next column's first line
+    starts flush at its column's edge: an indent would open a paragraph). A page with no
+    columns keeps ``stream_order``: on single-column pages the producer's order is the
+    author's (a slide's text boxes), and top-to-bottom would only lose it."""
+    if all(len(region.columns) < 2 for region in layout.regions):
+        return list(stream_order), set()
+    order = layout.reading_order()
+    runs_on = {
+        k
+        for k in range(1, len(order))
+        if continues_in_next_column(layout, order[k - 1], order[k])
+        and lines[order[k]].x0 - layout.column_of(order[k]).bbox.x0 < lines[order[k]].size / 2
+    }
+    return order, runs_on
+
+
 def frames_of(
     rects: Iterable[Any], page_bbox: BBox, body: float, settings: LayoutSettings = LayoutSettings()
 ) -> list[BBox]:
@@ -264,9 +285,44 @@ def page_layout(
         & (page.middle[by_top] <= page_bbox.bottom)
     )
     regions = _regions(_layout(page, by_top[on], 0), page) if on.any() else []
-    if not on.all():
-        regions.append(_single_column_region(page, by_top[~on].tolist()))
+    regions, marks = _without_margin_marks(page, regions)
+    apart = by_top[~on].tolist() + marks
+    if apart:
+        regions.append(_single_column_region(page, apart))
     return PageLayout(regions=tuple(regions))
+
+
+def _without_margin_marks(page: _Page, regions: list[Region]) -> tuple[list[Region], list[int]]:
+    """Regions without the marks set in a column's margin, and those marks' lines: lines
+    of no running text (one glyph each: a chapter tab set down the page) lying wholly
+    beside the column's running text. Read among the column's lines by height they would
+    cut its paragraphs; they are read after the page's body."""
+    marks: list[int] = []
+    out = []
+    for region in regions:
+        columns = []
+        for column in region.columns:
+            ids = np.array(column.line_ids, dtype=int)
+            text = ids[page.text[ids]]
+            if not len(text):
+                columns.append(column)
+                continue
+            left, right = page.x0[text].min(), page.x1[text].max()
+            beside = ~page.text[ids] & ((page.x0[ids] >= right + page.em / 2) | (page.x1[ids] <= left - page.em / 2))
+            if not beside.any():
+                columns.append(column)
+                continue
+            marks += ids[beside].tolist()
+            kept = ids[~beside]
+            bbox = BBox(
+                x0=float(page.x0[kept].min()),
+                top=float(page.top[kept].min()),
+                x1=float(page.x1[kept].max()),
+                bottom=float(page.bottom[kept].max()),
+            )
+            columns.append(Column(bbox=bbox, line_ids=tuple(kept.tolist())))
+        out.append(Region(bbox=BBox.union(c.bbox for c in columns), columns=tuple(columns)))
+    return out, marks
 
 
 def _page_of(lines: Sequence[TextLine], settings: LayoutSettings, frames: list[BBox]) -> _Page:
