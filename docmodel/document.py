@@ -29,7 +29,8 @@ SCHEMA_NAME = "survey-report"
 # `references` → `referenced_questions`, schema_version "survey-report/2-0-0"; 2-1-0
 # adds ruby readings on blocks (`blocks[].ruby`) and heading levels (`blocks[].level`
 # on headings); 2-2-0 adds where a page's text came from (`pages[].text_source`,
-# `pages[].ocr_confidence`) and figures with chart data (`figures[]`).
+# `pages[].ocr_confidence`), figures with chart data (`figures[]`) and the section tree
+# (`blocks[].section_id`).
 SCHEMA_VERSION = "2-2-0"
 
 
@@ -125,6 +126,11 @@ class Block(Model):
     nlp: SentenceSpans | None = Field(None, description=NLP)
     ruby: list[Ruby] = Field(
         default_factory=list, description="Readings printed over the block's characters, not part of its text."
+    )
+    section_id: str | None = Field(
+        None,
+        description="Id of the heading block this block falls under (a heading: of its parent heading); "
+        "null before the report's first heading.",
     )
 
     @property

@@ -24,6 +24,7 @@ def as_1_3_0(current: dict) -> dict:
     cells = {}
     for block in doc["blocks"]:
         block.pop("id")
+        block.pop("section_id")
         block["raw_text"] = block["raw_text"] if block["raw_text"] is not None else block["text"]
     for table in doc["tables"]:
         table.pop("caption_unit_id")

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from docmodel.document import Block, Cell, SurveyReport, Table
+from extractors.document.sections import link_sections
 
 
 def _drop_equal_raw_text(unit: Block | Cell) -> None:
@@ -45,10 +46,12 @@ def number_table_units(tables: Iterable[Table]) -> None:
 
 
 def number_report_units(report: SurveyReport) -> SurveyReport:
-    """Ids of blocks and of Q&A grids, questions, answers and items (in place); returns the report."""
+    """Ids of blocks (and of the heading each falls under) and of Q&A grids, questions,
+    answers and items (in place); returns the report."""
     for n, block in enumerate(report.blocks, start=1):
         block.id = f"b{n}"
         _drop_equal_raw_text(block)
+    link_sections(report.blocks)
     for g, grid in enumerate(report.qa_grids, start=1):
         grid.id = f"g{g}"
         for q, question in enumerate(grid.questions, start=1):
