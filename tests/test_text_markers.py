@@ -35,3 +35,15 @@ def test_enumerators_and_note_marks_differ_between_body_and_cells():
     assert split_marker("① 概要", CELL) == (None, "① 概要")
     assert split_marker("※ 注記", BODY) == (None, "※ 注記")
     assert split_marker("＊注記", CELL) == ("＊", "注記")
+
+
+@pytest.mark.parametrize("glyph", ["⚫", "◼", "⬛", "⇒", "✔", "⮚", "★", "‣"])
+def test_shapes_arrows_and_dingbats_open_items(glyph):
+    assert split_marker(f"{glyph} 過去3年間に", BODY) == (glyph, "過去3年間に")
+    assert split_marker(f"{glyph}回答。") == (glyph, "回答。")
+
+
+def test_a_shape_before_a_number_is_its_sign():
+    assert split_marker("△１２３") == (None, "△１２３")
+    assert split_marker("▲ 5.2", BODY) == (None, "▲ 5.2")
+    assert split_marker("● 5 年後") == ("●", "5 年後")  # a listed bullet glyph stays one

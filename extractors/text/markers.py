@@ -19,6 +19,19 @@ BULLET_GLYPHS = (
     | frozenset(PRIVATE_USE_GLYPHS)
     | frozenset(PRIVATE_USE_GLYPHS.values())
 )
+# Unicode blocks of shapes, arrows and dingbats: producers print many more of these as
+# bullets (⚫ ◼ ⬛ ⇒ ✔ ⮚ …) than any list names.
+BULLET_BLOCKS = (
+    (0x2022, 0x2023),  # • ‣
+    (0x2043, 0x2043),  # ⁃
+    (0x2190, 0x21FF),  # arrows
+    (0x25A0, 0x25FF),  # geometric shapes
+    (0x2605, 0x2606),  # ★ ☆
+    (0x26AA, 0x26AB),  # ⚪ ⚫
+    (0x2700, 0x27BF),  # dingbats
+    (0x2B00, 0x2BFF),  # misc symbols and arrows (⬛ ⬤ ⮚)
+    (0x1F780, 0x1F7FF),  # geometric shapes extended
+)
 # Markers that only count as bullets when a space follows (they also start words).
 GLYPHS_NEEDING_SPACE = frozenset("-*※")
 # Circled and parenthesised numbers (①, ⑴, ❶ …) enumerate list items like a bullet.
@@ -46,10 +59,17 @@ BODY = MarkerRules(enumerators=True, note_marks=False, needs_separation=True)
 CELL = MarkerRules(enumerators=False, note_marks=True, needs_separation=False)
 
 
+def is_shape_glyph(ch: str) -> bool:
+    """A shape, arrow or dingbat: printed as a bullet when it opens a line."""
+    return len(ch) == 1 and any(lo <= ord(ch) <= hi for lo, hi in BULLET_BLOCKS)
+
+
 def is_marker_glyph(ch: str, rules: MarkerRules = CELL) -> bool:
     if ch in NOTE_MARKS and not rules.note_marks:
         return False
-    return ch in BULLET_GLYPHS or is_private_use(ch) or (rules.enumerators and ch in ENUMERATORS)
+    if rules.enumerators and ch in ENUMERATORS:
+        return True
+    return ch in BULLET_GLYPHS or is_private_use(ch) or (is_shape_glyph(ch) and ch not in ENUMERATORS)
 
 
 def split_marker(text: str, rules: MarkerRules = CELL, gap_after: bool = False) -> tuple[str | None, str]:
@@ -63,6 +83,9 @@ def split_marker(text: str, rules: MarkerRules = CELL, gap_after: bool = False) 
         return None, stripped
     spaced = stripped[1:2].isspace()
     if glyph in GLYPHS_NEEDING_SPACE and not spaced:
+        return None, stripped
+    # A shape before a number is its sign (△１２３ is −123 in Japanese accounts), not a bullet.
+    if glyph not in BULLET_GLYPHS and stripped[1:].lstrip()[:1].isdigit():
         return None, stripped
     if rules.needs_separation and not is_private_use(glyph) and not (spaced or gap_after):
         return None, stripped
