@@ -174,25 +174,29 @@ def _around(table) -> tuple:
 def match_tables(
     pages: list[int], rows: list[list[list[TruthCell]]], truths: list[TruthTable]
 ) -> list[tuple[TruthTable, int | None, float]]:
-    """Each truth table against the best-TEDS unused table of its page (greedy, page order):
-    (truth, index of the matched table or None, its TEDS)."""
+    """Each truth table against a table of its page: the best-TEDS pair of the page first,
+    then the best of the rest (a table missed early in the page does not make every later
+    truth table take its neighbour's match): (truth, index of the matched table or None,
+    its TEDS), in truth order."""
     by_page: dict[int, list[int]] = {}
     for index, page in enumerate(pages):
         by_page.setdefault(page, []).append(index)
+    pairs = sorted(
+        (
+            (teds(rows[index], truth.rows), -t, index)
+            for t, truth in enumerate(truths)
+            for index in by_page.get(truth.page, [])
+        ),
+        reverse=True,
+    )
+    matched: dict[int, tuple[int, float]] = {}
     used: set[int] = set()
-    out = []
-    for truth in truths:
-        best, best_teds = None, -1.0
-        for index in by_page.get(truth.page, []):
-            if index in used:
-                continue
-            score = teds(rows[index], truth.rows)
-            if score > best_teds:
-                best, best_teds = index, score
-        if best is not None:
-            used.add(best)
-        out.append((truth, best, max(best_teds, 0.0)))
-    return out
+    for score, minus_t, index in pairs:
+        if -minus_t in matched or index in used:
+            continue
+        matched[-minus_t] = (index, score)
+        used.add(index)
+    return [(truth, *(matched[t] if t in matched else (None, 0.0))) for t, truth in enumerate(truths)]
 
 
 def score_predicted_tables(predicted: list, truth_doc: dict, name: str) -> dict:

@@ -523,6 +523,25 @@ def rules_across(table: Table) -> list[str]:
     return stroke(Borders(b.across, [])) + cell_text(table, lay) + caption_and_note(table, lay)
 
 
+def rules_between_rows(table: Table) -> list[str]:
+    """A spreadsheet printed with borders between rows only: no rule over the header or
+    under the last row, none down."""
+    lay = layout(table)
+    top, bottom = lay.ys[0], lay.ys[-1]
+    inner = [s for s in borders(table, lay).across if top < s[0] < bottom]
+    return stroke(Borders(inner, [])) + cell_text(table, lay) + caption_and_note(table, lay)
+
+
+def shaded_header_rules_across(table: Table) -> list[str]:
+    """Rules across under each row and a shaded header with no rule on top of it (the
+    header's edge is its fill's), none down."""
+    lay = layout(table)
+    x0, top, x1, _ = lay.bbox
+    ops = [f"{_fill(HEADER_FILL)} {_rect(x0, top, x1, lay.ys[table.header_rows])} f"]
+    below = [s for s in borders(table, lay).across if s[0] > top]
+    return ops + stroke(Borders(below, [])) + cell_text(table, lay) + caption_and_note(table, lay)
+
+
 def no_rules(table: Table) -> list[str]:
     """No rule, no fill: columns and rows only in the text's alignment."""
     lay = layout(table)
@@ -666,6 +685,8 @@ HABITS: dict[str, Habit] = {
     "page_frame": page_frame,
     "invisible_rules": invisible_rules,
     "rules_across": rules_across,
+    "rules_between_rows": rules_between_rows,
+    "shaded_header_rules_across": shaded_header_rules_across,
     "no_rules": no_rules,
     "callout_box": callout_box,
     "bubble_callout": bubble_callout,

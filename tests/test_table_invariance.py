@@ -23,10 +23,13 @@ NOT_YET_READ: dict[tuple[str, str], str] = {
         ("no_rules", s): "no rule at all: an unruled table is not found from text alignment alone"
         for s in ("simple", "grouped", "vertical", "multiline")
     },
-    ("rules_across", "grouped"): (
-        "no vertical rule: a header spanning columns hides the column gap under it, "
-        "and a label spanning two columns reads as one column beside an empty one"
-    ),
+    **{
+        (habit, "grouped"): (
+            "no vertical rule: a header spanning columns hides the column gap under it, "
+            "and a label spanning two columns reads as one column beside an empty one"
+        )
+        for habit in ("rules_across", "rules_between_rows", "shaded_header_rules_across")
+    },
 }
 
 CASES = [(h, s) for h in HABITS for s in SHAPES if (h, s) not in NOT_YET_READ]

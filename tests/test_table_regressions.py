@@ -335,3 +335,15 @@ def test_vertical_label_jutting_past_table():
     report = extract_report(path, no_nlp())
     lost, extra = missing_and_extra(path, report, 1)
     assert not lost and not extra
+
+
+def test_rows_outside_outer_rules():
+    # An Excel sheet printed with borders between rows only: each block's total row lies
+    # under its last rule, and a grey header fill with no rule on top stands on the first
+    # rule. Both are rows of their table; the date line over the first block is not.
+    tables = _tables("rows-outside-outer-rules.pdf")
+    first = _texts(tables[0])
+    assert first[0] == ["年代", "男性", "女性", "非公表", "合計", "うち当日分"]
+    assert first[-1] == ["合計", "26388", "22784", "27", "49199", "61"]
+    headed = [t for t in tables if _texts(t)[0][0] in ("新規陽性者数", "行政検査件数")]
+    assert [_texts(t)[-1] for t in headed] == [["合計", "61名"], ["合計", "96919件"]]

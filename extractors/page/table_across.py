@@ -33,6 +33,11 @@ class AcrossSettings:
     min_gap: float = 0.6
     # ...and text on both sides of it in at least this many bands.
     min_bands_each_side: int = 2
+    # A row printed outside the outer rule (a spreadsheet with borders only between rows)
+    # starts within this many of its type size of the rule ...
+    max_outer_row_gap: float = 1.0
+    # ... and holds text in at least this many of the table's columns.
+    min_outer_row_columns: int = 2
 
 
 def _stacks(rules: list[Segment], settings: AcrossSettings) -> list[list[Segment]]:
@@ -89,6 +94,102 @@ def _ink_gaps(bands: list[list[dict]], x0: float, x1: float, min_gap: float, min
     return out
 
 
+def _shaded_header(
+    horizontals: list[Segment], x0: float, x1: float, top: float, settings: AcrossSettings
+) -> float | None:
+    """The top of a shaded header row standing on the stack's first rule (a fill as wide as
+    the stack, its bottom edge on the rule, no rule on its top), or None."""
+    tol = settings.extent_tolerance
+
+    def as_wide(s: Segment) -> bool:
+        return not s.ruled and abs(s.start - x0) <= tol and abs(s.end - x1) <= tol
+
+    if not any(as_wide(s) and abs(s.pos - top) <= tol for s in horizontals):
+        return None
+    tops = [s.pos for s in horizontals if as_wide(s) and top - settings.max_band_height < s.pos < top - tol]
+    return max(tops) if tops else None
+
+
+def _outer_row(
+    chars: list[dict], rules: list[Segment], x0: float, x1: float, edge: float, size: float, upward: bool, reach: float
+) -> tuple[float, list[dict]] | None:
+    """The far edge and the chars of the text printed just outside the outer rule at
+    ``edge`` (above it when ``upward``): starting within ``reach`` of the rule, and on
+    from there over gaps no wider than half a type size (a cell's wrapped lines, a label
+    written down the cell), or None. Text running over the table's edge (a date line, a
+    title) is no row of it; chars wholly beside the table (a mark printed left of the next
+    table) are another drawing's."""
+    sign = -1.0 if upward else 1.0
+
+    def start(c: dict) -> float:  # distance from the rule to the char's near side
+        return sign * ((c["bottom"] if upward else c["top"]) - edge)
+
+    def end(c: dict) -> float:  # ... to its far side
+        return sign * ((c["top"] if upward else c["bottom"]) - edge)
+
+    ink = sorted(
+        (c for c in chars if c["text"].strip() and start(c) >= -0.5 and c["x1"] > x0 + 0.5 and c["x0"] < x1 - 0.5),
+        key=start,
+    )
+    row: list[dict] = []
+    far = reach
+    for c in ink:
+        if start(c) > far:
+            break
+        row.append(c)
+        far = max(far, end(c) + size / 2) if len(row) > 1 else end(c) + size / 2
+    if any(c["x0"] < x - 0.5 and c["x1"] > x + 0.5 for c in row for x in (x0, x1)):
+        return None
+    if not row:
+        return None
+    depth = max(end(c) for c in row)
+    # A rule between the row and the table belongs to another drawing.
+    if any(1.0 < sign * (r.pos - edge) < depth and r.start < x1 and r.end > x0 for r in rules):
+        return None
+    pad = max(min(start(c) for c in row), 0.0)
+    return edge + sign * (depth + pad), row
+
+
+def _with_outer_rows(
+    chars: list[dict],
+    rules: list[Segment],
+    bands: list[list[dict]],
+    x0: float,
+    x1: float,
+    ys: list[float],
+    size: float,
+    settings: AcrossSettings,
+    header_top: float | None,
+) -> tuple[list[float], list[float]]:
+    """Column borders and row lines with the rows printed outside the outer rules added.
+    Spreadsheets printed with borders between rows only leave the header or the total
+    row outside the stack. Such a line is a row when the table's column gaps still run
+    through it (its wider numbers may move a gap's edge, never close it: a caption or a
+    title across the columns does) and it holds text in ``min_outer_row_columns``
+    columns. A shaded header standing on the first rule (``header_top``) is a row as drawn."""
+    reach = settings.max_outer_row_gap * size
+    gaps = (settings.min_gap * size, settings.min_bands_each_side)
+    borders = _ink_gaps(bands, x0, x1, *gaps)
+    ys = list(ys)
+    outer = [(False, _outer_row(chars, rules, x0, x1, ys[-1], size, False, reach))]
+    if header_top is not None:
+        ys.insert(0, header_top)
+    else:
+        outer.append((True, _outer_row(chars, rules, x0, x1, ys[0], size, True, reach)))
+    for upward, found in outer:
+        if found is None:
+            continue
+        edge, line = found
+        moved = _ink_gaps([*bands, line], x0, x1, *gaps)
+        columns = {sum(x <= (c["x0"] + c["x1"]) / 2 for x in moved) for c in line}
+        if len(moved) != len(borders) or len(columns) < settings.min_outer_row_columns:
+            continue
+        borders = moved
+        bands = [line, *bands] if upward else [*bands, line]
+        ys = [edge, *ys] if upward else [*ys, edge]
+    return [x0, *borders, x1], ys
+
+
 def across_grids(
     horizontals: list[Segment],
     verticals: list[Segment],
@@ -125,7 +226,9 @@ def across_grids(
         borders = _ink_gaps(bands, x0, x1, settings.min_gap * size, settings.min_bands_each_side)
         if not borders:
             continue
-        xs = [x0, *borders, x1]
+        shaded = _shaded_header(horizontals, x0, x1, top, settings)
+        xs, ys = _with_outer_rows(chars, rules, bands, x0, x1, ys, size, settings, shaded)
+        top, bottom = ys[0], ys[-1]
         downs = [Segment(x, top, bottom, False) for x in xs]  # borders of text, not ink
         cells = recover_spans(xs, ys, stack, downs, grid_settings)
         out.append(Grid(xs, ys, cells, stack, downs))
