@@ -38,10 +38,11 @@ def test_table_floors(scores):
 
 
 # Tables of real government PDFs (other producers) against their hand-made truth, per
-# file: (TEDS, TEDS-Struct, exact cells) at what the table stages achieve (okinawa and the
-# means: rows outside the outer rules, 2026-12-07) — TEDS cut to two decimals (1.000 → 0.999) for float noise, exact cells as the
-# count, so one cell lost fails. None: annotated pages without a table. No file may show
-# a false table. Issue 21's target for this truth: TEDS ≥ 0.98, cells exact ≥ 0.95.
+# file: (TEDS, TEDS-Struct, exact cells) at what the table stages achieve (okinawa and
+# the means as of rows outside the outer rules, 2026-12-07) — TEDS cut to two decimals
+# (1.000 → 0.999) for float noise, exact cells as the count, so one cell lost fails.
+# None: annotated pages without a table. No file may show a false table. Issue 21's
+# target for this truth: TEDS ≥ 0.98, cells exact ≥ 0.95.
 REAL_FLOORS: dict[str, tuple[float, float, int] | None] = {
     "cio-dp2020-02-municipal-notices": (0.999, 0.999, 834),  # of 838 cells
     "cio-dp2021-06-att-data-talent-framework": (0.999, 0.999, 335),  # of 336
