@@ -46,6 +46,15 @@ def test_row_count_is_items_plus_no_answers(stem):
     assert list(frame.columns) == QA_COLUMNS
     assert frame.loc[frame["no_answer"], "item_text"].isna().all()
     assert frame.loc[frame["no_answer"], "no_answer_text"].notna().all()
+    # Unit ids join a row to the JSON (and to a search hit): an item's id is its answer's plus ".iN".
+    ids = {i.id for g in report.qa_grids for q in g.questions for a in q.answers for i in a.items or []}
+    assert set(frame["item_id"].dropna()) == ids
+    assert frame.loc[frame["no_answer"], "item_id"].isna().all()
+    answered = frame[~frame["no_answer"]]
+    assert all(
+        i.startswith(f"{a}.i") and a.startswith(f"{q}.a")
+        for q, a, i in answered[["question_id", "answer_id", "item_id"]].itertuples(index=False)
+    )
 
 
 def test_parquet_and_csv_round_trip(tmp_path):
