@@ -14,6 +14,7 @@ from docmodel.document import DocumentInfo, PipelineInfo, Source, SurveyReport
 from evaluation.qa import truth_tables
 from exporters.qa_table import QA_COLUMNS, qa_rows, write_qa_tables
 from extractors.document.qa_grid import extract_qa_grids
+from extractors.document.unit_ids import number_report_units
 
 
 def report_with_grids(stem: str) -> SurveyReport:
@@ -37,7 +38,7 @@ def expected_rows(report: SurveyReport) -> tuple[int, int]:
 
 @pytest.mark.parametrize("stem", ["source-report", "variant-2"])
 def test_row_count_is_items_plus_no_answers(stem):
-    report = report_with_grids(stem)
+    report = number_report_units(report_with_grids(stem))  # unit ids as the pipeline numbers them
     frame = qa_rows(report)
     items, nulls = expected_rows(report)
     assert nulls > 0 and items > 100
