@@ -2,8 +2,9 @@
 
 The query becomes an FTS5 expression over the index ``catalog.search_index`` built:
 each run of letters and digits as a phrase of bigrams (the exact wording), OR its
-content words' dictionary forms in ``words`` (reports analysed by GiNZA), OR those
-dictionary forms as bigram phrases (reports without NLP: 評価し still finds 評価する).
+content words' dictionary forms near each other in ``words`` (reports analysed by
+GiNZA), OR the words' stems as bigram phrases near each other (reports without NLP:
+評価し finds 評価する and 評価した through 評価; 増やした finds 増やす through 増や).
 Hits of the exact wording come first, then the others, each tier ranked by BM25.
 """
 
@@ -21,6 +22,9 @@ MARK_OPEN, MARK_CLOSE = "«", "»"
 SNIPPET_CONTEXT = 30  # characters shown either side of the hit
 # Column weights for bm25(): words, grams. A word match says more than a shared bigram.
 BM25_WEIGHTS = (2.0, 1.0)
+# How many terms may stand between two of the query's words (NEAR): 知的財産の帰属 has two
+# bigrams (産の, の帰) between its words' bigrams, 帰属する知的財産 none in the words column.
+WORD_GAP, GRAM_GAP = 3, 4
 
 
 class SearchUnavailable(Exception):
@@ -55,9 +59,17 @@ def match_expressions(terms: QueryTerms) -> list[str]:
     exact = " AND ".join(_phrase(p) for p in terms.phrases)
     broad = [f"grams : ({exact})"] if exact else []
     if terms.lemmas:
-        broad.append("words : (" + " AND ".join(_phrase([lemma]) for lemma in terms.lemmas) + ")")
-        broad.append("grams : (" + " AND ".join(_phrase(run_bigrams(lemma)) for lemma in terms.lemmas) + ")")
+        broad.append("words : " + _near([[lemma] for lemma in terms.lemmas], WORD_GAP))
+    if terms.stems:
+        broad.append("grams : " + _near([run_bigrams(stem) for stem in terms.stems], GRAM_GAP))
     return ([f"grams : ({exact})"] if exact else []) + [" OR ".join(f"({b})" for b in broad)]
+
+
+def _near(phrases: list[list[str]], gap: int) -> str:
+    """The phrases near one another (FTS5 NEAR: at most ``gap`` terms between neighbours)."""
+    if len(phrases) == 1:
+        return _phrase(phrases[0])
+    return f"NEAR({' '.join(_phrase(p) for p in phrases)}, {gap * (len(phrases) - 1)})"
 
 
 def search(out_dir: Path | str, query: str, limit: int = 10) -> list[Hit]:

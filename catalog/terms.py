@@ -14,10 +14,11 @@ SQLite's ``unicode61`` tokenizer keeps whole.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Sudachi parts of speech that carry no content of their own: left out of a query's words.
@@ -59,11 +60,17 @@ def words(lemmas: Iterable[str]) -> str:
 class QueryTerms:
     phrases: list[list[str]]  # each run of the query as its bigrams (a phrase)
     lemmas: list[str]  # content words' dictionary forms, folded (empty without SudachiPy)
+    # Content words' stems: what the printed form and the dictionary form share (増やし,
+    # 増やす → 増や), so every inflection of the word holds it; bigram text is searched by these.
+    stems: list[str] = field(default_factory=list)
 
 
 def query_terms(query: str) -> QueryTerms:
     phrases = [run_bigrams(run) for run in runs(query)]
-    return QueryTerms(phrases, [term for lemma in query_lemmas(query) for term in runs(lemma)])
+    words = query_words(query)
+    lemmas = [term for _surface, lemma in words for term in runs(lemma)]
+    stems = [term for surface, lemma in words for term in runs(os.path.commonprefix([fold(surface), fold(lemma)]))]
+    return QueryTerms(phrases, lemmas, stems)
 
 
 @lru_cache(maxsize=1)
@@ -79,12 +86,16 @@ def _sudachi():
         return None
 
 
-def query_lemmas(query: str) -> list[str]:
-    """Dictionary forms of the query's content words (particles, auxiliaries and symbols dropped)."""
+def query_words(query: str) -> list[tuple[str, str]]:
+    """The query's content words as (printed form, dictionary form); particles, auxiliaries and symbols dropped."""
     tokenizer = _sudachi()
     if tokenizer is None or not query.strip():
         return []
-    return [m.dictionary_form() for m in tokenizer.tokenize(query) if m.part_of_speech()[0] not in FUNCTION_POS]
+    return [
+        (m.surface(), m.dictionary_form())
+        for m in tokenizer.tokenize(query)
+        if m.part_of_speech()[0] not in FUNCTION_POS
+    ]
 
 
 def sudachi_available() -> bool:
