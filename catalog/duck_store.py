@@ -3,7 +3,8 @@ report files it holds, for the next refresh) and ``catalog_meta`` (its format).
 
 Changed in a copy (``catalog.sync`` does the copying and the rename): DuckDB lets one
 process write a file and nobody else open it meanwhile, so readers keep the old file
-until the new one is renamed over it.
+until the new one is renamed over it. The copy is opened once per sync (opening a
+DuckDB file costs a noticeable part of a refresh): its records are read, then changed.
 """
 
 from __future__ import annotations
@@ -21,19 +22,20 @@ FILES_TABLE = "catalog_files"
 META_TABLE = "catalog_meta"
 
 
-def read_recorded(path: Path) -> dict[str, Recorded] | None:
-    """The files ``path`` holds; None when it is missing, unreadable or of another format."""
-    if not path.is_file():
-        return None
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path))
+
+
+def recorded(con: duckdb.DuckDBPyConnection) -> dict[str, Recorded] | None:
+    """The files the catalog holds; None when it is unreadable or of another format."""
     try:
-        with duckdb.connect(str(path), read_only=True) as con:
-            if con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'format'").fetchone() != (FORMAT,):
-                return None
-            rows = con.execute(f"SELECT output, mtime_ns, size_bytes, report, report_sha256 FROM {FILES_TABLE}")
-            return {
-                name: Recorded(FileState(mtime, size), (report, sha) if report is not None else None)
-                for name, mtime, size, report, sha in rows.fetchall()
-            }
+        if con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'format'").fetchone() != (FORMAT,):
+            return None
+        rows = con.execute(f"SELECT output, mtime_ns, size_bytes, report, report_sha256 FROM {FILES_TABLE}")
+        return {
+            name: Recorded(FileState(mtime, size), (report, sha) if report is not None else None)
+            for name, mtime, size, report, sha in rows.fetchall()
+        }
     except duckdb.Error:
         return None
 
@@ -52,39 +54,35 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def apply(
-    path: Path,
-    fresh: bool,
+    con: duckdb.DuckDBPyConnection,
     drop_keys: set[ReportKey],
     rows: dict[str, list[pa.Table]],
     forget: list[str],
     record: dict[str, Recorded],
 ) -> None:
     """Delete ``drop_keys``' rows, insert ``rows`` (table → the reports' row batches),
-    forget the files ``forget`` and record ``record`` in the catalog at ``path``."""
-    with duckdb.connect(str(path)) as con:
-        if fresh:
-            create(con)
-        con.execute("BEGIN")
-        if drop_keys:
-            keys = sorted(drop_keys)
-            con.register("dropped", pa.table({"report": [k[0] for k in keys], "report_sha256": [k[1] for k in keys]}))
-            for name in TABLES:
-                con.execute(
-                    f"DELETE FROM {name} WHERE (report, report_sha256) IN (SELECT report, report_sha256 FROM dropped)"
-                )
-        for name, batches in rows.items():
-            batches = [batch for batch in batches if batch.num_rows]
-            if batches:
-                con.register("new_rows", pa.concat_tables(batches))
-                con.execute(f"INSERT INTO {name} SELECT * FROM new_rows")
-                con.unregister("new_rows")
-        for name in [*forget, *record]:
-            con.execute(f"DELETE FROM {FILES_TABLE} WHERE output = ?", [name])
-        for name, entry in record.items():
-            report, sha = entry.key if entry.key is not None else (None, None)
+    forget the files ``forget`` and record ``record``, in one transaction."""
+    con.execute("BEGIN")
+    if drop_keys:
+        keys = sorted(drop_keys)
+        con.register("dropped", pa.table({"report": [k[0] for k in keys], "report_sha256": [k[1] for k in keys]}))
+        for name in TABLES:
             con.execute(
-                f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?)",
-                [name, entry.state.mtime_ns, entry.state.size_bytes, report, sha],
+                f"DELETE FROM {name} WHERE (report, report_sha256) IN (SELECT report, report_sha256 FROM dropped)"
             )
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")  # everything in the one file before it is renamed
+    for name, batches in rows.items():
+        batches = [batch for batch in batches if batch.num_rows]
+        if batches:
+            con.register("new_rows", pa.concat_tables(batches))
+            con.execute(f"INSERT INTO {name} SELECT * FROM new_rows")
+            con.unregister("new_rows")
+    for name in [*forget, *record]:
+        con.execute(f"DELETE FROM {FILES_TABLE} WHERE output = ?", [name])
+    for name, entry in record.items():
+        report, sha = entry.key if entry.key is not None else (None, None)
+        con.execute(
+            f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?)",
+            [name, entry.state.mtime_ns, entry.state.size_bytes, report, sha],
+        )
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")  # everything in the one file before it is renamed

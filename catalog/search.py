@@ -48,7 +48,10 @@ class Hit:
 
 
 def _phrase(terms: list[str]) -> str:
-    # Terms are letters and digits only (catalog.terms), so no quote can be inside.
+    """An FTS5 phrase; a prefix term ("育*") stands outside the quotes. Terms are letters and
+    digits only (``catalog.terms``), so no quote can be inside."""
+    if len(terms) == 1 and terms[0].endswith("*"):
+        return f'"{terms[0][:-1]}" *'
     return '"' + " ".join(terms) + '"'
 
 
@@ -116,11 +119,10 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
 def hit_span(text: str, query: str, terms: QueryTerms) -> tuple[int, int] | None:
     """Where in ``text`` the query shows: the whole query, else its longest run or word found."""
     folded, origin = _folded_with_offsets(text)
-    candidates = [
-        fold(query).strip(),
-        *sorted({"".join(p[:1] + [g[1:] for g in p[1:]]) for p in terms.phrases}, key=len, reverse=True),
-    ]
-    candidates += sorted(terms.lemmas, key=len, reverse=True)
+    runs = {"".join(p[:1] + [g[1:] for g in p[1:]]).rstrip("*") for p in terms.phrases}
+    candidates = [fold(query).strip(), *sorted(runs, key=len, reverse=True)]
+    # Then the words: their stems (in every inflection) before their dictionary forms.
+    candidates += sorted(terms.stems, key=len, reverse=True) + sorted(terms.lemmas, key=len, reverse=True)
     for candidate in candidates:
         at = folded.find(candidate) if candidate else -1
         if at >= 0:

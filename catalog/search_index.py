@@ -39,23 +39,35 @@ _CREATE = (
 )
 
 
-def read_recorded(path: Path) -> dict[str, Recorded] | None:
-    if not path.is_file():
-        return None
+def connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None)
+    # A temp file, fsynced and renamed when done: no journal needed while it is built.
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    con.execute("PRAGMA cache_size = -65536")  # 64 MiB: the index's pages stay in memory while written
+    return con
+
+
+def recorded(con: sqlite3.Connection) -> dict[str, Recorded] | None:
+    """The files the index holds; None when it is unreadable or of another format."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            if con.execute("SELECT value FROM index_meta WHERE key = 'format'").fetchone() != (FORMAT,):
-                return None
-            rows = con.execute("SELECT output, mtime_ns, size_bytes, report, report_sha256 FROM indexed_files")
-            return {
-                name: Recorded(FileState(mtime, size), (report, sha) if report is not None else None)
-                for name, mtime, size, report, sha in rows.fetchall()
-            }
-        finally:
-            con.close()
+        if con.execute("SELECT value FROM index_meta WHERE key = 'format'").fetchone() != (FORMAT,):
+            return None
+        rows = con.execute("SELECT output, mtime_ns, size_bytes, report, report_sha256 FROM indexed_files")
+        return {
+            name: Recorded(FileState(mtime, size), (report, sha) if report is not None else None)
+            for name, mtime, size, report, sha in rows.fetchall()
+        }
     except sqlite3.Error:
         return None
+
+
+def create(con: sqlite3.Connection) -> None:
+    for statement in _CREATE:
+        con.execute(statement)
+    con.execute("INSERT INTO index_meta VALUES ('format', ?)", (FORMAT,))
+    # No merging while the whole index is written: one 'optimize' at the end merges once.
+    con.execute("INSERT INTO units (units, rank) VALUES ('automerge', 0)")
 
 
 def unit_words(tokens: pa.Table) -> dict[str, str]:
@@ -71,56 +83,47 @@ def unit_words(tokens: pa.Table) -> dict[str, str]:
 
 
 def apply(
-    path: Path,
-    fresh: bool,
+    con: sqlite3.Connection,
     drop_keys: set[ReportKey],
     units: dict[ReportKey, tuple[list[TextUnit], pa.Table]],
     forget: list[str],
     record: dict[str, Recorded],
+    fresh: bool,
 ) -> None:
     """Delete ``drop_keys``' units, index ``units`` (report key → its units and token
-    rows), forget ``forget`` and record ``record`` in the index at ``path``."""
-    con = sqlite3.connect(path, isolation_level=None)
-    try:
-        # A temp file, fsynced and renamed when done: no journal needed while it is built.
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute("BEGIN")
-        if fresh:
-            for statement in _CREATE:
-                con.execute(statement)
-            con.execute("INSERT INTO index_meta VALUES ('format', ?)", (FORMAT,))
-        for report, sha in drop_keys:
-            con.execute(
-                "DELETE FROM units WHERE rowid IN (SELECT id FROM unit_keys WHERE report = ? AND report_sha256 = ?)",
-                (report, sha),
-            )
-            con.execute("DELETE FROM unit_keys WHERE report = ? AND report_sha256 = ?", (report, sha))
-        (next_id,) = con.execute("SELECT coalesce(max(id), 0) + 1 FROM unit_keys").fetchone()
-        for (report, sha), (found, tokens) in units.items():
-            by_unit = unit_words(tokens)
-            rows = [
-                (next_id + n, by_unit.get(u.unit_id, ""), bigrams(u.text), report, sha, u.unit_id, u.unit_kind)
-                + (u.page, u.parent_id, u.text)
-                for n, u in enumerate(found)
-            ]
-            con.executemany(
-                f"INSERT INTO units (rowid, words, grams, {', '.join(UNIT_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
-                rows,
-            )
-            con.executemany("INSERT INTO unit_keys VALUES (?, ?, ?)", [(row[0], report, sha) for row in rows])
-            next_id += len(rows)
-        for name in [*forget, *record]:
-            con.execute("DELETE FROM indexed_files WHERE output = ?", (name,))
-        con.executemany(
-            "INSERT INTO indexed_files VALUES (?, ?, ?, ?, ?)",
-            [
-                (name, e.state.mtime_ns, e.state.size_bytes, *(e.key if e.key is not None else (None, None)))
-                for name, e in record.items()
-            ],
+    rows), forget ``forget`` and record ``record``, in one transaction; a ``fresh`` index
+    is merged into one b-tree at the end."""
+    con.execute("BEGIN")
+    for report, sha in drop_keys:
+        con.execute(
+            "DELETE FROM units WHERE rowid IN (SELECT id FROM unit_keys WHERE report = ? AND report_sha256 = ?)",
+            (report, sha),
         )
-        if fresh:
-            con.execute("INSERT INTO units (units) VALUES ('optimize')")  # one b-tree: fewer segments to read per query
-        con.execute("COMMIT")
-    finally:
-        con.close()
+        con.execute("DELETE FROM unit_keys WHERE report = ? AND report_sha256 = ?", (report, sha))
+    (next_id,) = con.execute("SELECT coalesce(max(id), 0) + 1 FROM unit_keys").fetchone()
+    for (report, sha), (found, tokens) in units.items():
+        by_unit = unit_words(tokens)
+        rows = [
+            (next_id + n, by_unit.get(u.unit_id, ""), bigrams(u.text), report, sha, u.unit_id, u.unit_kind)
+            + (u.page, u.parent_id, u.text)
+            for n, u in enumerate(found)
+        ]
+        con.executemany(
+            f"INSERT INTO units (rowid, words, grams, {', '.join(UNIT_COLUMNS)}) VALUES ({', '.join('?' * 10)})",
+            rows,
+        )
+        con.executemany("INSERT INTO unit_keys VALUES (?, ?, ?)", [(row[0], report, sha) for row in rows])
+        next_id += len(rows)
+    for name in [*forget, *record]:
+        con.execute("DELETE FROM indexed_files WHERE output = ?", (name,))
+    con.executemany(
+        "INSERT INTO indexed_files VALUES (?, ?, ?, ?, ?)",
+        [
+            (name, e.state.mtime_ns, e.state.size_bytes, *(e.key if e.key is not None else (None, None)))
+            for name, e in record.items()
+        ],
+    )
+    if fresh:
+        con.execute("INSERT INTO units (units) VALUES ('optimize')")  # one b-tree: fewer segments to read per query
+        con.execute("INSERT INTO units (units, rank) VALUES ('automerge', 4)")  # FTS5's default, for refreshes
+    con.execute("COMMIT")

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from catalog import duck_store, search_index
-from catalog.plan import Recorded, ReportKey, SyncPlan, folder_files, keys_to_insert, plan_sync
+from catalog.plan import FileState, Recorded, ReportKey, SyncPlan, folder_files, keys_to_insert, plan_sync
 from catalog.report_rows import NotAReport, ReportRows, read_report
 from exporters.files import atomic_file
 
@@ -81,6 +81,10 @@ class _Reports:
         return (rows.report, rows.report_sha256) if rows is not None else None
 
 
+class _Unchanged(Exception):
+    """Nothing to change in a store: its temp copy is dropped, the file left as it was."""
+
+
 def _sync(out_dir: Path, rebuild: bool) -> CatalogResult:
     started = time.perf_counter()
     result = CatalogResult()
@@ -89,28 +93,51 @@ def _sync(out_dir: Path, rebuild: bool) -> CatalogResult:
     reports = _Reports(out_dir, result)
     held: dict[str, ReportKey | None] = {}
     for target, store in ((out_dir / CATALOG_NAME, duck_store), (out_dir / SEARCH_NAME, search_index)):
-        recorded = None if rebuild else store.read_recorded(target)
-        fresh = recorded is None
-        plan = plan_sync(files, recorded or {})
-        read_keys = {name: reports.key(name) for name in plan.read}
-        held = {name: r.key for name, r in (recorded or {}).items() if name in files} | read_keys
-        if plan.empty and not fresh:
-            continue
-        inserts = keys_to_insert(plan, recorded or {}, read_keys)
-        record = {name: Recorded(files[name], key) for name, key in read_keys.items()}
-        with atomic_file(target) as tmp:
-            if fresh:
-                tmp.unlink()  # each store makes its own file
-            else:
-                shutil.copyfile(target, tmp)
-            if store is duck_store:
-                duck_store.apply(tmp, fresh, plan.drop_keys, _table_rows(inserts, reports), plan.gone, record)
-            else:
-                search_index.apply(tmp, fresh, plan.drop_keys, _unit_rows(inserts, reports), plan.gone, record)
-        _note(result, plan)
+        try:
+            held = _sync_store(target, store, rebuild, files, reports, result)
+        except _Unchanged as unchanged:
+            held = unchanged.args[0]
     result.reports = len({key for key in held.values() if key is not None})
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _sync_store(
+    target: Path, store, rebuild: bool, files: dict[str, FileState], reports: _Reports, result: CatalogResult
+) -> dict[str, ReportKey | None]:
+    """Bring one store file in line with ``files``; returns the report key each file holds."""
+    with atomic_file(target) as tmp:
+        recorded = None
+        if not rebuild and target.is_file():
+            shutil.copyfile(target, tmp)
+            try:
+                con = store.connect(tmp)
+            except Exception:  # not a database of ours: made again below
+                con = None
+            recorded = store.recorded(con) if con is not None else None
+            if recorded is None and con is not None:
+                con.close()
+        fresh = recorded is None
+        if fresh:
+            tmp.unlink(missing_ok=True)
+            con = store.connect(tmp)
+            store.create(con)
+        try:
+            plan = plan_sync(files, recorded or {})
+            read_keys = {name: reports.key(name) for name in plan.read}
+            held = {name: r.key for name, r in (recorded or {}).items() if name in files} | read_keys
+            if plan.empty and not fresh:
+                raise _Unchanged(held)
+            inserts = keys_to_insert(plan, recorded or {}, read_keys)
+            record = {name: Recorded(files[name], key) for name, key in read_keys.items()}
+            if store is duck_store:
+                duck_store.apply(con, plan.drop_keys, _table_rows(inserts, reports), plan.gone, record)
+            else:
+                search_index.apply(con, plan.drop_keys, _unit_rows(inserts, reports), plan.gone, record, fresh)
+        finally:
+            con.close()
+    _note(result, plan)
+    return held
 
 
 def _table_rows(inserts: dict[ReportKey, str], reports: _Reports) -> dict[str, list[pa.Table]]:

@@ -14,6 +14,7 @@ SQLite's ``unicode61`` tokenizer keeps whole.
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import unicodedata
@@ -43,12 +44,12 @@ def runs(text: str) -> list[str]:
 
 def run_bigrams(run: str) -> list[str]:
     """「評価する」 → 評価 価す する; a one-character run is its own term."""
-    return [run] if len(run) < 2 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return [run] if len(run) < 2 else list(map(operator.add, run, run[1:]))
 
 
 def bigrams(text: str) -> str:
     """The grams column of ``text``: every run's bigrams, space-separated, in order."""
-    return " ".join([" ".join(run_bigrams(run)) for run in runs(text)])
+    return " ".join([" ".join(map(operator.add, run, run[1:])) if len(run) > 1 else run for run in runs(text)])
 
 
 def words(lemmas: Iterable[str]) -> str:
@@ -58,7 +59,10 @@ def words(lemmas: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class QueryTerms:
-    phrases: list[list[str]]  # each run of the query as its bigrams (a phrase)
+    # Each run of the query as its bigrams (a phrase). A one-character run at either end
+    # is most likely a word cut short ("…育" of 育児): the last is kept as a prefix
+    # ("育*"), the first, which no term can end with, is left out when others remain.
+    phrases: list[list[str]]
     lemmas: list[str]  # content words' dictionary forms, folded (empty without SudachiPy)
     # Content words' stems: what the printed form and the dictionary form share (増やし,
     # 増やす → 増や), so every inflection of the word holds it; bigram text is searched by these.
@@ -66,7 +70,10 @@ class QueryTerms:
 
 
 def query_terms(query: str) -> QueryTerms:
-    phrases = [run_bigrams(run) for run in runs(query)]
+    found = runs(query)
+    if len(found) > 1 and len(found[0]) == 1:
+        found = found[1:]
+    phrases = [run_bigrams(run) if len(run) > 1 else [run + "*"] for run in found]
     words = query_words(query)
     lemmas = [term for _surface, lemma in words for term in runs(lemma)]
     stems = [term for surface, lemma in words for term in runs(os.path.commonprefix([fold(surface), fold(lemma)]))]
