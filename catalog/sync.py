@@ -27,6 +27,7 @@ from catalog import duck_store, search_index
 from catalog.plan import FileState, Recorded, ReportKey, SyncPlan, folder_files, keys_to_insert, plan_sync
 from catalog.report_rows import NotAReport, ReportRows, read_report
 from exporters.files import atomic_file
+from extractors.errors import one_line
 
 CATALOG_NAME = "catalog.duckdb"
 SEARCH_NAME = "catalog.search.sqlite"
@@ -74,6 +75,9 @@ class _Reports:
             except OSError as exc:  # removed while we read: the next refresh drops it
                 self.cache[name] = None
                 self.result.problems.append(f"{name}: {exc.strerror or exc}")
+            except Exception as exc:  # a report file damaged some other way costs that report only
+                self.cache[name] = None
+                self.result.problems.append(f"{name}: cannot be read ({one_line(exc)})")
         return self.cache[name]
 
     def key(self, name: str) -> ReportKey | None:

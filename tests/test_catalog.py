@@ -213,9 +213,11 @@ def test_a_duplicate_copy_is_one_report_and_outlives_its_original(out):
 def test_files_that_are_no_report_are_skipped_and_named(out):
     (out / "notes.json").write_text('{"hello": 1}', encoding="utf-8")
     (out / "broken.json").write_text("{", encoding="utf-8")
+    write_survey(out, 6)
+    (out / "survey-r6.tables.parquet").write_bytes(b"PAR1 not parquet")  # a damaged flat file
     result = build_catalog(out)
     assert result.reports == 2
-    assert sorted(p.split(":")[0] for p in result.problems) == ["broken.json", "notes.json"]
+    assert sorted(p.split(":")[0] for p in result.problems) == ["broken.json", "notes.json", "survey-r6.json"]
 
 
 def test_old_flat_files_are_read_with_their_old_column_names(out):
