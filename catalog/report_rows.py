@@ -45,8 +45,14 @@ class ReportRows:
 
 
 def is_report_file(path: Path) -> bool:
-    """``<stem>.json`` of a report: not an error record, not a hidden temp file."""
+    """``<stem>.json`` of a report: not an error record, not a hidden temp file. Runs name
+    their outputs in UTF-8 (``flows.outputs``); a name that is not (a file put there by
+    hand) is no report of theirs, and could not be stored as text."""
     name = path.name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
     return name.endswith(REPORT_SUFFIX) and not name.endswith(".error.json") and not name.startswith(".")
 
 

@@ -213,11 +213,15 @@ def test_a_duplicate_copy_is_one_report_and_outlives_its_original(out):
 def test_files_that_are_no_report_are_skipped_and_named(out):
     (out / "notes.json").write_text('{"hello": 1}', encoding="utf-8")
     (out / "broken.json").write_text("{", encoding="utf-8")
+    # A name that is not UTF-8 (put there by hand: runs name outputs in UTF-8) is passed over.
+    (out / b"\x93\xfa.json".decode("utf-8", "surrogateescape")).write_bytes((out / "survey-r4.json").read_bytes())
     write_survey(out, 6)
     (out / "survey-r6.tables.parquet").write_bytes(b"PAR1 not parquet")  # a damaged flat file
     result = build_catalog(out)
     assert result.reports == 2
     assert sorted(p.split(":")[0] for p in result.problems) == ["broken.json", "notes.json", "survey-r6.json"]
+    recorded = [name for (name,) in rows(out, "SELECT output FROM catalog_files ORDER BY output")]
+    assert recorded == ["broken.json", "notes.json", "survey-r4.json", "survey-r5.json", "survey-r6.json"]
 
 
 def test_old_flat_files_are_read_with_their_old_column_names(out):
