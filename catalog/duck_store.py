@@ -18,11 +18,12 @@ from catalog.plan import FileState, Recorded, ReportKey
 from catalog.tables import TABLES
 
 FORMAT = "1"
+IN_PLACE = False  # always changed in a copy (see the module doc)
 FILES_TABLE = "catalog_files"
 META_TABLE = "catalog_meta"
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, in_place: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path))
 
 

@@ -10,6 +10,12 @@ report ingested without NLP) and ``grams`` (character bigrams, always), see
 ``unit_keys`` maps each row to its report so a report's rows are found without a scan;
 ``indexed_files`` and ``index_meta`` play the roles of the catalog's tables of the same
 purpose.
+
+Built in a temp file and renamed (``catalog.sync``); refreshed in place, in one
+transaction in WAL mode: searches keep reading the last committed index while it is
+written, and a refresh killed half-way leaves uncommitted pages readers never see
+(SQLite drops them when the file is next opened). That saves copying the index, the
+larger of the two catalog files, for every refresh.
 """
 
 from __future__ import annotations
@@ -39,11 +45,18 @@ _CREATE = (
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(path, isolation_level=None)
-    # A temp file, fsynced and renamed when done: no journal needed while it is built.
-    con.execute("PRAGMA journal_mode = OFF")
-    con.execute("PRAGMA synchronous = OFF")
+IN_PLACE = True  # refreshed in the live file (see the module doc); the DuckDB catalog is not
+
+
+def connect(path: Path, in_place: bool = False) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None, timeout=60)
+    if in_place:
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = NORMAL")  # WAL: a committed refresh survives a crash of the process
+    else:
+        # A temp file, fsynced and renamed when done: no journal needed while it is built.
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
     con.execute("PRAGMA cache_size = -65536")  # 64 MiB: the index's pages stay in memory while written
     return con
 

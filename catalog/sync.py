@@ -1,10 +1,12 @@
 """Build or refresh the catalog of an output folder: ``catalog.duckdb`` and
 ``catalog.search.sqlite`` brought in line with the report files the folder holds.
 
-Each file is changed in a temp copy beside it (``exporters.files.atomic_file``: a new
+The catalog is changed in a temp copy beside it (``exporters.files.atomic_file``: a new
 file for a build, a copy of the current one for a refresh), fsynced and renamed over
 it: a reader sees the old catalog or the new one, and a run killed half-way leaves the
-previous one (and a temp file the next run holding the folder's lock removes). Each
+previous one (and a temp file the next run holding the folder's lock removes). The
+search index is built the same way and refreshed in place, in one SQLite transaction
+(``catalog.search_index``), with the same guarantees. Each
 file records which report files it holds, so a refresh reads only the reports written
 or changed since, and drops the ones removed; a file missing, unreadable or of an older
 format is rebuilt whole.
@@ -110,6 +112,14 @@ def _sync_store(
     target: Path, store, rebuild: bool, files: dict[str, FileState], reports: _Reports, result: CatalogResult
 ) -> dict[str, ReportKey | None]:
     """Bring one store file in line with ``files``; returns the report key each file holds."""
+    if store.IN_PLACE and not rebuild and target.is_file():
+        con = store.connect(target, in_place=True)
+        try:
+            recorded = store.recorded(con)
+            if recorded is not None:
+                return _apply(con, store, recorded, files, reports, result)
+        finally:
+            con.close()
     with atomic_file(target) as tmp:
         recorded = None
         if not rebuild and target.is_file():
@@ -121,25 +131,32 @@ def _sync_store(
             recorded = store.recorded(con) if con is not None else None
             if recorded is None and con is not None:
                 con.close()
-        fresh = recorded is None
-        if fresh:
+        if recorded is None:
             tmp.unlink(missing_ok=True)
             con = store.connect(tmp)
             store.create(con)
         try:
-            plan = plan_sync(files, recorded or {})
-            read_keys = {name: reports.key(name) for name in plan.read}
-            held = {name: r.key for name, r in (recorded or {}).items() if name in files} | read_keys
-            if plan.empty and not fresh:
-                raise _Unchanged(held)
-            inserts = keys_to_insert(plan, recorded or {}, read_keys)
-            record = {name: Recorded(files[name], key) for name, key in read_keys.items()}
-            if store is duck_store:
-                duck_store.apply(con, plan.drop_keys, _table_rows(inserts, reports), plan.gone, record)
-            else:
-                search_index.apply(con, plan.drop_keys, _unit_rows(inserts, reports), plan.gone, record, fresh)
+            return _apply(con, store, recorded, files, reports, result)
         finally:
             con.close()
+
+
+def _apply(
+    con, store, recorded: dict[str, Recorded] | None, files: dict[str, FileState], reports: _Reports, result
+) -> dict[str, ReportKey | None]:
+    """Plan against what the store ``recorded`` (None: a new store) and change it through ``con``."""
+    fresh = recorded is None
+    plan = plan_sync(files, recorded or {})
+    read_keys = {name: reports.key(name) for name in plan.read}
+    held = {name: r.key for name, r in (recorded or {}).items() if name in files} | read_keys
+    if plan.empty and not fresh:
+        raise _Unchanged(held)
+    inserts = keys_to_insert(plan, recorded or {}, read_keys)
+    record = {name: Recorded(files[name], key) for name, key in read_keys.items()}
+    if store is duck_store:
+        duck_store.apply(con, plan.drop_keys, _table_rows(inserts, reports), plan.gone, record)
+    else:
+        search_index.apply(con, plan.drop_keys, _unit_rows(inserts, reports), plan.gone, record, fresh)
     _note(result, plan)
     return held
 

@@ -244,3 +244,23 @@ def test_a_failed_refresh_is_recorded_and_leaves_the_reports(out):
     assert (out / "survey-r4.json").is_file() and (out / "survey-r5.json").is_file()
     shutil.rmtree(out / CATALOG_NAME)
     assert refresh_outputs_catalog(out).summary.startswith("2 reports")
+
+
+def test_a_killed_refresh_of_the_search_index_leaves_the_last_committed_one(out, monkeypatch):
+    from catalog import search_index
+    from catalog.search import search
+
+    build_catalog(out)
+    write_survey(out, 5, budget=999)
+    reader = search(out, "令和5年度に固有の記述")  # the index as a searcher sees it before
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # after the report's old units were deleted, before the new ones
+
+    monkeypatch.setattr(search_index, "unit_words", killed)
+    with pytest.raises(KeyboardInterrupt):
+        refresh_catalog(out)
+    assert search(out, "令和5年度に固有の記述") == reader  # the deletes were never committed
+    monkeypatch.undo()
+    assert refresh_catalog(out).read == ["survey-r5.json"]  # the index caught up; the catalog was already done
+    assert search(out, "999")[0].report == "survey-r5.pdf"
