@@ -120,3 +120,21 @@ def test_reports_with_nlp_are_searched_by_ginza_lemmas(tmp_path):
     (matched,) = con.execute('SELECT count(*) FROM units WHERE units MATCH \'words : ("評価" AND "する")\'').fetchone()
     assert matched == 1
     assert [h.unit_id for h in search(folder, "評価し")] == ["b2"]
+
+
+def test_query_syntax_of_the_index_is_never_the_users(out):
+    # Whatever is typed is searched as text: FTS5 operators, quotes and columns have no effect.
+    for query in (
+        '"',
+        "*",
+        "AND OR NOT",
+        "NEAR(研究 費)",
+        "(研究",
+        "grams:研究",
+        "-研究",
+        "研究*",
+        "'; DROP TABLE units; --",
+    ):
+        search(out, query)  # no syntax error
+    assert [h.unit_id for h in search(out, "研究費 OR 存在しない")] == []  # OR is a word here, not an operator
+    assert search(out, "(研究費)")[0].unit_id == "p2-t0.r1.c0"
