@@ -7,19 +7,24 @@ here, keyed by the unit id (``blocks[].id``, ``tables[].rows[][].id``, ``qa_grid
 string indices, end exclusive), so ``text[start:end] == surface``; the rules are those
 of ``docmodel.nlp``.
 
+Column names are SQL-safe (``start_offset``/``end_offset``: ``end`` is an SQL keyword) and
+the same as the catalog's ``tokens`` and ``entities`` (``catalog``); ``report`` (the
+ingested PDF's file name, as in ``<stem>.qa.parquet``) comes first in both files.
+
 tokens: one row per token (whitespace-only tokens are not listed)
 
+    report    string  the ingested PDF's file name (source.file)
     unit_id   string  the unit the token is in
     sentence  int32   0-based sentence of the unit
     token     int32   0-based position of the token in the unit
-    start/end int32   offsets into the unit's text
+    start_offset/end_offset int32   offsets into the unit's text
     surface, lemma, pos (UPOS), tag (SudachiPy POS), reading (katakana; null if none)
     entity    string  IOB label: "B-Person", "I-Person", or "O"
     bunsetu   int32   0-based bunsetu (文節) of the unit; null for units analysed without phrases
     phrase_label string  GiNZA phrase type of the bunsetu ("NP", "VP", …); null as above
     in_phrase bool    whether the token is in the bunsetu's content phrase; null as above
 
-entities: unit_id, start, end, label, text — one row per named entity.
+entities: report, unit_id, start_offset, end_offset, label, text — one row per named entity.
 """
 
 from __future__ import annotations
@@ -36,11 +41,12 @@ from exporters.files import atomic_file
 
 TOKEN_SCHEMA = pa.schema(
     [
+        ("report", pa.string()),
         ("unit_id", pa.string()),
         ("sentence", pa.int32()),
         ("token", pa.int32()),
-        ("start", pa.int32()),
-        ("end", pa.int32()),
+        ("start_offset", pa.int32()),
+        ("end_offset", pa.int32()),
         ("surface", pa.string()),
         ("lemma", pa.string()),
         ("pos", pa.string()),
@@ -54,9 +60,10 @@ TOKEN_SCHEMA = pa.schema(
 )
 ENTITY_SCHEMA = pa.schema(
     [
+        ("report", pa.string()),
         ("unit_id", pa.string()),
-        ("start", pa.int32()),
-        ("end", pa.int32()),
+        ("start_offset", pa.int32()),
+        ("end_offset", pa.int32()),
         ("label", pa.string()),
         ("text", pa.string()),
     ]
@@ -65,7 +72,7 @@ TOKENS_SUFFIX = ".tokens.parquet"
 ENTITIES_SUFFIX = ".entities.parquet"
 
 
-def _token_rows(unit_id: str, seg: Segmentation, out: dict[str, list]) -> None:
+def _token_rows(report: str, unit_id: str, seg: Segmentation, out: dict[str, list]) -> None:
     entities = seg.entities
     ent_starts = [e.start for e in entities]
     phrases = seg.phrases
@@ -87,11 +94,12 @@ def _token_rows(unit_id: str, seg: Segmentation, out: dict[str, list]) -> None:
                 else:
                     in_phrase = False
             for name, value in (
+                ("report", report),
                 ("unit_id", unit_id),
                 ("sentence", s),
                 ("token", index),
-                ("start", token.start),
-                ("end", token.end),
+                ("start_offset", token.start),
+                ("end_offset", token.end),
                 ("surface", token.surface),
                 ("lemma", token.lemma),
                 ("pos", token.pos),
@@ -110,14 +118,21 @@ def token_table(report: SurveyReport) -> pa.Table:
     """Every token of every analysed unit, in document order."""
     columns: dict[str, list] = {name: [] for name in TOKEN_SCHEMA.names}
     for unit_id, seg in report.segmentation.items():
-        _token_rows(unit_id, seg, columns)
+        _token_rows(report.source.file, unit_id, seg, columns)
     return pa.Table.from_pydict(columns, schema=TOKEN_SCHEMA)
 
 
 def entity_table(report: SurveyReport) -> pa.Table:
     """Every named entity of every analysed unit, in document order."""
     rows = [
-        {"unit_id": unit_id, "start": e.start, "end": e.end, "label": e.label, "text": e.text}
+        {
+            "report": report.source.file,
+            "unit_id": unit_id,
+            "start_offset": e.start,
+            "end_offset": e.end,
+            "label": e.label,
+            "text": e.text,
+        }
         for unit_id, seg in report.segmentation.items()
         for e in seg.entities
     ]

@@ -47,6 +47,10 @@ QA_SCHEMA = pa.schema(
         ("no_answer_text", pa.string()),
         ("referenced_questions", pa.list_(pa.int64())),
         ("page", pa.int64()),
+        # Unit ids (as in the JSON, the search index and the NLP files): what a search hit joins on.
+        ("question_id", pa.string()),
+        ("answer_id", pa.string()),
+        ("item_id", pa.string()),  # null for a no-answer row
     ]
 )
 QA_COLUMNS = QA_SCHEMA.names
@@ -67,12 +71,14 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
             "question_number": question.number,
             "question_label": question.label,
             "question_text": question.text,
+            "question_id": question.id,
         }
         for answer in question.answers:
             who = {
                 **base,
                 "respondent": answer.respondent,
                 "respondent_index": grid.respondents.index(answer.respondent) + 1,
+                "answer_id": answer.id,
             }
             first_page = answer.sources[0].page if answer.sources else None
             if answer.items is None:
@@ -87,6 +93,7 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
                         "no_answer_text": answer.no_answer_text,
                         "referenced_questions": [ref.number for ref in answer.referenced_questions],
                         "page": first_page,
+                        "item_id": None,
                     }
                 )
                 continue
@@ -102,6 +109,7 @@ def grid_rows(grid: QAGrid, report: str) -> list[dict]:
                         "no_answer_text": None,
                         "referenced_questions": list(item.referenced_questions),
                         "page": item.page or first_page,
+                        "item_id": item.id,
                     }
                 )
     return rows

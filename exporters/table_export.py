@@ -9,7 +9,10 @@ Both hold every ordinary table once, parts printed over several slides joined
   grid after a blank row, wherever the slide prints them (``note_position`` in the JSON
   says where). The grid's range is also the sheet-scoped defined name ``grid``.
 - Parquet, long form: one row per cell at its top-left position (columns in
-  ``TABLE_CELL_SCHEMA``); a spanning cell is one row with its rowspan/colspan.
+  ``TABLE_CELL_SCHEMA``); a spanning cell is one row with its rowspan/colspan. Column
+  names are SQL-safe (``table_key``, ``row_index``, ``col_index``: ``table`` and ``row``
+  are SQL keywords) and the same as the catalog's ``table_cells`` (``catalog``), with the
+  ``report`` column first, so ``read_parquet('out/*.tables.parquet')`` needs no file names.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from exporters.files import atomic_file
 
 TABLE_CELL_SCHEMA = pa.schema(
     [
-        ("table", pa.string()),  # the table's key: caption id, or printed table id when uncaptioned
+        ("report", pa.string()),  # the ingested PDF's file name (source.file), as in <stem>.qa.parquet
+        ("table_key", pa.string()),  # the table's key: caption id, or printed table id when uncaptioned
         ("caption_id", pa.string()),
         ("caption", pa.string()),
         ("cell_id", pa.string()),  # unit id of the cell (tables[].rows[][].id in the JSON)
         ("table_id", pa.string()),  # the printed part the cell is on
-        ("row", pa.int32()),  # 0-based grid row of the joined table (header rows count once)
-        ("col", pa.int32()),
+        ("row_index", pa.int32()),  # 0-based grid row of the joined table (header rows count once)
+        ("col_index", pa.int32()),
         ("rowspan", pa.int32()),
         ("colspan", pa.int32()),
         ("is_header", pa.bool_()),
@@ -51,13 +55,14 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 def table_cells(report: SurveyReport) -> pa.Table:
     rows = [
         {
-            "table": view.key,
+            "report": report.source.file,
+            "table_key": view.key,
             "caption_id": view.caption_id,
             "caption": view.caption,
             "cell_id": cell.id,
             "table_id": cell.table_id,
-            "row": cell.row,
-            "col": cell.col,
+            "row_index": cell.row,
+            "col_index": cell.col,
             "rowspan": cell.rowspan,
             "colspan": cell.colspan,
             "is_header": cell.is_header,

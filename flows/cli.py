@@ -403,6 +403,7 @@ def run(
     if out.exists() and not out.is_dir():
         raise usage_error(f"--out {out}: not a folder")
     _offline(verbose)
+    from flows.catalog_refresh import refresh_outputs_catalog
     from flows.ingest import InputFile, counts_message, ingest_batch, outcomes_of
     from flows.locking import InboxBusy, LockUnsafe, inbox_lock
     from flows.outputs import clean_temp_files
@@ -428,6 +429,7 @@ def run(
                 finally:
                     PROGRESS.reset(token)
             outcomes = outcomes_of(state)
+            catalog = refresh_outputs_catalog(out)  # under the lock; never raises (the reports stand)
     except InboxBusy:
         console.print(f"busy: another run is working {shown(out)}; nothing done", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BUSY) from None
@@ -435,8 +437,60 @@ def run(
         console.print(f"[red]error[/] {shown(exc)}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_FAILED) from exc
     console.print(f"{counts_message(outcomes)} ingested into {shown(out)}", highlight=False, soft_wrap=True)
+    console.print(("[red]error[/] " if catalog.failed else "") + shown(catalog.line()), highlight=False, soft_wrap=True)
     if problems or any(o.fails(strict) for o in outcomes):
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("catalog")
+def catalog_command(
+    out: Annotated[Path, typer.Argument(help="Output folder of `run` or `inbox`.")],
+    wait: Wait = False,
+) -> None:
+    """Build OUT/catalog.duckdb and OUT/catalog.search.sqlite from every report in OUT."""
+    if not out.is_dir():
+        raise usage_error(f"{out}: not a folder")
+    from catalog.sync import CATALOG_NAME, SEARCH_NAME, build_catalog
+    from flows.locking import InboxBusy, LockUnsafe, inbox_lock
+
+    try:
+        with inbox_lock(out, wait=wait):  # a run writing OUT refreshes the catalog itself
+            result = build_catalog(out)
+    except InboxBusy:
+        typer.echo(f"busy: another run is working {printable(str(out))}; nothing done")
+        raise typer.Exit(EXIT_BUSY) from None
+    except LockUnsafe as exc:
+        typer.echo(f"error     {printable(str(exc))}", err=True)
+        raise typer.Exit(EXIT_FAILED) from exc
+    for problem in result.problems:
+        typer.echo(f"skipped   {printable(problem)}", err=True)
+    typer.echo(f"catalog   {printable(str(out / CATALOG_NAME))}, {SEARCH_NAME}: {result.line()}")
+
+
+@app.command("search")
+def search_command(
+    out: Annotated[Path, typer.Argument(help="Output folder with a catalog (`survey-ingest catalog OUT`).")],
+    query: Annotated[str, typer.Argument(help="Words or a phrase, e.g. 知的財産の帰属.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array of hits (with the full text).")] = False,
+) -> None:
+    """Search every text unit of every report in OUT, best first (BM25)."""
+    from catalog.search import SearchUnavailable, search
+
+    if not query.strip():
+        raise usage_error("the query is empty")
+    try:
+        hits = search(out, query, limit)
+    except SearchUnavailable as exc:
+        typer.echo(f"{PROG}: error: {printable(str(exc))}", err=True)
+        raise typer.Exit(EXIT_FAILED) from exc
+    if as_json:
+        typer.echo(json.dumps([hit.as_dict() for hit in hits], ensure_ascii=False, indent=1))
+        return
+    for hit in hits:
+        typer.echo(f"{printable(hit.report)}  p.{hit.page}  {hit.unit_id} ({hit.unit_kind})  {printable(hit.snippet)}")
+    if not hits:
+        typer.echo("no hits", err=True)
 
 
 @app.command("validate")
@@ -561,6 +615,8 @@ def inbox_command(
         typer.echo(f"failing   {printable(entry.file)}: {printable(why)} (unchanged since {entry.recorded_at})")
     for name, why in report.left:
         typer.echo(f"left      {printable(name)}: {why}")
+    if report.catalog is not None:
+        typer.echo(printable(report.catalog.line()), err=report.catalog.failed)
     typer.echo(report.counts())
     if report.fails(strict):
         raise typer.Exit(EXIT_FAILED)

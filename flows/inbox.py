@@ -4,7 +4,9 @@ pipeline version and schema MODEL-REVISION, whatever happens to the runs.
 One run (the ``ingest-inbox`` flow) reads like the data path:
 lock the output folder → clear temp files a killed run left → fingerprint the inbox →
 plan against the manifest → ingest the new and changed files on the task runner →
-record each file in the manifest as it finishes → publish the run's artifacts. A run with
+record each file in the manifest as it finishes → refresh the folder's catalog
+(``flows.catalog_refresh``; a failure there is recorded, never fails a report) →
+publish the run's artifacts. A run with
 failed or partial files, new or still failing from earlier runs, ends in a Failed state.
 
 The folder scan takes what a hostile or careless uploader can leave: names that are not
@@ -27,13 +29,14 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from docmodel.document import SCHEMA_VERSION
 from extractors.settings import Limits, PipelineSettings, resolve_settings
 from extractors.source import sha256_of
 from flows import outputs, tasks
+from flows.catalog_refresh import CatalogRefresh, refresh_outputs_catalog
 from flows.folder import OUTSIDE_LINK, folder_pdfs  # noqa: F401  (OUTSIDE_LINK: a reason the inbox reports)
 from flows.ingest import (
     DUPLICATE,
@@ -100,6 +103,7 @@ class InboxReport:
     settings_changed: list[str] = field(default_factory=list)
     left: list[tuple[str, str]] = field(default_factory=list)  # (name, why) left alone this run
     temp_files_removed: int = 0
+    catalog: CatalogRefresh | None = None  # the catalog refresh at the end of the run
     seconds: float = 0.0
 
     @property
@@ -353,6 +357,8 @@ def inbox_markdown(report: InboxReport, inbox: str, out: str) -> str:
     if report.left:
         lines += ["", "## Left for the next run", ""]
         lines += [f"- `{name}`: {why}" for name, why in report.left]
+    if report.catalog is not None:
+        lines += ["", f"{report.catalog.line()}."]
     return "\n".join(lines) + "\n"
 
 
@@ -430,6 +436,10 @@ def ingest_inbox(
                 report.unchanged = [entry.file for entry in plan.unchanged]
                 report.still_failing = [entry for entry in plan.unchanged if entry.status != OK]
                 entries = {entry.file: entry for entry in manifest.entries()}
+            # Still under the lock: no other run writes the catalog meanwhile.
+            report.catalog = refresh_outputs_catalog(out_dir)
+            if report.catalog.failed:
+                get_run_logger().warning(report.catalog.line())
     except InboxBusy:
         report.busy = True
         report.seconds = round(time.perf_counter() - started, 3)

@@ -2,6 +2,10 @@
 
 - ``<stem>.json``: the report; ``<stem>.error.json``: why the file could not be ingested;
   ``<stem>.qa.parquet`` / ``<stem>.qa.csv``: the flat Q&A tables.
+- Once per folder, ``catalog.duckdb`` and ``catalog.search.sqlite``: every report of the
+  folder in SQL tables and its search index (``catalog``), refreshed at the end of
+  ``run`` and ``inbox`` (``flows.catalog_refresh``). Their names end in neither
+  ``.json`` nor a report suffix, so no report is ever taken for them or they for one.
 - Every write is atomic: a temp file in the same folder (``.<target>.<random>.tmp``),
   flushed and fsynced, then ``os.replace``d over the target, so a reader (or a crash) sees
   the old file or the new one, never half of one. A run holding the folder's lock removes

@@ -360,3 +360,129 @@ def slow_second_page(path: Path, text_ops: int = 12000) -> Path:
     doc.import_pages(heavy, [0])
     doc.save(str(path))
     return path
+
+
+# --- Small survey reports for the catalog: one survey's report of one year, as the model holds it.
+
+_BOX = {"x0": 10.0, "top": 10.0, "x1": 100.0, "bottom": 40.0}
+
+
+def survey_report(year: int, file: str | None = None, budget: int | None = None):
+    """A three-page report of the 研究体制 survey of fiscal ``year``: a heading and a
+    paragraph with a phrase only this year prints (「令和{year}年度に固有の記述」), a table
+    captioned 「＜図表3：研究費の推移＞」 whose value changes by year (``budget``), a note
+    and a call-out, a Q&A grid (質問1 answered by two institutions) and a bar chart."""
+    from docmodel.document import (
+        Block,
+        Cell,
+        ChartSeries,
+        ChartValue,
+        DocumentInfo,
+        Figure,
+        Note,
+        Page,
+        PipelineInfo,
+        Source,
+        SurveyReport,
+        Table,
+    )
+    from docmodel.qa import Answer, AnswerItem, QAGrid, Question, SourceSpan
+    from extractors.document.table_join import join_logical_tables
+    from extractors.document.unit_ids import number_report_units, number_table_units
+
+    file = file or f"survey-r{year}.pdf"
+    budget = 100 + year if budget is None else budget
+
+    def cell(row: int, col: int, text: str) -> Cell:
+        return Cell(row=row, col=col, text=text, bbox=_BOX)
+
+    def block(page: int, kind, text: str) -> Block:
+        return Block(page=page, type=kind, text=text, bbox=_BOX)
+
+    caption = "＜図表3：研究費の推移＞"
+    tables = [
+        Table(
+            id="p2-t0",
+            page=2,
+            bbox=_BOX,
+            caption=caption,
+            caption_id="図表3",
+            n_rows=2,
+            n_cols=2,
+            header_rows=1,
+            notes=["※ 単位は百万円"],
+            callouts=[block(2, "callout", "前年度より増加")],
+            rows=[[cell(0, 0, "項目"), cell(0, 1, "金額")], [cell(1, 0, "研究費"), cell(1, 1, str(budget))]],
+        ),
+        Table(
+            id="p3-t0",
+            page=3,
+            bbox=_BOX,
+            caption="付表1 ヒアリング結果一覧表",
+            caption_id="付表1",
+            n_rows=2,
+            n_cols=3,
+            header_rows=1,
+            rows=[
+                [cell(0, 0, "質問内容"), cell(0, 1, "甲大学"), cell(0, 2, "乙研究所")],
+                [cell(1, 0, "質問1 研究体制について"), cell(1, 1, "・支援者を増やした"), cell(1, 2, "回答なし")],
+            ],
+        ),
+    ]
+    number_table_units(tables)
+    span = SourceSpan(page=3, bbox=_BOX, table_id="p3-t0")
+    grid = QAGrid(
+        caption_id="付表1",
+        caption="付表1 ヒアリング結果一覧表",
+        title="ヒアリング結果一覧表",
+        pages=[3],
+        table_ids=["p3-t0"],
+        respondents=["甲大学", "乙研究所"],
+        question_header="質問内容",
+        questions=[
+            Question(
+                number=1,
+                label="質問1",
+                text="研究体制について",
+                sources=[span],
+                answers=[
+                    Answer(
+                        respondent="甲大学",
+                        items=[AnswerItem(text=f"令和{year}年度は研究支援者を増やした", page=3)],
+                        sources=[span],
+                    ),
+                    Answer(respondent="乙研究所", items=None, no_answer_text="回答なし", sources=[span]),
+                ],
+            )
+        ],
+    )
+    figure = Figure(
+        id="p3-f0",
+        page=3,
+        bbox=_BOX,
+        kind="bar",
+        caption="図1 分野別の件数",
+        caption_id="図1",
+        unit="件",
+        categories=["医療", "情報"],
+        series=[ChartSeries(name=None, values=[ChartValue(value=12, unit_id="p3-f0.t1"), ChartValue(value=7.5)])],
+        notes=[Note(id="p3-f0.n1", text="出典：研究体制調査")],
+        texts=[Block(id="p3-f0.t1", page=3, type="paragraph", text="12", bbox=_BOX)],
+    )
+    report = SurveyReport(
+        source=Source(
+            file=file, sha256=hashlib.sha256(f"{file}:{year}:{budget}".encode()).hexdigest(), size_bytes=1, page_count=3
+        ),
+        document=DocumentInfo(title=f"令和{year}年度 研究体制調査 報告書"),
+        pipeline=PipelineInfo(version="test", nlp=False),
+        pages=[Page(number=n, width=100, height=100, heading="調査結果") for n in (1, 2, 3)],
+        blocks=[
+            block(1, "heading", "調査結果の概要"),
+            block(1, "paragraph", f"令和{year}年度に固有の記述として、研究成果を評価する仕組みを整えた。"),
+        ],
+        tables=tables,
+        logical_tables=join_logical_tables([tables[0]]),
+        qa_grids=[grid],
+        figures=[figure],
+    )
+    return number_report_units(report)

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from helpers import REPO, api_env, build_pdf
 from typer.testing import CliRunner
@@ -34,6 +35,10 @@ def test_run_exit_codes_and_failure_lines(tmp_path, tiny_pdf, bad_inputs):
     assert result.exit_code == 0, result.output
     assert "1 ok, 0 partial, 0 failed of 1 files ingested" in result.output
     assert (tmp_path / "out" / "good.json").exists()
+    # The run ends by refreshing the folder's catalog with the report it wrote.
+    assert "catalog 1 reports (1 read, 0 removed)" in result.output
+    with duckdb.connect(str(tmp_path / "out" / "catalog.duckdb"), read_only=True) as catalog:
+        assert catalog.execute("SELECT report, status FROM reports").fetchall() == [("good.pdf", "ok")]
 
     shutil.copy(bad_inputs["encrypted.pdf"], inbox / "locked.pdf")
     shutil.copy(bad_inputs["not-a-pdf.pdf"], inbox / "fake.pdf")
@@ -45,6 +50,7 @@ def test_run_exit_codes_and_failure_lines(tmp_path, tiny_pdf, bad_inputs):
         "error locked.pdf: open: encrypted PDF: needs a password",
     ]
     assert "1 ok, 0 partial, 2 failed of 3 files ingested" in result.output
+    assert "catalog 1 reports (1 read, 0 removed)" in result.output  # good.pdf again; error records are no reports
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from helpers import (
     BAD_INPUTS,
@@ -48,6 +49,7 @@ def test_second_run_ingests_nothing_and_changed_content_only_that_file(tmp_path)
     first = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
     assert sorted(o.file for o in first.outcomes) == ["a.pdf", "b.pdf"] and not first.failed
     assert sorted(outputs_in(out)) == ["a.json", "b.json"]
+    assert first.catalog is not None and first.catalog.summary.startswith("2 reports (2 read, 0 removed)")
     stamps = {name: path.stat().st_mtime_ns for name, path in outputs_in(out).items()}
 
     second = ingest_inbox(str(inbox), str(out), nlp=False, runner="thread", workers=2)
@@ -61,6 +63,12 @@ def test_second_run_ingests_nothing_and_changed_content_only_that_file(tmp_path)
     assert outputs_in(out)["a.json"].stat().st_mtime_ns == stamps["a.json"]
     b = load(out / "b.json")
     assert b["source"]["sha256"] == sha256_of(inbox / "b.pdf")
+    # The catalog holds the re-ingested b.pdf's content only: its rows were replaced.
+    assert third.catalog is not None and third.catalog.summary.startswith("2 reports (1 read, 0 removed)")
+    with duckdb.connect(str(out / "catalog.duckdb"), read_only=True) as catalog:
+        assert catalog.execute("SELECT DISTINCT report_sha256 FROM pages WHERE report = 'b.pdf'").fetchall() == [
+            (b["source"]["sha256"],)
+        ]
     assert [p["number"] for p in b["pages"]] == [1, 2]
     # Inputs are only read.
     assert inputs_before["a.pdf"] == (inbox / "a.pdf").read_bytes()

@@ -77,7 +77,8 @@ def test_tokens_and_entities_by_unit_id(tmp_path):
     block = [r for r in rows if r["unit_id"] == "b1"]
     assert [r["token"] for r in block] == list(range(14))
     assert [r["sentence"] for r in block] == [0] * 11 + [1] * 3
-    assert all(TEXT[r["start"] : r["end"]] == r["surface"] for r in rows)
+    assert all(TEXT[r["start_offset"] : r["end_offset"]] == r["surface"] for r in rows)
+    assert {r["report"] for r in rows} == {report.source.file}
     assert [r["entity"] for r in block[:6]] == ["B-University", "I-University", "O", "B-Person", "I-Person", "O"]
     assert {r["bunsetu"] for r in block} == {None} and {r["in_phrase"] for r in block} == {None}
     item = [r for r in rows if r["unit_id"] == "g1.q1.a1.i1"]
@@ -89,7 +90,9 @@ def test_tokens_and_entities_by_unit_id(tmp_path):
 
     entities = pq.read_table(entities_path)
     assert entities.schema == ENTITY_SCHEMA
-    assert [(e["unit_id"], e["start"], e["end"], e["label"], e["text"]) for e in entities.to_pylist()][:2] == [
+    assert [(e["unit_id"], e["start_offset"], e["end_offset"], e["label"], e["text"]) for e in entities.to_pylist()][
+        :2
+    ] == [
         ("b1", 0, 4, "University", "東京大学"),
         ("b1", 5, 9, "Person", "山田太郎"),
     ]

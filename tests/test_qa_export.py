@@ -14,6 +14,7 @@ from docmodel.document import DocumentInfo, PipelineInfo, Source, SurveyReport
 from evaluation.qa import truth_tables
 from exporters.qa_table import QA_COLUMNS, qa_rows, write_qa_tables
 from extractors.document.qa_grid import extract_qa_grids
+from extractors.document.unit_ids import number_report_units
 
 
 def report_with_grids(stem: str) -> SurveyReport:
@@ -37,7 +38,7 @@ def expected_rows(report: SurveyReport) -> tuple[int, int]:
 
 @pytest.mark.parametrize("stem", ["source-report", "variant-2"])
 def test_row_count_is_items_plus_no_answers(stem):
-    report = report_with_grids(stem)
+    report = number_report_units(report_with_grids(stem))  # unit ids as the pipeline numbers them
     frame = qa_rows(report)
     items, nulls = expected_rows(report)
     assert nulls > 0 and items > 100
@@ -46,6 +47,15 @@ def test_row_count_is_items_plus_no_answers(stem):
     assert list(frame.columns) == QA_COLUMNS
     assert frame.loc[frame["no_answer"], "item_text"].isna().all()
     assert frame.loc[frame["no_answer"], "no_answer_text"].notna().all()
+    # Unit ids join a row to the JSON (and to a search hit): an item's id is its answer's plus ".iN".
+    ids = {i.id for g in report.qa_grids for q in g.questions for a in q.answers for i in a.items or []}
+    assert set(frame["item_id"].dropna()) == ids
+    assert frame.loc[frame["no_answer"], "item_id"].isna().all()
+    answered = frame[~frame["no_answer"]]
+    assert all(
+        i.startswith(f"{a}.i") and a.startswith(f"{q}.a")
+        for q, a, i in answered[["question_id", "answer_id", "item_id"]].itertuples(index=False)
+    )
 
 
 def test_parquet_and_csv_round_trip(tmp_path):

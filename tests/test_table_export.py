@@ -188,11 +188,12 @@ def test_xlsx_and_parquet_round_trip(corpus, tmp_path):
     frame = long.to_pandas()
     assert len(frame) == sum(len(view.cells) for view in views)
     for view in views:
-        rows = frame[frame["table"] == view.key]
+        rows = frame[frame["table_key"] == view.key]
         grid: list[list[str | None]] = [[None] * view.n_cols for _ in range(view.n_rows)]
         for cell in rows.itertuples():
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
+            for r in range(cell.row_index, cell.row_index + cell.rowspan):
+                for c in range(cell.col_index, cell.col_index + cell.colspan):
                     grid[r][c] = cell.text
         assert grid == expected[view.key], view.key
-        assert rows["is_header"].tolist() == [r < view.header_rows for r in rows["row"]]
+        assert rows["is_header"].tolist() == [r < view.header_rows for r in rows["row_index"]]
+    assert set(frame["report"]) == {report.source.file}

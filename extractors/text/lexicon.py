@@ -25,9 +25,25 @@ QUESTION_REFERENCE = re.compile(rf"{_QUESTION_WORD}\s*({DIGIT}+)\s*(?:の回答)
 NO_ANSWER_WORDS = ("回答なし", "回答無し", "無回答", "該当なし", "該当無し")
 NO_ANSWER = re.compile("^(?:" + "|".join(NO_ANSWER_WORDS) + r"|[―—－\-‐−]+)$")
 
-# Words a caption numbers a table or a figure with, longest first (付表 before 表).
-TABLE_CAPTION_WORDS = ("参考表", "付表", "附表", "別表", "表")
+# Words a caption numbers a table or a figure with (the grammar tries the longest first:
+# 付属統計表 before 統計表 before 表). 図表 numbers tables and charts alike in white
+# papers; it is read as a table word, which a caption over a chart does not contradict
+# (the table stage only looks for captions beside ruled tables).
+TABLE_CAPTION_WORDS = ("付属統計表", "統計表", "参考表", "付表", "附表", "別表", "図表", "表")
 FIGURE_CAPTION_WORDS = ("参考図", "付図", "図")
+# Words that number a reference annex (「参考１ …」「（参考2）…」): an id to match by, not a
+# table or figure caption of its own.
+REFERENCE_CAPTION_WORDS = ("参考",)
+# Roman numerals a number may start with (「図表Ⅰ-4-1-1」: part Ⅰ of a white paper).
+ROMAN = "[Ⅰ-Ⅻ]"
+# A caption number: digits or a roman numeral, then dash- or dot-separated sub-numbers
+# (「表5-4」「表５－４」「図表Ⅰ-4-1」「表1.2」). A dot joins a sub-number of one or two
+# digits printed right after it; 「図1．2020年の推移」 is figure 1 and its title.
+CAPTION_NUMBER = rf"(?:{ROMAN}|{DIGIT}+)(?:\s*{DASH}\s*{DIGIT}+|[.．・]{DIGIT}{{1,2}}(?!{DIGIT}))*"
+# Brackets a caption may be printed in, opening → closing: 「＜図表7：…＞」「【表1】…」「（参考1）…」.
+CAPTION_BRACKETS = dict(zip("＜<【〔［[（(《〈", "＞>】〕］]）)》〉", strict=True))
+# What may stand between a caption's number and its title: 「図表7：…」「図1．概要」「表2 …」.
+CAPTION_SEPARATORS = "：:．.　 "
 # 「第１-１-２図」: the number between 第 and the word.
 ORDINAL_TABLE_WORDS = ("表",)
 ORDINAL_FIGURE_WORDS = ("図",)
