@@ -202,6 +202,8 @@ def page_failure(exc: BaseException) -> tuple[str, str]:
     if expired := time_limit_of(exc):
         return "time-limit", str(expired)
     if isinstance(exc, PageStageError):
+        if isinstance(exc.cause, IngestFailure):  # a reason said for people already (no OCR, no Tesseract)
+            return exc.stage, exc.cause.reason
         return exc.stage, one_line(exc.cause)
     return "parse", one_line(exc)
 

@@ -14,6 +14,7 @@ import pdfplumber
 
 from docmodel.document import Block, Page, PageError, Table
 from docmodel.document import Ruby as RubyModel
+from extractors.errors import IngestFailure
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
@@ -107,7 +108,7 @@ def extract_page(
     if layer is TextLayer.READABLE or (layer is TextLayer.UNREADABLE and not settings.ocr.enabled):
         return _extract_content(page, page_number, settings)
     if not settings.ocr.enabled:
-        raise PageStageError("text-layer", RuntimeError("no text layer (needs OCR)"))
+        raise PageStageError("text-layer", IngestFailure("text-layer", "no text layer (needs OCR)"))
     with _stage("ocr"):
         scanned = read_page(page, settings.ocr)
     extraction = _extract_content(scanned, page_number, settings)

@@ -22,6 +22,7 @@ from functools import cache
 import numpy as np
 from PIL import Image
 
+from extractors.errors import IngestFailure
 from extractors.page.ink_rules import InkRule, InkSettings, drop_glyph_strokes, find_rules, lattices
 from extractors.page.text_layer import TextLayerSettings
 
@@ -30,8 +31,15 @@ TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert"
 FONT_NAME = "OCR"
 
 
-class OcrUnavailable(RuntimeError):
-    """Tesseract or a language model is not installed: the page cannot be read."""
+class OcrUnavailable(IngestFailure):
+    """Tesseract or a language model is not installed: the page cannot be read (its
+    reason, one line naming the packages, is the page's error)."""
+
+    def __init__(self, reason: str):
+        super().__init__("ocr", reason)
+
+    def __reduce__(self):
+        return (type(self), (self.reason,))
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,12 @@ def skew_angle(gray: np.ndarray, max_skew: float, step: float) -> float:
     """The angle (degrees, counter-clockwise positive as PIL rotates) that makes the page's
     lines level: the one whose row profile of dark pixels is sharpest (text lines and
     rules stack into few rows when level, smear over many when not)."""
-    # A quarter of the pixels is plenty for the profile and keeps this ~0.1 s a page.
-    small = gray[::4, ::4]
-    ys, xs = np.nonzero(small < 128)
+    # Every fourth column is plenty for the profile and keeps this well under a second a
+    # page; rows stay whole (a 0.1° turn moves a line one row in 570 pixels).
+    ys, xs = np.nonzero(gray[:, ::4] < 128)
     if len(xs) < 100:
         return 0.0
-    xs = xs - small.shape[1] / 2
+    xs = 4 * xs - gray.shape[1] / 2
     best, best_score = 0.0, -1.0
     for angle in np.arange(-max_skew, max_skew + step / 2, step):
         shifted = np.round(ys + xs * np.tan(np.radians(angle))).astype(np.int64)
