@@ -14,6 +14,8 @@ per OCR page. Then the text-layer check's time against a vector page's extractio
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -34,18 +36,26 @@ from extractors.settings import PipelineSettings
 SETTINGS = PipelineSettings(nlp=False)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (Tesseract runs as one)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class OcrRecorder:
-    """Wraps ``read_page`` in the page stage: each OCR page's chars and seconds."""
+    """Wraps ``read_page`` in the page stage: each OCR page's chars, wall and CPU seconds
+    (on a shared machine the wall clock measures the neighbours too)."""
 
     def __init__(self) -> None:
-        self.pages: list[tuple[str, float]] = []
+        self.pages: list[tuple[str, float, float]] = []
         self._real = page_extract.read_page
 
     def __enter__(self) -> OcrRecorder:
         def recording(page, settings):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             scanned = self._real(page, settings)
-            self.pages.append(("".join(c["text"] for c in scanned.chars), time.perf_counter() - started))
+            text = "".join(c["text"] for c in scanned.chars)
+            self.pages.append((text, time.perf_counter() - started, cpu_seconds() - cpu))
             return scanned
 
         page_extract.read_page = recording  # type: ignore[assignment]
@@ -70,8 +80,9 @@ def score_scan(pdf: Path, scan: ScanSettings, work: Path) -> dict:
     tables = score_predicted_tables(report.tables, cut, scanned.name)
     qa = score_grids(report.qa_grids, cut)
     texts = vector_text(pdf, pages)
-    recalls = [char_recall(found, want) for (found, _), want in zip(recorder.pages, texts, strict=True)]
-    precisions = [char_precision(found, want) for (found, _), want in zip(recorder.pages, texts, strict=True)]
+    found = [text for text, _, _ in recorder.pages]
+    recalls = [char_recall(got, want) for got, want in zip(found, texts, strict=True)]
+    precisions = [char_precision(got, want) for got, want in zip(found, texts, strict=True)]
     return {
         "file": pdf.stem,
         "pages": pages,
@@ -82,7 +93,8 @@ def score_scan(pdf: Path, scan: ScanSettings, work: Path) -> dict:
         "cells": tables["cells_exact"],
         "qa_cells": qa.answer_cell_accuracy,
         "qa_text": qa.question_text_accuracy,
-        "seconds": [s for _, s in recorder.pages],
+        "seconds": [s for _, s, _ in recorder.pages],
+        "cpu": [c for _, _, c in recorder.pages],
     }
 
 
@@ -117,7 +129,7 @@ def main(argv: list[str]) -> int:
         pdfs = [p for p in pdfs if p.stem in args.file]
     scan = ScanSettings(dpi=args.dpi)
     print(f"Scanned synthetic surveys ({scan.dpi:g} dpi grey, ±{scan.skew}°, blur, speckle, JPEG {scan.jpeg_quality}):")
-    print("| file | pages | char recall (min) | precision | TEDS | cells exact | Q&A cells exact | s/OCR page |")
+    print("| file | pages | char recall (min) | precision | TEDS | cells exact | Q&A cells exact | s/OCR page (CPU) |")
     print("|---|---|---|---|---|---|---|---|")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -127,19 +139,22 @@ def main(argv: list[str]) -> int:
             print(
                 f"| {r['file']} | {','.join(map(str, r['pages']))} | {statistics.mean(r['recall']):.3f} "
                 f"({min(r['recall']):.3f}) | {statistics.mean(r['precision']):.3f} | {r['teds']:.3f} | "
-                f"{r['cells']:.1%} | {r['qa_cells']:.1%} | {statistics.mean(r['seconds']):.1f} |",
+                f"{r['cells']:.1%} | {r['qa_cells']:.1%} | {statistics.mean(r['seconds']):.1f} "
+                f"({statistics.mean(r['cpu']):.1f}) |",
                 flush=True,
             )
     if results:
         seconds = [s for r in results for s in r["seconds"]]
+        cpu = [c for r in results for c in r["cpu"]]
         print(
             f"| mean | {len(seconds)} | {statistics.mean(x for r in results for x in r['recall']):.3f} "
             f"({min(x for r in results for x in r['recall']):.3f}) | "
             f"{statistics.mean(x for r in results for x in r['precision']):.3f} | "
             f"{statistics.mean(r['teds'] for r in results):.3f} | {statistics.mean(r['cells'] for r in results):.1%} | "
             f"{statistics.mean(r['qa_cells'] for r in results):.1%} | {statistics.mean(seconds):.1f} "
-            f"(max {max(seconds):.1f}) |"
+            f"({statistics.mean(cpu):.1f}; max {max(seconds):.1f} ({max(cpu):.1f})) |"
         )
+    print(f"  load average during the run: {os.getloadavg()[0]:.1f} (2 cores)")
     print("\nText-layer check on vector pages (first 12 pages per file):")
     total_check = total_extract = 0.0
     for pdf in pdfs:
