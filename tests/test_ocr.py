@@ -249,10 +249,10 @@ def test_a_scanned_survey_is_read_by_ocr_into_blocks_and_tables(scanned_survey):
     assert all(p.error is None and p.ocr_confidence and p.ocr_confidence > 0.7 for p in report.pages)
     with pdfplumber.open(SOURCE_REPORT) as document:
         truths = ["".join(c["text"] for c in document.pages[n - 1].chars) for n in pages]
-    # Character recall against the page's own text layer (bag of chars, NFKC); measured
-    # 0.98 on the text slide, 0.95 on the 7 pt Q&A grid.
-    assert char_recall(_report_text(report, 1), truths[0]) >= 0.95
-    assert char_recall(_report_text(report, 2), truths[1]) >= 0.90
+    # Character recall of the report's text against the page's own text layer (bag of
+    # chars, NFKC); measured 0.991 on the text slide, 0.965 on the Q&A grid in 7 pt type.
+    assert char_recall(_report_text(report, 1), truths[0]) >= 0.97
+    assert char_recall(_report_text(report, 2), truths[1]) >= 0.94
     assert any(b.page == 1 for b in report.blocks)
     # The Q&A grid slide's grid is found from the ink rules: 5 respondents' columns.
     grids = [t for t in report.tables if t.page == 2]
@@ -265,8 +265,9 @@ def test_real_scans_ingest_with_their_questions_and_answers_as_blocks(pdf):
     assert len(REAL_SCANS) == 2
     report = extract_report(pdf, no_nlp())
     assert report.failed_pages == 0
-    assert all(p.text_source == "ocr" for p in report.pages)
+    assert all(p.text_source == "ocr" and p.ocr_confidence and p.ocr_confidence > 0.85 for p in report.pages)
+    # Measured (07 / 12): blocks with 問 19 / 19, with (答) 20 / 14, 716 / 696 chars a page.
     texts = [b.text for b in report.blocks]
-    assert sum("問" in t for t in texts) >= 5
-    assert sum("(答)" in t or "（答）" in t for t in texts) >= 5
-    assert sum(len(t) for t in texts) > 2000 * len(report.pages) // 4
+    assert sum("問" in t for t in texts) >= 15
+    assert sum("(答)" in t or "（答）" in t for t in texts) >= 10
+    assert sum(len(t) for t in texts) >= 600 * len(report.pages)
