@@ -191,6 +191,12 @@ def test_a_missing_language_model_names_the_packages(monkeypatch):
         ocr.check_languages("jpn")
 
 
+def test_the_page_time_limit_applies_to_an_ocr_page(tmp_path):
+    scan = scan_pdf(SOURCE_REPORT, tmp_path / "scan.pdf", [2, 3], ScanSettings(dpi=100))
+    report = extract_report(scan, no_nlp().with_overrides(["limits.page_seconds=0.001"]))
+    assert [p.error.stage if p.error else None for p in report.pages] == ["time-limit", "time-limit"]
+
+
 def test_installed_tesseract_has_the_japanese_models():
     # The Makefile's test-deps installs them; the OCR tests below need them.
     assert {"jpn", "jpn_vert"} <= ocr.installed_languages()
