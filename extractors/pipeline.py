@@ -13,6 +13,7 @@ pages; the result is the same as one process's.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -95,7 +96,8 @@ class OpenedSource:
 def open_document(path: Path | str, settings: PipelineSettings) -> OpenedSource:
     """Stage.OPEN: the checked, open PDF; ``IngestFailure`` when it cannot be ingested."""
     path = Path(path)
-    pdf, source = open_source(path, settings.limits.source())
+    limits = dataclasses.replace(settings.limits.source(), require_text_layer=not settings.ocr.enabled)
+    pdf, source = open_source(path, limits)
     try:
         info = document_info(pdf)
     except Exception:
@@ -200,6 +202,8 @@ def page_failure(exc: BaseException) -> tuple[str, str]:
     if expired := time_limit_of(exc):
         return "time-limit", str(expired)
     if isinstance(exc, PageStageError):
+        if isinstance(exc.cause, IngestFailure):  # a reason said for people already (no OCR, no Tesseract)
+            return exc.stage, exc.cause.reason
         return exc.stage, one_line(exc.cause)
     return "parse", one_line(exc)
 

@@ -36,6 +36,7 @@ from extractors.nlp.segment import SegmentSettings
 from extractors.page.blocks import BlockSettings
 from extractors.page.furniture import FurnitureSettings
 from extractors.page.lines import LineSettings
+from extractors.page.ocr import OcrSettings
 from extractors.page.tables import TableSettings
 from extractors.source import SourceLimits
 
@@ -105,6 +106,13 @@ class PipelineSettings(BaseModel):
     segment: SegmentSettings = Field(
         default_factory=SegmentSettings,
         description=("Segment stage: GiNZA batch size and the Sudachi chunk limit (extractors/nlp/)."),
+    )
+    ocr: OcrSettings = Field(
+        default_factory=OcrSettings,
+        description=(
+            "Page stage: which pages are read by OCR (no text layer, or an unreadable one) and how "
+            "(extractors/page/ocr.py, text_layer.py)."
+        ),
     )
     limits: Limits = Field(default_factory=Limits, description="Open and pages stages: file and page limits.")
     nlp: bool = Field(True, description="Run the segment stage (GiNZA); false leaves every nlp field null.")

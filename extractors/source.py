@@ -40,6 +40,9 @@ class SourceLimits:
     # bound the time one file may take, and stay configurable.
     max_pages: int = 2000
     max_bytes: int = 200 * 1024 * 1024
+    # Whether a file with no text on any page is refused (OCR off). With OCR on, a scan
+    # is read page by page; only a file with neither text nor images is refused.
+    require_text_layer: bool = True
 
 
 def display_name(file_name: str) -> str:
@@ -87,12 +90,12 @@ def _parse_failure(exc: Exception) -> IngestFailure:
     return IngestFailure(STAGE, f"unreadable PDF ({type(cause).__name__}: {cause})")
 
 
-def _has_text_layer(pdf: pdfplumber.PDF) -> bool:
-    # Stops at the first page with a char: one page parsed for a normal file; the
-    # parsed layout is cached on the page, so extraction does not pay for it again.
-    # A page without text is dropped at once: a long scan must not pile up in memory.
+def _has_text_layer(pdf: pdfplumber.PDF, or_images: bool = False) -> bool:
+    # Stops at the first page with a char (or an image, for OCR): one page parsed for a
+    # normal file; the parsed layout is cached on the page, so extraction does not pay for
+    # it again. A page without text is dropped at once: a long scan must not pile up in memory.
     for page in pdf.pages:
-        if page.chars:
+        if page.chars or (or_images and page.images):
             return True
         page.close()
     return False
@@ -121,8 +124,9 @@ def open_source(path: Path | str, limits: SourceLimits = SourceLimits()) -> tupl
             raise IngestFailure(STAGE, "PDF has no pages")
         if page_count > limits.max_pages:
             raise IngestFailure(STAGE, f"too many pages: {page_count}, limit is {limits.max_pages}")
-        if not _has_text_layer(pdf):
-            raise IngestFailure(STAGE, "no text layer (image-only PDF, needs OCR)")
+        if not _has_text_layer(pdf, or_images=not limits.require_text_layer):
+            reason = "image-only PDF, needs OCR" if limits.require_text_layer else "and no image to read by OCR"
+            raise IngestFailure(STAGE, f"no text layer ({reason})")
     except (IngestFailure, MemoryError):
         pdf.close()
         raise

@@ -287,6 +287,14 @@ Nlp = Annotated[
     bool | None,
     typer.Option("--nlp/--no-nlp", help="Run the GiNZA segmentation stage (default: the settings' nlp, true)."),
 ]
+Ocr = Annotated[
+    bool | None,
+    typer.Option(
+        "--ocr/--no-ocr",
+        help="Read scanned and unreadable pages by OCR (default: the settings' ocr.enabled, true); "
+        "--no-ocr: a scanned page fails with 'no text layer (needs OCR)'.",
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")]
 Strict = Annotated[bool, typer.Option("--strict", help="A partial file (pages that failed) fails the run (exit 1).")]
 Wait = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait while another run holds OUT (else exit 75).")]
@@ -346,12 +354,13 @@ def _settings(
     assignments: list[str] | None,
     *,
     nlp: bool | None,
+    ocr: bool | None = None,
     page_seconds: float | None = None,
     max_pages: int | None = None,
     max_bytes: int | None = None,
 ):
     """The run's ``PipelineSettings``: an unattended page limit by default, then the
-    settings file, ``--set``, and the options given (``--no-nlp``, ``--page-seconds`` …)."""
+    settings file, ``--set``, and the options given (``--no-nlp``, ``--no-ocr``, ``--page-seconds`` …)."""
     from extractors.settings import Limits, PipelineSettings
 
     base = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
@@ -360,7 +369,9 @@ def _settings(
         for k, v in dict(page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes).items()
         if v is not None
     }
-    return settings_from_options(settings_file, assignments, base, nlp=nlp, limits=limits or None)
+    return settings_from_options(
+        settings_file, assignments, base, nlp=nlp, limits=limits or None, ocr=None if ocr is None else {"enabled": ocr}
+    )
 
 
 def _resources(max_memory_mb: int, max_inflated_mb: int, file_seconds: float):
@@ -376,6 +387,7 @@ def run(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     nlp: Nlp = None,
+    ocr: Ocr = None,
     runner: Runner = "process",
     workers: Workers = None,
     dask_address: DaskAddress = None,
@@ -392,7 +404,7 @@ def run(
     set_: SetOptions = None,
 ) -> None:
     """Ingest PDFs into OUT/<name>.json; a file that fails leaves OUT/<name>.error.json."""
-    settings = _settings(settings_file, set_, nlp=nlp, page_seconds=page_seconds)
+    settings = _settings(settings_file, set_, nlp=nlp, ocr=ocr, page_seconds=page_seconds)
     console = Console(stderr=True)
     _check_runner(runner, dask_address)
     pdfs, problems = find_pdfs(paths, follow_symlinks)
@@ -551,6 +563,7 @@ def inbox_command(
     inbox: InboxDir,
     out: OutDir,
     nlp: Nlp = None,
+    ocr: Ocr = None,
     runner: Runner = "process",
     workers: Workers = None,
     dask_address: DaskAddress = None,
@@ -571,7 +584,7 @@ def inbox_command(
     """Ingest the new and changed PDFs of INBOX once (what each scheduled run does)."""
     _check_runner(runner, dask_address)
     settings = _settings(
-        settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
+        settings_file, set_, nlp=nlp, ocr=ocr, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
     )
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")
@@ -642,6 +655,7 @@ def serve_command(
     name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "inbox",
     timezone: Annotated[str | None, typer.Option("--timezone", help="e.g. Asia/Tokyo.")] = None,
     nlp: Nlp = None,
+    ocr: Ocr = None,
     runner: Runner = "process",
     workers: Workers = None,
     dask_address: DaskAddress = None,
@@ -659,7 +673,7 @@ def serve_command(
     """Serve the inbox flow as deployment ingest-inbox/NAME on a cron schedule (until Ctrl-C)."""
     _check_runner(runner, dask_address)
     settings = _settings(
-        settings_file, set_, nlp=nlp, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
+        settings_file, set_, nlp=nlp, ocr=ocr, page_seconds=page_seconds, max_pages=max_pages, max_bytes=max_bytes
     )
     if not inbox.is_dir():
         raise usage_error(f"--inbox {inbox}: not a folder")

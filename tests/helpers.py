@@ -486,3 +486,69 @@ def survey_report(year: int, file: str | None = None, budget: int | None = None)
         figures=[figure],
     )
     return number_report_units(report)
+
+
+# --- A text layer that prints right and reads wrong: glyphs chosen by Adobe-Japan1 CID
+# (Identity-H), Unicode from a ToUnicode map that sends each CID's char ``shift`` code
+# points off: plausible-looking wrong letters, the kind of map Ghostscript's pdfwrite
+# writes for some subset fonts.
+
+
+def adobe_japan1_cids(text: str) -> list[int]:
+    """The Adobe-Japan1 CID of each char (through the UniJIS-UCS2-H CMap pdfminer bundles)."""
+    from pdfminer.cmapdb import CMapDB
+
+    cmap = CMapDB.get_cmap("UniJIS-UCS2-H")
+    return [next(iter(cmap.decode(ch.encode("utf-16-be")))) for ch in text]
+
+
+def to_unicode_cmap(pairs: dict[int, str]) -> bytes:
+    """A ToUnicode CMap of 2-byte codes to chars."""
+    entries = [
+        b"<%04X> <%s>" % (code, ch.encode("utf-16-be").hex().upper().encode()) for code, ch in sorted(pairs.items())
+    ]
+    body = b""
+    for start in range(0, len(entries), 100):  # at most 100 entries per block (PDF 1.7 §9.10.3)
+        chunk = entries[start : start + 100]
+        body += b"%d beginbfchar\n" % len(chunk) + b"\n".join(chunk) + b"\nendbfchar\n"
+    return (
+        b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        b"/CMapName /Shifted-UCS def\n/CMapType 2 def\n"
+        b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n" + body + b"endcmap\n"
+        b"CMapName currentdict /CMap defineresource pop\nend\nend"
+    )
+
+
+def japanese_page_pdf(lines: list[str], size: float = 16.0, shift: int = 0) -> bytes:
+    """One A4 page of Japanese ``lines`` (no Latin) in a non-embedded Adobe-Japan1 font,
+    every char 1 em wide; its ToUnicode map reads each char ``shift`` code points off
+    (0: right)."""
+    ops = [b"BT /F1 %g Tf" % size]
+    pairs: dict[int, str] = {}
+    for k, line in enumerate(lines):
+        cids = adobe_japan1_cids(line)
+        pairs.update({cid: chr(ord(ch) + shift) for cid, ch in zip(cids, line, strict=True)})
+        hex_string = b"".join(b"%04X" % cid for cid in cids)
+        ops.append(b"1 0 0 1 56 %g Tm <%s> Tj" % (780 - k * size * 1.8, hex_string))
+    ops.append(b"ET")
+    stream = b"\n".join(ops)
+    cmap = to_unicode_cmap(pairs)
+    name = b"KozMinPr6N-Regular"
+    return pdf_of_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+            b"/Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /Identity-H /DescendantFonts [6 0 R] "
+            b"/ToUnicode 8 0 R >>" % name,
+            b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /%s "
+            b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Japan1) /Supplement 6 >> /DW 1000 "
+            b"/FontDescriptor 7 0 R >>" % name,
+            b"<< /Type /FontDescriptor /FontName /%s /Flags 4 /FontBBox [-538 -374 1254 1418] "
+            b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 763 /StemV 116 >>" % name,
+            b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+        ]
+    )

@@ -14,14 +14,20 @@ import pdfplumber
 
 from docmodel.document import Block, Page, PageError, Table
 from docmodel.document import Ruby as RubyModel
+from extractors.errors import IngestFailure
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
 from extractors.page.furniture import find_furniture
 from extractors.page.layout import flowed_order, page_layout
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
+from extractors.page.ocr import OcrPage, read_page
 from extractors.page.ruby import Ruby, find_ruby
 from extractors.page.tables import TableSettings, extract_tables
+from extractors.page.text_layer import TextLayer, text_layer_of
 from extractors.settings import PipelineSettings
+
+# What the content steps read: a pdfplumber page, or a scanned one read by OCR.
+PageSource = pdfplumber.page.Page | OcrPage
 
 
 @dataclass
@@ -55,7 +61,7 @@ class PageStageError(Exception):
 
 
 def _tables(
-    page: pdfplumber.page.Page, lines: list[TextLine], page_number: int, settings: TableSettings
+    page: PageSource, lines: list[TextLine], page_number: int, settings: TableSettings
 ) -> tuple[list[Table], set[int], list[TextLine]]:
     found = extract_tables(page, lines, page_number, settings)
     return list(found.tables), set(found.consumed_lines), list(found.leftover)
@@ -82,7 +88,7 @@ def attach_ruby(blocks: list[Block], readings: list[Ruby]) -> None:
             block.ruby.append(RubyModel(text=reading.text, base=reading.base, bbox=reading.bbox))
 
 
-def text_frames(page: pdfplumber.page.Page) -> list[BBox]:
+def text_frames(page: PageSource) -> list[BBox]:
     """Boxes drawn on the page that could hold text: rectangles taller and wider than a
     few lines of type, short of the whole page (a page border frames everything)."""
     frames = []
@@ -96,6 +102,23 @@ def text_frames(page: pdfplumber.page.Page) -> list[BBox]:
 def extract_page(
     page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
 ) -> PageExtraction:
+    """One page: from its text layer, or, when it has none (a scan) or an unreadable one
+    (wrong ToUnicode maps), from its pixels by OCR (``settings.ocr``)."""
+    with _stage("text-layer"):
+        layer = text_layer_of(page, settings.ocr.text_layer)
+    if layer is TextLayer.READABLE or (layer is TextLayer.UNREADABLE and not settings.ocr.enabled):
+        return _extract_content(page, page_number, settings)
+    if not settings.ocr.enabled:
+        raise PageStageError("text-layer", IngestFailure("text-layer", "no text layer (needs OCR)"))
+    with _stage("ocr"):
+        scanned = read_page(page, settings.ocr)
+    extraction = _extract_content(scanned, page_number, settings)
+    extraction.page.text_source = "ocr"
+    extraction.page.ocr_confidence = None if scanned.confidence is None else round(scanned.confidence, 3)
+    return extraction
+
+
+def _extract_content(page: PageSource, page_number: int, settings: PipelineSettings) -> PageExtraction:
     with _stage("lines"):
         chars = page.chars
         anchor_char_boxes(chars)
