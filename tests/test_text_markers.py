@@ -47,3 +47,9 @@ def test_a_shape_before_a_number_is_its_sign():
     assert split_marker("△１２３") == (None, "△１２３")
     assert split_marker("▲ 5.2", BODY) == (None, "▲ 5.2")
     assert split_marker("● 5 年後") == ("●", "5 年後")  # a listed bullet glyph stays one
+
+
+def test_a_long_vowel_mark_opening_a_wrapped_line_is_text():
+    # 「…データ、ル」/「ール、ツール…」: a katakana word wrapped before its ー.
+    assert split_marker("ール、ツールなど") == (None, "ール、ツールなど")
+    assert split_marker("ー 項目", BODY) == ("ー", "項目")

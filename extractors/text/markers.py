@@ -32,8 +32,9 @@ BULLET_BLOCKS = (
     (0x2B00, 0x2BFF),  # misc symbols and arrows (⬛ ⬤ ⮚)
     (0x1F780, 0x1F7FF),  # geometric shapes extended
 )
-# Markers that only count as bullets when a space follows (they also start words).
-GLYPHS_NEEDING_SPACE = frozenset("-*※")
+# Markers that only count as bullets when a space follows (they also start words; ー
+# also goes on a katakana word wrapped before its long vowel: 「ル」/「ール」).
+GLYPHS_NEEDING_SPACE = frozenset("-*※ー")
 # Circled and parenthesised numbers (①, ⑴, ❶ …) enumerate list items like a bullet.
 ENUMERATORS = frozenset(
     chr(cp)
@@ -82,7 +83,7 @@ def split_marker(text: str, rules: MarkerRules = CELL, gap_after: bool = False) 
     if not glyph or not is_marker_glyph(glyph, rules):
         return None, stripped
     spaced = stripped[1:2].isspace()
-    if glyph in GLYPHS_NEEDING_SPACE and not spaced:
+    if glyph in GLYPHS_NEEDING_SPACE and not (spaced or gap_after):
         return None, stripped
     # A shape before a number is its sign (△１２３ is −123 in Japanese accounts), not a bullet.
     if glyph not in BULLET_GLYPHS and stripped[1:].lstrip()[:1].isdigit():
