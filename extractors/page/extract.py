@@ -1,21 +1,23 @@
-"""One page, end to end: lines → tables → furniture → body blocks.
+"""One page, end to end: lines → tables → figures → furniture → body blocks.
 
-Tables go first so that cell text never turns into body blocks; furniture next so the
-section label, heading and page number are not repeated in the body.
+Tables go first so that cell text never turns into body blocks; figures next so a chart's
+labels and values do not either; furniture next so the section label, heading and page
+number are not repeated in the body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 
-from docmodel.document import Block, Page, PageError, Table
+from docmodel.document import Block, Figure, Page, PageError, Table
 from docmodel.document import Ruby as RubyModel
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
+from extractors.page.figures import find_figures
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
 from extractors.page.ruby import Ruby, find_ruby
@@ -28,6 +30,7 @@ class PageExtraction:
     page: Page
     blocks: list[Block]
     tables: list[Table]
+    figures: list[Figure] = field(default_factory=list)
 
     @classmethod
     def failed(cls, page: pdfplumber.page.Page, page_number: int, stage: str, reason: str) -> PageExtraction:
@@ -96,6 +99,8 @@ def extract_page(
     page: pdfplumber.page.Page, page_number: int, settings: PipelineSettings = PipelineSettings()
 ) -> PageExtraction:
     with _stage("lines"):
+        # A glyph drawn twice at one place (filled then stroked, a shadow) is one character.
+        page = page.dedupe_chars()
         chars = page.chars
         anchor_char_boxes(chars)
         # Readings printed over kanji would cut their base lines apart: set them aside
@@ -107,6 +112,9 @@ def extract_page(
     with _stage("tables"):
         tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
     free = {i for i in range(len(lines)) if i not in consumed}
+    with _stage("figures"):
+        found = find_figures(page, lines, free, page_number, [t.bbox for t in tables])
+    free -= found.line_ids
     page_top = page.bbox[1]
     with _stage("furniture"):
         furniture = find_furniture(lines, page_top, page.height, free, settings.furniture)
@@ -129,4 +137,5 @@ def extract_page(
         ),
         blocks=blocks,
         tables=tables,
+        figures=found.figures,
     )

@@ -41,8 +41,12 @@ _ORDINAL_KIND = _kinds(ORDINAL_TABLE_WORDS, ORDINAL_FIGURE_WORDS)
 _LATIN_KIND = _kinds(LATIN_TABLE_WORDS, LATIN_FIGURE_WORDS)
 _WORDS = sorted(_WORD_KIND, key=len, reverse=True)  # longest first: 付表 before 表
 _LATIN = sorted(_LATIN_KIND, key=len, reverse=True)
+# A chapter's Roman numeral before the number (「図表Ⅰ-4-1-2」), and an opening bracket
+# before the word (「＜図表7：…＞」).
+_ROMAN = f"[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+\\s*{DASH}\\s*"
+_OPEN = "[＜<〈《【［\\[]?"
 _CAPTION_ID = re.compile(
-    rf"^\s*(?:(?P<word>{'|'.join(_WORDS)})\s*(?P<number>{NUMBER})"
+    rf"^\s*{_OPEN}\s*(?:(?P<word>{'|'.join(_WORDS)})\s*(?P<number>(?:{_ROMAN})?{NUMBER})"
     rf"|第\s*(?P<ordinal>{NUMBER})\s*(?P<suffix>{'|'.join(_ORDINAL_KIND)})"
     rf"|(?P<latin>{'|'.join(re.escape(w) for w in _LATIN)})\s*(?P<latin_number>[0-9]+(?:[-.][0-9]+)*))"
 )

@@ -27,7 +27,7 @@ NO_ANSWER = re.compile("^(?:" + "|".join(NO_ANSWER_WORDS) + r"|[―—－\-‐�
 
 # Words a caption numbers a table or a figure with, longest first (付表 before 表).
 TABLE_CAPTION_WORDS = ("参考表", "付表", "附表", "別表", "表")
-FIGURE_CAPTION_WORDS = ("参考図", "付図", "図")
+FIGURE_CAPTION_WORDS = ("参考図表", "参考図", "付図", "図表", "図")
 # 「第１-１-２図」: the number between 第 and the word.
 ORDINAL_TABLE_WORDS = ("表",)
 ORDINAL_FIGURE_WORDS = ("図",)
