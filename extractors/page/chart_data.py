@@ -97,6 +97,8 @@ class ChartReading:
     unit: str | None
     used: set[int]  # pieces that are the chart's labels, values, ticks and legend
     data_note: str | None = None
+    # Whether numbers stand by the bars or along an axis: without them, bars are a drawing.
+    read: bool = True
 
 
 def _union(boxes: list[Box]) -> Box:
@@ -226,14 +228,11 @@ def _ticks(group: BarGroup, pieces: list[TextPiece], free: set[int], settings: C
 
 
 def _join(texts: list[str]) -> str:
-    out = ""
-    for text in texts:
-        text = text.strip()
-        # Wrapped Japanese joins with nothing between; wrapped Latin words with a space.
-        if out and out[-1].isascii() and out[-1].isalnum() and text[:1].isascii() and text[:1].isalnum():
-            out += " "
-        out += text
-    return out
+    """Wrapped label lines as one label: Japanese joins with nothing between, an
+    all-Latin label with a space."""
+    texts = [t.strip() for t in texts]
+    japanese = any(not ch.isascii() for t in texts for ch in t)
+    return ("" if japanese else " ").join(texts)
 
 
 def _category_labels(
@@ -275,9 +274,13 @@ def _category_labels(
 
 
 def chart_extent(group: BarGroup, pieces: list[TextPiece], settings: ChartSettings = ChartSettings()) -> Box:
-    """The bars and the labels before them: where a chart's legend is looked for."""
-    _, label_pieces = _category_labels(group, pieces, set(range(len(pieces))), settings)
-    return _union([group.box, *(pieces[k].box for k in label_pieces)])
+    """The bars, the labels before them and the value axis: where a chart's legend is
+    looked for."""
+    every = set(range(len(pieces)))
+    _, label_pieces = _category_labels(group, pieces, every, settings)
+    ticks = _ticks(group, pieces, every - label_pieces, settings)
+    near = label_pieces | set(ticks[2] if ticks else [])
+    return _union([group.box, *(pieces[k].box for k in near)])
 
 
 def _kind(group: BarGroup, settings: ChartSettings) -> str:
@@ -368,4 +371,5 @@ def read_chart(
         unit=unit,
         used=used,
         data_note="; ".join(notes) or None,
+        read=ticks is not None or len(matched) >= bars / 2,
     )

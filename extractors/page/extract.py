@@ -17,7 +17,7 @@ from docmodel.document import Block, Figure, Page, PageError, Table
 from docmodel.document import Ruby as RubyModel
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
-from extractors.page.figures import find_figures
+from extractors.page.figures import chart_drawing, find_figures
 from extractors.page.furniture import find_furniture
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
 from extractors.page.ruby import Ruby, find_ruby
@@ -57,9 +57,13 @@ class PageStageError(Exception):
 
 
 def _tables(
-    page: pdfplumber.page.Page, lines: list[TextLine], page_number: int, settings: TableSettings
+    page: pdfplumber.page.Page,
+    lines: list[TextLine],
+    page_number: int,
+    settings: TableSettings,
+    bar_boxes: list[tuple[float, float, float, float]],
 ) -> tuple[list[Table], set[int], list[TextLine]]:
-    found = extract_tables(page, lines, page_number, settings)
+    found = extract_tables(page, lines, page_number, settings, bar_boxes)
     return list(found.tables), set(found.consumed_lines), list(found.leftover)
 
 
@@ -109,11 +113,13 @@ def extract_page(
         set_aside = {i for reading in readings for i in reading.char_ids}
         kept = [i for i in range(len(chars)) if i not in set_aside]
         lines = group_lines([chars[i] for i in kept], settings.lines, char_ids=kept)
+    with _stage("figures"):
+        drawing = chart_drawing(page)
     with _stage("tables"):
-        tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
+        tables, consumed, leftover = _tables(page, lines, page_number, settings.tables, drawing.bar_boxes)
     free = {i for i in range(len(lines)) if i not in consumed}
     with _stage("figures"):
-        found = find_figures(page, lines, free, page_number, [t.bbox for t in tables])
+        found = find_figures(drawing, lines, free, page_number, [t.bbox for t in tables])
     free -= found.line_ids
     page_top = page.bbox[1]
     with _stage("furniture"):

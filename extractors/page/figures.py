@@ -18,7 +18,7 @@ import pdfplumber
 
 from docmodel.document import BBox, Block, ChartSeries, ChartValue, Figure, Note
 from extractors.document.unit_ids import figure_text_id
-from extractors.page.chart_bars import BarSettings, Box, Mark, filled_marks, find_bar_groups, gap
+from extractors.page.chart_bars import BarGroup, BarSettings, Box, Mark, filled_marks, find_bar_groups, gap
 from extractors.page.chart_data import ChartReading, ChartSettings, TextPiece, chart_extent, number_of, read_chart
 from extractors.page.lines import TextLine
 from extractors.text.captions import parse_caption
@@ -101,6 +101,11 @@ def _inside(char: dict, box: Box, pad: float = 2.0) -> bool:
     return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
 
 
+def _across(line: TextLine, box: Box) -> float:
+    """How far a line runs across a box's width (negative: how far beside it)."""
+    return min(line.x1, box[2]) - max(line.x0, box[0])
+
+
 def _overlaps_across(line: TextLine, box: Box) -> bool:
     return line.x0 < box[2] and line.x1 > box[0]
 
@@ -124,7 +129,7 @@ def _caption(lines: list[TextLine], candidates: set[int], box: Box, settings: Fi
 
 def _notes(lines: list[TextLine], candidates: set[int], box: Box, settings: FigureSettings) -> list[str]:
     below = sorted(
-        (lines[i] for i in candidates if lines[i].top >= box[3] - 1 and _overlaps_across(lines[i], box)),
+        (lines[i] for i in candidates if lines[i].top >= box[3] - 1),
         key=lambda line: line.top,
     )
     notes: list[str] = []
@@ -202,27 +207,46 @@ def _figure(
     )
 
 
+@dataclass
+class ChartDrawing:
+    """The page's filled marks and the bar charts among them (found before the tables:
+    a grid a chart's bars make is no table)."""
+
+    marks: list[Mark]
+    groups: list[BarGroup]
+
+    @property
+    def bar_boxes(self) -> list[Box]:
+        return [g.box for g in self.groups]
+
+
+def chart_drawing(page: pdfplumber.page.Page, settings: FigureSettings = FigureSettings()) -> ChartDrawing:
+    page_box = (float(page.bbox[0]), float(page.bbox[1]), float(page.bbox[2]), float(page.bbox[3]))
+    marks = filled_marks(page.rects, page_box, settings.bars)
+    return ChartDrawing(marks, find_bar_groups(marks, settings.bars))
+
+
 def find_figures(
-    page: pdfplumber.page.Page,
+    drawing: ChartDrawing,
     lines: list[TextLine],
     free: set[int],
     page_number: int,
     table_boxes: list[BBox] = [],  # noqa: B006 (read only)
     settings: FigureSettings = FigureSettings(),
 ) -> FoundFigures:
-    """The page's bar charts as figures; ``free`` are the lines no table has taken."""
-    page_box = (float(page.bbox[0]), float(page.bbox[1]), float(page.bbox[2]), float(page.bbox[3]))
+    """The page's bar charts as figures; ``free`` are the lines no table has taken. Bars
+    inside a table (a chart in a cell) are the table's."""
 
-    def in_table(mark: Mark) -> bool:
+    def in_table(box: Box) -> bool:
         return any(
-            b.x0 - 1 <= mark.x0 and mark.x1 <= b.x1 + 1 and b.top - 1 <= mark.top and mark.bottom <= b.bottom + 1
+            b.x0 - 1 <= box[0] and box[2] <= b.x1 + 1 and b.top - 1 <= box[1] and box[3] <= b.bottom + 1
             for b in table_boxes
         )
 
-    marks = [m for m in filled_marks(page.rects, page_box, settings.bars) if not in_table(m)]
-    groups = find_bar_groups(marks, settings.bars)
+    groups = [g for g in drawing.groups if not in_table(g.box)]
     if not groups:
         return FoundFigures([], set())
+    marks = [m for m in drawing.marks if not in_table(m.box)]
     in_bars = {m for g in groups for m in g.marks}
     pieces = [p for i in sorted(free) for p in _pieces_of(lines[i], i, settings)]
     groups.sort(key=lambda g: (round(g.box[1] / 20), g.box[0]))
@@ -235,11 +259,13 @@ def find_figures(
         near = [(gap(mark.box, extents[k]), k) for k, g in enumerate(groups) if mark.colour in g.colours]
         if near and min(near)[0] <= settings.chart.legend_reach:
             swatches[min(near)[1]].append(mark)
-    figures: list[Figure] = []
+    readings: list[tuple[ChartReading, list[int]]] = []
     taken_lines: set[int] = set()
     taken: set[int] = set()
     for group, own_swatches in zip(groups, swatches, strict=True):
         reading = read_chart(group, pieces, own_swatches, taken, settings.chart)
+        if not reading.read:
+            continue  # bars with no number printed by them or along an axis: a drawing
         taken |= reading.used
         own = [
             i
@@ -250,9 +276,16 @@ def find_figures(
             and all(_inside(c, reading.box, 2 * lines[i].size) for c in lines[i].chars)
         ]
         taken_lines |= set(own)
-        rest = free - taken_lines
+        readings.append((reading, own))
+    if not readings:
+        return FoundFigures([], set())
+    rest = free - taken_lines
+    # A line under the charts is the notes' of the chart it lies most across.
+    owner = {i: max(range(len(readings)), key=lambda k: _across(lines[i], readings[k][0].box)) for i in rest}
+    figures: list[Figure] = []
+    for k, (reading, own) in enumerate(readings):
         caption = _caption(lines, rest, reading.box, settings)
-        notes = _notes(lines, rest, reading.box, settings)
+        notes = _notes(lines, {i for i in rest if owner[i] == k}, reading.box, settings)
         figure_id = f"p{page_number}-f{len(figures)}"
         figures.append(_figure(figure_id, page_number, reading, pieces, own, caption, notes))
     return FoundFigures(figures, taken_lines)
