@@ -278,6 +278,15 @@ class Figure(Model):
     )
     data_note: str | None = Field(None, description="Why the figure's values were not read, when they were not.")
 
+    def to_dataframe(self) -> Any:
+        """The chart's data as a pandas DataFrame: categories as the index, a column per
+        series (named by its legend text, "value" for one unnamed series); None where no
+        value was read."""
+        import pandas as pd
+
+        columns = {(series.name or "value"): [v.value for v in series.values] for series in self.series}
+        return pd.DataFrame(columns, index=pd.Index(self.categories, name="category"))
+
 
 class PipelineInfo(Model):
     """Which pipeline made the report."""
@@ -319,6 +328,13 @@ class SurveyReport(Model):
     def table(self, key: str) -> TableView:
         """A table by caption id ("表2-1": parts joined) or printed table id ("p9-t0"); ``.to_dataframe()``."""
         return find_table(self, key)
+
+    def figure(self, key: str) -> Figure:
+        """A figure by caption id ("図表4") or figure id ("p3-f0"); ``.to_dataframe()``."""
+        for figure in self.figures:
+            if key in (figure.id, figure.caption_id):
+                return figure
+        raise KeyError(f"no figure {key!r}: the report has {[f.caption_id or f.id for f in self.figures]}")
 
     def analyst_tables(self) -> list[TableView]:
         """Every ordinary table once, parts joined (what <stem>.tables.xlsx / .tables.parquet hold)."""

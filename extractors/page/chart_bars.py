@@ -33,6 +33,8 @@ class BarSettings:
     max_page_share: float = 0.6
     # Bars further apart than this many typical gaps (or thicknesses) are two charts.
     split_gaps: float = 3.0
+    # A bar is at least this thick (points): thinner fills are rules drawn as rectangles.
+    min_thickness: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def _categories(bars: list[Bar], snap: float) -> list[list[Bar]]:
 
 def _is_chart(categories: list[list[Bar]], settings: BarSettings) -> bool:
     bars = [bar for category in categories for bar in category]
-    if len(bars) < settings.min_bars or len(categories) < 2:
+    if len(bars) < settings.min_bars or len(categories) < 2 or bars[0].thickness < settings.min_thickness:
         return False
     lengths = [bar.v1 - bar.v0 for bar in bars]
     stacked = any(len(bar.marks) > 1 for bar in bars)
