@@ -61,14 +61,20 @@ class TextPiece:
         return ((self.x0 + self.x1) / 2, (self.top + self.bottom) / 2)
 
 
+# A printed value: a sign, digits with thousands separators, a decimal part, then a unit
+# sign or word or a bracketed unit (「6,000（億）」 at the end of an axis).
 _NUMBER = re.compile(
-    r"^[（(]?\s*([-－−▲△]?)\s*([0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*([%％件人社円]?)\s*[）)]?$"
+    r"^[（(]?\s*([-－−▲△]?)\s*([0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*"
+    r"([%％件人社円]?|[（(]\s*[^\d\s（）()]{1,4}\s*[）)])\s*[）)]?$"
 )
-_UNIT_NOTE = re.compile(r"(?:[（(]\s*|単位\s*[:：]\s*)(%|％|件|人|社|円|千円|万円|時間|回|ポイント)\s*[）)]?")
+_UNIT_NOTE = re.compile(
+    r"(?:[（(]\s*|単位\s*[:：]\s*)(%|％|件|人|社|円|千円|万円|億円|億|万|千|時間|回|ポイント|倍)\s*[）)]?"
+)
 
 
 def number_of(text: str) -> tuple[float, str] | None:
-    """A printed value: ``"5,400"`` → (5400.0, ""), ``"23.8%"`` → (23.8, "%")."""
+    """A printed value: ``"5,400"`` → (5400.0, ""), ``"23.8%"`` → (23.8, "%"),
+    ``"6,000（億）"`` → (6000.0, "億")."""
     import unicodedata
 
     match = _NUMBER.match(unicodedata.normalize("NFKC", text.strip()))
@@ -76,7 +82,7 @@ def number_of(text: str) -> tuple[float, str] | None:
         return None
     sign, digits, unit = match.groups()
     value = float(digits.replace(",", ""))
-    return (-value if sign else value), unit
+    return (-value if sign else value), unit.strip("（()） ")
 
 
 @dataclass
@@ -227,6 +233,27 @@ def _ticks(group: BarGroup, pieces: list[TextPiece], free: set[int], settings: C
     return slope, intercept, [c[0] for c in best]
 
 
+def _axis_title(group: BarGroup, pieces: list[TextPiece], free: set[int], ticks: list[int]) -> set[int]:
+    """The value axis's title: text right beyond its ticks (under them for horizontal
+    bars, left of them for vertical ones), within the ticks' span."""
+    h = group.horizontal
+    tick_boxes = [pieces[k].box for k in ticks]
+    span = (min(v_range(b, h)[0] for b in tick_boxes), max(v_range(b, h)[1] for b in tick_boxes))
+    band = (min(b.c0 for b in group.bars), max(b.c1 for b in group.bars))
+    c_lo = min(c_range(b, h)[0] for b in tick_boxes)
+    c_hi = max(c_range(b, h)[1] for b in tick_boxes)
+    after = c_hi >= band[1]  # the ticks stand after the bars in c (under horizontal bars)
+    found = set()
+    for k in free:
+        pv0, pv1 = v_range(pieces[k].box, h)
+        pc0, pc1 = c_range(pieces[k].box, h)
+        reach = 1.5 * pieces[k].size
+        beyond = 0 <= pc0 - c_hi <= reach if after else 0 <= c_lo - pc1 <= reach
+        if beyond and span[0] <= (pv0 + pv1) / 2 <= span[1]:
+            found.add(k)
+    return found
+
+
 def _join(texts: list[str]) -> str:
     """Wrapped label lines as one label: Japanese joins with nothing between, an
     all-Latin label with a space."""
@@ -320,6 +347,10 @@ def read_chart(
     ticks = _ticks(group, pieces, free, settings)
     if ticks is not None:
         free -= set(ticks[2])
+    if ticks is not None:
+        title = _axis_title(group, pieces, free, ticks[2])
+        free -= title
+        used |= title
     categories, label_pieces = _category_labels(group, pieces, free, settings)
     series = [
         ChartSeriesData(colour=c, name=pieces[legend[c][1]].text.strip() if c in legend else None) for c in colours

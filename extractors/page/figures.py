@@ -43,9 +43,7 @@ class FigureSettings:
     note_reach: float = 2.0
 
 
-_NOTE_START = re.compile(
-    r"^\s*(?:※|＊|\*|\(?注|（注|注[0-9０-９]*[:：）)]|出典|資料|出所|対象|[（(]?\s*[nＮｎN]\s*[=＝])"
-)
+_NOTE_START = re.compile(r"^\s*(?:※|＊|\*|[（(【]?\s*(?:注|出典|資料|出所|対象)|[（(]?\s*[nＮｎN]\s*[=＝])")
 
 
 @dataclass
