@@ -41,6 +41,9 @@ def workdir(tmp_path_factory):
     report = segment_report(extract_report(SOURCE_REPORT, no_nlp()))
     report.pipeline.nlp = True
     write_outputs(report, root / "outputs", "source-report")
+    # A deck of charts, for the chart examples (no NLP: the examples read its figures).
+    slides = SOURCE_REPORT.parent / "real" / "mhlw-harassment-survey-r5-summary-slides.pdf"
+    write_outputs(extract_report(slides, no_nlp()), root / "outputs", slides.stem)
     (root / "schemas").symlink_to(SCHEMAS, target_is_directory=True)
     return root
 
