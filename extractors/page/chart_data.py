@@ -13,6 +13,8 @@ around them.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from extractors.page.chart_bars import BarGroup, Box, Mark, c_range, v_range
@@ -75,14 +77,18 @@ _UNIT_NOTE = re.compile(
 def number_of(text: str) -> tuple[float, str] | None:
     """A printed value: ``"5,400"`` → (5400.0, ""), ``"23.8%"`` → (23.8, "%"),
     ``"6,000（億）"`` → (6000.0, "億")."""
-    import unicodedata
-
     match = _NUMBER.match(unicodedata.normalize("NFKC", text.strip()))
     if not match:
         return None
     sign, digits, unit = match.groups()
     value = float(digits.replace(",", ""))
     return (-value if sign else value), unit.strip("（()） ")
+
+
+def _value(text: str) -> float:
+    number = number_of(text)
+    assert number is not None  # only numbers are matched to bars
+    return number[0]
 
 
 @dataclass
@@ -325,7 +331,7 @@ def read_chart(
     group: BarGroup,
     pieces: list[TextPiece],
     swatches: list[Mark],
-    taken: set[int] = frozenset(),  # type: ignore[assignment]
+    taken: Collection[int] = (),
     settings: ChartSettings = ChartSettings(),
 ) -> ChartReading:
     """The data of one bar chart; ``taken`` are pieces another chart has read."""
@@ -363,14 +369,14 @@ def read_chart(
                 continue
             mark = marks[0]
             if mark in matched:
-                data.values.append((number_of(pieces[matched[mark]].text)[0], False, matched[mark]))  # type: ignore[index]
+                data.values.append((_value(pieces[matched[mark]].text), False, matched[mark]))
             elif ticks is not None:
                 v0, v1 = v_range(mark.box, h)
                 data.values.append((_rounded(ticks[0] * (v1 - v0)), True, None))
             else:
                 data.values.append((None, False, None))
     unit_texts = [pieces[k].text for k in [*matched.values(), *(ticks[2] if ticks else [])]]
-    units = {number_of(t)[1] for t in unit_texts if number_of(t)}  # type: ignore[index]
+    units = {number[1] for number in map(number_of, unit_texts) if number is not None}
     units.discard("")
     unit = "%" if units & {"%", "％"} else (units.pop() if len(units) == 1 else None)
     used |= set(matched.values()) | label_pieces | set(ticks[2] if ticks else [])
