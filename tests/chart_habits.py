@@ -46,6 +46,7 @@ class Habit:
     min_label: float = 0.0  # segments smaller than this print no label
     thickness: float = 14.0
     percent_ticks: bool = True  # ticks print "20%" (else "20" and the unit in brackets)
+    paths: bool = False  # each bar a closed path of four corners a hair off square (Office), not ``re``
 
 
 def _fmt(value: float) -> str:
@@ -56,9 +57,13 @@ def _y(top: float) -> float:
     return round(PAGE_H - top, 3)
 
 
-def _rect(x0: float, top: float, x1: float, bottom: float, colour, op: str = "f") -> str:
+def _rect(x0: float, top: float, x1: float, bottom: float, colour, op: str = "f", path: bool = False) -> str:
     r, g, b = colour
     paint = f"{r} {g} {b} rg" if op == "f" else f"{r} {g} {b} RG 0.5 w"
+    if path:
+        corners = [(x0, bottom), (x1, bottom + 0.0001), (x1 + 0.0001, top), (x0, top)]
+        drawn = " ".join(f"{x:.4f} {_y(y):.4f} {'m' if k == 0 else 'l'}" for k, (x, y) in enumerate(corners))
+        return f"{paint} {drawn} h {op}"
     return f"{paint} {x0:.3f} {_y(bottom):.3f} {x1 - x0:.3f} {bottom - top:.3f} re {op}"
 
 
@@ -156,7 +161,7 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
             box = (base + v0 * scale, a, base + v1 * scale, b)
         else:
             box = (a, base - v1 * scale, b, base - v0 * scale)
-        ops.append(_rect(*box, colour))
+        ops.append(_rect(*box, colour, path=habit.paths))
         if habit.stroke_bars:
             ops.append(_rect(*box, colour, "S"))
         value = v1 - v0
@@ -284,6 +289,8 @@ HABITS = {
     "across_office_thin": Habit(thickness=7.0, axis_line=False, gridlines=True),
     "across_no_labels": Habit(labels="none", gridlines=True),
     "across_unit_in_brackets": Habit(percent_ticks=False),
+    "across_bars_as_paths": Habit(paths=True),
+    "up_bars_as_paths": Habit(horizontal=False, thickness=30.0, paths=True, gridlines=True),
     "up_end_labels": Habit(horizontal=False, thickness=30.0),
     "up_inside_labels_gridlines": Habit(horizontal=False, labels="inside", gridlines=True, thickness=30.0),
     "up_legend_above": Habit(horizontal=False, legend="above", thickness=30.0),

@@ -45,7 +45,7 @@ class Mark:
     top: float
     x1: float
     bottom: float
-    colour: str | None  # "#rrggbb"; None for a pattern or an unknown ink
+    colour: str | None  # "#rrggbb"; "pattern:<name>" for a pattern; None for an unknown ink
 
     @property
     def box(self) -> Box:
@@ -127,7 +127,11 @@ class BarGroup:
 
 
 def _hex(rect: dict) -> str | None:
-    rgb = to_rgb(rect.get("non_stroking_color"))
+    """The fill as "#rrggbb"; a pattern fill as "pattern:<name>" (still a series' key)."""
+    value = rect.get("non_stroking_color")
+    if isinstance(value, str):
+        return f"pattern:{value}"
+    rgb = to_rgb(value)
     return None if rgb is None else "#" + "".join(f"{round(v * 255):02x}" for v in rgb)
 
 

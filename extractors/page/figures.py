@@ -191,7 +191,7 @@ def _figure(
         series=[
             ChartSeries(
                 name=None if s.name is None else normalize_chars(s.name),
-                colour=s.colour,
+                colour=s.colour if s.colour and s.colour.startswith("#") else None,
                 values=[
                     ChartValue(value=v, measured=m, unit_id=text_ids.get(k) if k is not None else None)
                     for v, m, k in s.values
@@ -218,9 +218,18 @@ class ChartDrawing:
         return [g.box for g in self.groups]
 
 
+def _is_rectangle(curve: dict, snap: float = 0.5) -> bool:
+    """A path whose corners make an upright rectangle (a bar drawn as m l l l l, not re)."""
+    points = curve.get("pts") or []
+    xs = sorted({round(float(x) / snap) for x, _ in points})
+    ys = sorted({round(float(y) / snap) for _, y in points})
+    return len(points) >= 4 and len(xs) == 2 and len(ys) == 2
+
+
 def chart_drawing(page: pdfplumber.page.Page, settings: FigureSettings = FigureSettings()) -> ChartDrawing:
     page_box = (float(page.bbox[0]), float(page.bbox[1]), float(page.bbox[2]), float(page.bbox[3]))
-    marks = filled_marks(page.rects, page_box, settings.bars)
+    shapes = list(page.rects) + [c for c in page.curves if c.get("fill") and _is_rectangle(c)]
+    marks = filled_marks(shapes, page_box, settings.bars)
     return ChartDrawing(marks, find_bar_groups(marks, settings.bars))
 
 
