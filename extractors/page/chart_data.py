@@ -134,24 +134,46 @@ def _series_colours(group: BarGroup) -> list[str | None]:
     return order
 
 
+def _legend_text(swatch: Mark, pieces: list[TextPiece], settings: ChartSettings) -> int | None:
+    if max(swatch.x1 - swatch.x0, swatch.bottom - swatch.top) > settings.max_swatch:
+        return None
+    middle = (swatch.top + swatch.bottom) / 2
+    beside = [
+        k
+        for k, p in enumerate(pieces)
+        if 0 <= p.x0 - swatch.x1 <= settings.legend_gap * p.size and p.top - 1 <= middle <= p.bottom + 1
+    ]
+    return min(beside, key=lambda k: pieces[k].x0) if beside else None
+
+
+def _legend_order(mark: Mark) -> tuple[int, float]:
+    return (round(mark.top / 4), mark.x0)
+
+
 def _legend(
     colours: list[str | None], swatches: list[Mark], pieces: list[TextPiece], near: Box, settings: ChartSettings
 ) -> dict[str | None, tuple[Mark, int]]:
-    """Colour → (swatch, text piece) of the legend entries near the chart."""
+    """Colour → (swatch, text piece) of the legend entries near the chart.
+
+    A swatch in the series' colour names it. Pattern fills carry a name of their own in
+    the swatch and in the bars; when the swatches no colour matches are as many as the
+    series none names, they name them in order (legend order, first-drawn order)."""
     found: dict[str | None, tuple[Mark, int]] = {}
+    unmatched: list[tuple[Mark, int]] = []
     for swatch in sorted(swatches, key=lambda m: _distance(m.box, near)):
-        if swatch.colour not in colours or swatch.colour in found:
+        if swatch.colour in found:
             continue
-        if max(swatch.x1 - swatch.x0, swatch.bottom - swatch.top) > settings.max_swatch:
+        text = _legend_text(swatch, pieces, settings)
+        if text is None:
             continue
-        middle = (swatch.top + swatch.bottom) / 2
-        beside = [
-            k
-            for k, p in enumerate(pieces)
-            if 0 <= p.x0 - swatch.x1 <= settings.legend_gap * p.size and p.top - 1 <= middle <= p.bottom + 1
-        ]
-        if beside:
-            found[swatch.colour] = (swatch, min(beside, key=lambda k: pieces[k].x0))
+        if swatch.colour in colours:
+            found[swatch.colour] = (swatch, text)
+        elif swatch.colour is None or swatch.colour.startswith("pattern:"):
+            unmatched.append((swatch, text))
+    unnamed = [c for c in colours if c not in found]
+    if unnamed and len(unmatched) == len(unnamed):
+        unmatched.sort(key=lambda entry: _legend_order(entry[0]))
+        found.update(zip(unnamed, unmatched, strict=True))
     return found
 
 
@@ -345,7 +367,7 @@ def read_chart(
         colours = [colours[0]] if len(colours) == 1 or not legend else [next(iter(legend))]
         legend = {c: e for c, e in legend.items() if c in colours}
     elif len(legend) == len(colours):
-        colours.sort(key=lambda c: (round(legend[c][0].top / 4), legend[c][0].x0))
+        colours.sort(key=lambda c: _legend_order(legend[c][0]))
     used = {k for _, k in legend.values()}
     free -= used
     matched = _match_values(group, pieces, free, settings)

@@ -263,7 +263,9 @@ def find_figures(
     for mark in marks:
         if mark in in_bars:
             continue
-        near = [(gap(mark.box, extents[k]), k) for k, g in enumerate(groups) if mark.colour in g.colours]
+        # A pattern's name is its own in each swatch: a pattern swatch may be any chart's.
+        patterned = mark.colour is None or mark.colour.startswith("pattern:")
+        near = [(gap(mark.box, extents[k]), k) for k, g in enumerate(groups) if mark.colour in g.colours or patterned]
         if near and min(near)[0] <= settings.chart.legend_reach:
             swatches[min(near)[1]].append(mark)
     readings: list[tuple[ChartReading, list[int]]] = []
