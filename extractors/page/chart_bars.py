@@ -203,7 +203,15 @@ def _split(bars: list[Bar], settings: BarSettings) -> list[list[Bar]]:
             runs.append([bar])
         else:
             runs[-1].append(bar)
-    return runs
+    # A lone category set apart (a total before the breakdown) is its neighbour's: a
+    # chart has two categories at least.
+    merged: list[list[Bar]] = []
+    for run in runs:
+        if merged and (len(_categories(run, settings.snap)) == 1 or len(_categories(merged[-1], settings.snap)) == 1):
+            merged[-1] = merged[-1] + run
+        else:
+            merged.append(run)
+    return merged
 
 
 def _categories(bars: list[Bar], snap: float) -> list[list[Bar]]:

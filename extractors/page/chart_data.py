@@ -30,8 +30,9 @@ class ChartSettings:
     legend_gap: float = 2.0
     # A category label ends within this many font sizes before the baseline.
     label_reach: float = 3.0
-    # Under vertical bars, a category label runs this many lines deep at most.
-    label_lines: float = 3.0
+    # Under vertical bars, a category label's next line starts within this many font
+    # sizes under the one before.
+    label_line_gap: float = 0.8
     # Ticks printed in one row (column) line up within this many points.
     tick_align: float = 3.0
     # A legend lies within this many points (across plus down) of its chart's bars and labels.
@@ -310,18 +311,25 @@ def _category_labels(
     near = [b for b in before if group.baseline - b[2] <= settings.label_reach * pieces[b[0]].size]
     if not near:
         return ["" for _ in cats], set()
-    if h:
-        reach = min(b[1] for b in near) - 1
-    else:
-        reach = min(b[1] for b in near) - settings.label_lines * max(pieces[b[0]].size for b in near)
+    reach = min(b[1] for b in near) - 1  # left of horizontal bars: the labels' column
     labels, used = [], set()
     for low, high in zip(lows, highs, strict=True):
         mine = []
-        for k, pv0, pv1 in before:
+        for k, _, pv1 in sorted(before, key=lambda b: -b[2]):
             pc0, pc1 = c_range(pieces[k].box, h)
-            inside = low <= (pc0 + pc1) / 2 <= high
-            if inside and (pv1 > reach if h else pv0 >= reach):
+            if not low <= (pc0 + pc1) / 2 <= high:
+                continue
+            if h and pv1 > reach:
                 mine.append(k)
+            elif not h:
+                # Under vertical bars a label's lines follow one another down from the
+                # baseline (a label set one character a line runs deep).
+                edge = pieces[mine[-1]].bottom if mine else None
+                gap = pieces[k].top - edge if edge is not None else group.baseline - pv1
+                if gap <= (settings.label_line_gap if mine else settings.label_reach) * pieces[k].size:
+                    mine.append(k)
+                elif mine:
+                    break
         mine.sort(key=lambda k: (round(pieces[k].top), pieces[k].x0))
         labels.append(_join([pieces[k].text for k in mine]))
         used |= set(mine)
