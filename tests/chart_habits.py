@@ -46,6 +46,8 @@ class Habit:
     min_label: float = 0.0  # segments smaller than this print no label
     thickness: float = 14.0
     percent_ticks: bool = True  # ticks print "20%" (else "20" and the unit in brackets)
+    total_gap: float = 0.0  # extra room after the first category (a total set apart)
+    one_char_lines: bool = False  # labels under vertical bars set one character a line
     paths: bool = False  # each bar a closed path of four corners a hair off square (Office), not ``re``
 
 
@@ -116,7 +118,7 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
     if habit.horizontal:
         base = 200.0
         scale = length / chart.axis_max
-        plot_bottom = top + pitch * len(chart.categories)
+        plot_bottom = top + pitch * len(chart.categories) + habit.total_gap
         ticks_at = plot_bottom + 14
     else:
         base = top + 300.0  # the baseline, top-down
@@ -124,7 +126,7 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
         left = 120.0
 
     def place(c: int, s: int) -> tuple[float, float]:
-        first = (top if habit.horizontal else left) + pitch * c + t * 0.45
+        first = (top if habit.horizontal else left) + pitch * c + t * 0.45 + (habit.total_gap if c else 0.0)
         offset = t * s if grouped else 0.0
         return first + offset, first + offset + t
 
@@ -141,7 +143,7 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
                 ops += _text(label, x - text_width(label, 8) / 2, ticks_at, 8)
         else:
             y = base - value * scale
-            right = left + pitch * len(chart.categories)
+            right = left + pitch * len(chart.categories) + habit.total_gap
             if habit.gridlines and k:
                 ops.append(_line(left, y, right, y, 0.8))
             if habit.ticks:
@@ -185,7 +187,7 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
         if habit.horizontal:
             ops.append(_line(base, top, base, plot_bottom))
         else:
-            ops.append(_line(left, base, left + pitch * len(chart.categories), base))
+            ops.append(_line(left, base, left + pitch * len(chart.categories) + habit.total_gap, base))
     # category labels
     for c, label in enumerate(chart.categories):
         a = place(c, 0)[0]
@@ -196,16 +198,18 @@ def render_ops(chart: Chart, habit: Habit) -> list[str]:
             for k, line in enumerate(lines):
                 ops += _text(line, base - 6 - text_width(line, SIZE), mid + 3 + k * 11)
         else:
-            lines = _wrap(label, pitch - 2)
+            lines = list(label) if habit.one_char_lines else _wrap(label, pitch - 2)
             for k, line in enumerate(lines):
                 ops += _text(line, (a + b) / 2 - text_width(line, SIZE) / 2, base + 12 + k * 11)
     if habit.horizontal:
         bottom = ticks_at + 8
         right = base + length + 40
     else:
-        deepest = max(len(_wrap(label, pitch - 2)) for label in chart.categories)
+        deepest = max(
+            len(label) if habit.one_char_lines else len(_wrap(label, pitch - 2)) for label in chart.categories
+        )
         bottom = base + 4 + 11 * deepest
-        right = left + pitch * len(chart.categories)
+        right = left + pitch * len(chart.categories) + habit.total_gap
     if habit.legend == "below":
         _legend(chart, habit, ops, 80, bottom + 12, across=True)
         bottom += 24
@@ -290,6 +294,8 @@ HABITS = {
     "across_no_labels": Habit(labels="none", gridlines=True),
     "across_unit_in_brackets": Habit(percent_ticks=False),
     "across_bars_as_paths": Habit(paths=True),
+    "across_total_set_apart": Habit(total_gap=40.0),
+    "up_total_set_apart_one_char_lines": Habit(horizontal=False, thickness=22.0, total_gap=30.0, one_char_lines=True),
     "up_bars_as_paths": Habit(horizontal=False, thickness=30.0, paths=True, gridlines=True),
     "up_end_labels": Habit(horizontal=False, thickness=30.0),
     "up_inside_labels_gridlines": Habit(horizontal=False, labels="inside", gridlines=True, thickness=30.0),
