@@ -280,12 +280,15 @@ class Figure(Model):
 
     def to_dataframe(self) -> Any:
         """The chart's data as a pandas DataFrame: categories as the index, a column per
-        series (named by its legend text, "value" for one unnamed series); None where no
-        value was read."""
+        series (named by its legend text; "value" for one unnamed series, "series 1", "series 2"
+        … for several); None where no value was read."""
         import pandas as pd
 
-        columns = {(series.name or "value"): [v.value for v in series.values] for series in self.series}
-        return pd.DataFrame(columns, index=pd.Index(self.categories, name="category"))
+        names = [s.name or ("value" if len(self.series) == 1 else f"series {k}") for k, s in enumerate(self.series, 1)]
+        rows = [
+            [s.values[i].value if i < len(s.values) else None for s in self.series] for i in range(len(self.categories))
+        ]
+        return pd.DataFrame(rows, index=pd.Index(self.categories, name="category"), columns=names, dtype=object)
 
 
 class PipelineInfo(Model):
