@@ -258,6 +258,19 @@ CHARTS = {
         axis_max=80.0,
         axis_step=20.0,
     ),
+    "grouped3": Chart(
+        "grouped3",
+        "図2-1 相談先",
+        "grouped-bar",
+        ("同僚", "上司", "相談窓口", "家族・友人"),
+        (
+            ("全体(n=503)", (17.7, 16.0, 3.3, 20.1)),
+            ("一度だけ(n=162)", (26.3, 18.4, None, 12.5)),  # no bar in the middle of a category
+            ("何度も(n=133)", (21.1, 24.4, 5.6, 8.9)),
+        ),
+        axis_max=40.0,
+        axis_step=10.0,
+    ),
     "stacked100": Chart(
         "stacked100",
         "第1-2-3図 相談件数の増減",

@@ -215,14 +215,25 @@ def _split(bars: list[Bar], settings: BarSettings) -> list[list[Bar]]:
 
 
 def _categories(bars: list[Bar], snap: float) -> list[list[Bar]]:
-    """Bars that touch side by side are one category's (a grouped chart)."""
+    """Bars that touch side by side are one category's (a grouped chart); a series with
+    no bar in a category (a zero) leaves a gap of one bar inside it."""
     categories = [[bars[0]]]
     for bar in bars[1:]:
         if bar.c0 - categories[-1][-1].c1 <= snap:
             categories[-1].append(bar)
         else:
             categories.append([bar])
-    return categories
+    # Two runs that together fit one category's width are one category with a bar missing.
+    most = max(len(c) for c in categories)
+    width = most * bars[0].thickness + snap
+    merged = [categories[0]]
+    for category in categories[1:]:
+        last = merged[-1]
+        if len(last) + len(category) <= most and category[-1].c1 - last[0].c0 <= width:
+            merged[-1] = last + category
+        else:
+            merged.append(category)
+    return merged
 
 
 def _is_chart(categories: list[list[Bar]], settings: BarSettings) -> bool:

@@ -109,19 +109,21 @@ def _overlaps_across(line: TextLine, box: Box) -> bool:
 
 
 def _caption(lines: list[TextLine], candidates: set[int], box: Box, settings: FigureSettings) -> TextLine | None:
-    above = [
-        lines[i]
-        for i in candidates
-        if lines[i].bottom <= box[1] + 1 and _overlaps_across(lines[i], box) and not lines[i].rotated
-    ]
+    """The nearest numbered figure caption above the chart (over it, else the nearest
+    across), else a title line right above it."""
+    above = [lines[i] for i in candidates if lines[i].bottom <= box[1] + 1 and not lines[i].rotated]
     numbered = [
         line
         for line in above
         if parse_caption(line.text).kind == "figure" and box[1] - line.bottom <= settings.caption_reach * line.size
     ]
     if numbered:
-        return max(numbered, key=lambda line: line.bottom)
-    near = [line for line in above if box[1] - line.bottom <= settings.title_reach * line.size]
+        return min(numbered, key=lambda line: (max(-_across(line, box), 0.0), box[1] - line.bottom))
+    near = [
+        line
+        for line in above
+        if _overlaps_across(line, box) and box[1] - line.bottom <= settings.title_reach * line.size
+    ]
     return max(near, key=lambda line: line.bottom) if near else None
 
 
