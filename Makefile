@@ -65,6 +65,7 @@ bench: setup test-deps
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[bench]" || echo "bench peers not installed: reported as such"
 	$(BIN)/python -m bench.run_bench tests/corpus
 	$(BIN)/python -m bench.blocks_bench tests/corpus/real
+	$(BIN)/python -m bench.charts_bench tests/corpus/real
 	$(BIN)/python -m bench.dense_speed tests/corpus/real/stat-labour-force-survey-2022.pdf
 	$(BIN)/python -m evaluation.rewritten tests/corpus
 	$(BIN)/python -m evaluation.grid_audit tests/corpus tests/corpus/real ../shared/corpus/real --workers 2 --out bench/results/grid-audit.tsv

@@ -284,6 +284,18 @@ class Figure(Model):
     )
     data_note: str | None = Field(None, description="Why the figure's values were not read, when they were not.")
 
+    def to_dataframe(self) -> Any:
+        """The chart's data as a pandas DataFrame: categories as the index, a column per
+        series (named by its legend text; "value" for one unnamed series, "series 1", "series 2"
+        … for several); None where no value was read."""
+        import pandas as pd
+
+        names = [s.name or ("value" if len(self.series) == 1 else f"series {k}") for k, s in enumerate(self.series, 1)]
+        rows = [
+            [s.values[i].value if i < len(s.values) else None for s in self.series] for i in range(len(self.categories))
+        ]
+        return pd.DataFrame(rows, index=pd.Index(self.categories, name="category"), columns=names, dtype=object)
+
 
 class PipelineInfo(Model):
     """Which pipeline made the report."""
@@ -325,6 +337,13 @@ class SurveyReport(Model):
     def table(self, key: str) -> TableView:
         """A table by caption id ("表2-1": parts joined) or printed table id ("p9-t0"); ``.to_dataframe()``."""
         return find_table(self, key)
+
+    def figure(self, key: str) -> Figure:
+        """A figure by caption id ("図表4") or figure id ("p3-f0"); ``.to_dataframe()``."""
+        for figure in self.figures:
+            if key in (figure.id, figure.caption_id):
+                return figure
+        raise KeyError(f"no figure {key!r}: the report has {[f.caption_id or f.id for f in self.figures]}")
 
     def analyst_tables(self) -> list[TableView]:
         """Every ordinary table once, parts joined (what <stem>.tables.xlsx / .tables.parquet hold)."""

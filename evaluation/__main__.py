@@ -1,5 +1,6 @@
 """Score every corpus PDF against its truth, one extraction per file; then the real
-government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``);
+government PDFs of ``<corpus>/real`` against their table truth (``evaluation.realworld``),
+block truth (``evaluation.real_blocks``) and chart truth (``evaluation.charts``);
 then text conservation (truth-free) on every PDF under the folder, real ones included.
 
     python -m evaluation tests/corpus [--settings FILE] [--set section.field=value ...] [--rewritten]
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from docmodel.document import SurveyReport
 from evaluation.blocks import BlockScore, score_report
+from evaluation.charts import chart_truth_pdfs, print_chart_scores
+from evaluation.charts import score_file as score_charts_file
 from evaluation.conservation import FileConservation, conservation
 from evaluation.leaks import report_leaks
 from evaluation.qa import QAScore, score_grids
@@ -100,6 +103,10 @@ def main(argv: list[str]) -> int:
     if with_blocks:
         print()
         print_block_scores([score_blocks_file(pdf) for pdf in with_blocks])
+    with_charts = chart_truth_pdfs(folder / "real")
+    if with_charts:
+        print()
+        print_chart_scores([score_charts_file(pdf) for pdf in with_charts])
     print("\nText conservation (every printed character in the report once; recall/precision per file):")
     for pdf in sorted(Path(folder).rglob("*.pdf")):
         result = conserved.get(pdf) or conservation(pdf, extract_report(pdf, settings))

@@ -2,8 +2,11 @@
 
 Needs no truth, so it runs on any PDF. Per page, the multiset of the text layer's
 non-space characters is compared with the multiset of everything the report assigns to
-that page: blocks, table cells, captions, sub-headings, notes and call-outs, and the page
-furniture (section label, heading, printed page number). Recall < 1 means text was lost,
+that page: blocks, table cells, captions, sub-headings, notes and call-outs, figure text
+units (a chart's labels, values, ticks and legend: its caption and notes are blocks), and
+the page furniture (section label, heading, printed page number). A glyph the PDF draws
+twice at one place (filled then stroked, a shadow) is one printed character, as the
+report keeps it (pdfplumber's ``dedupe_chars``). Recall < 1 means text was lost,
 precision < 1 that text was duplicated or invented.
 
 Both sides go through the same normalisation: the project's own (radicals unified,
@@ -109,6 +112,9 @@ def reported_texts(report: SurveyReport) -> Iterator[tuple[int, str]]:
         for row in table.rows:
             for cell in row:
                 yield table.page, cell.text
+    for figure in report.figures:
+        for text in figure.texts:
+            yield figure.page, text.text
     for page in report.pages:
         for value in (page.section, page.heading, page.printed_page_number):
             if value is not None:
@@ -126,7 +132,7 @@ def printed_chars_by_page(pdf_path: Path | str) -> Iterator[tuple[int, Counter]]
     """(page, characters) of the PDF's text layer, every char pdfplumber reads on the page."""
     with pdfplumber.open(pdf_path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            yield number, conserved_chars("".join(char["text"] for char in page.chars))
+            yield number, conserved_chars("".join(char["text"] for char in page.dedupe_chars().chars))
             page.close()
 
 
@@ -150,7 +156,7 @@ def missing_and_extra(pdf_path: Path | str, report: SurveyReport, page: int) -> 
     """(lost, duplicated or invented) characters of one page, for finding a loss's cause."""
     have = reported_chars_by_page(report).get(page, Counter())
     with pdfplumber.open(pdf_path, pages=[page]) as pdf:
-        printed = conserved_chars("".join(char["text"] for char in pdf.pages[0].chars))
+        printed = conserved_chars("".join(char["text"] for char in pdf.pages[0].dedupe_chars().chars))
     return printed - have, have - printed
 
 

@@ -1,7 +1,9 @@
 """Every file of one report, written by one call: ``write_outputs(report, out_dir, stem)``.
 
     <stem>.qa.parquet, <stem>.qa.csv          Q&A grids, one row per answer item (qa_table)
-    <stem>.tables.xlsx, <stem>.tables.parquet ordinary tables, parts joined (table_export)
+    <stem>.tables.xlsx, <stem>.tables.parquet ordinary tables, parts joined (table_export);
+                                              the xlsx also a sheet per chart read as data
+    <stem>.charts.parquet                     chart data, one row per category × series (chart_export)
     <stem>.tokens.parquet, <stem>.entities.parquet   GiNZA analysis by unit id (nlp_tables;
                                               only when the NLP stage ran, else removed)
     <stem>.json                               the report (schema survey-report/2-0-0), last
@@ -16,6 +18,7 @@ import json
 from pathlib import Path
 
 from docmodel.document import SurveyReport
+from exporters.chart_export import write_chart_parquet
 from exporters.files import write_text_atomic
 from exporters.nlp_tables import write_nlp_tables
 from exporters.qa_table import write_qa_tables
@@ -40,6 +43,7 @@ def write_outputs(report: SurveyReport, out_dir: Path | str, stem: str, data: di
     paths = [
         *write_qa_tables(report, out_dir, stem),
         *write_table_exports(report, out_dir, stem),
+        *write_chart_parquet(report, out_dir, stem),
         *write_nlp_tables(report, out_dir, stem),
     ]
     data = report.model_dump(mode="json") if data is None else data

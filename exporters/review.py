@@ -15,11 +15,11 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from docmodel.document import BBox, Block, Cell, SurveyReport, Table
+from docmodel.document import BBox, Block, Cell, Figure, SurveyReport, Table
 from docmodel.qa import QAGrid, Question
 from exporters.files import write_text_atomic
 from extractors.text.lexicon import NO_ANSWER_WORDS
@@ -100,13 +100,17 @@ def _rect(bbox: BBox, css: str, title: str) -> str:
     )
 
 
-def overlay_svg(view: tuple[float, float, float, float], blocks: list[Block], tables: list[Table]) -> str:
-    """SVG over the page image: tables, their cells, then blocks numbered in reading order."""
+def overlay_svg(
+    view: tuple[float, float, float, float], blocks: list[Block], tables: list[Table], figures: Sequence[Figure] = ()
+) -> str:
+    """SVG over the page image: figures, tables, their cells, then blocks numbered in reading order."""
     x0, top, x1, bottom = view
     parts = [
         f'<svg class="overlay" viewBox="{x0:.2f} {top:.2f} {x1 - x0:.2f} {bottom - top:.2f}" '
         'preserveAspectRatio="none" xmlns="http://www.w3.org/2000/svg">'
     ]
+    for figure in figures:
+        parts.append(_rect(figure.bbox, "ov-figure", f"figure {figure.id}: {figure.caption or figure.kind}"))
     for table in tables:
         parts.append(_rect(table.bbox, "ov-table", f"table {table.id}: {table.caption or 'uncaptioned'}"))
         for row in table.rows:
@@ -165,6 +169,36 @@ def table_html(table: Table) -> str:
         f'<span class="meta">{_esc(table.id)} · {meta}</span></figcaption>{heading}{above}'
         f'<div class="table-scroll"><table class="extracted-table" data-table-id="{_esc(table.id)}">'
         f"{''.join(rows)}</table></div>{below}{callouts_html}</figure>"
+    )
+
+
+def figure_html(figure: Figure) -> str:
+    """A figure's caption, kind and, for a chart read as data, its values as a table
+    (measured values in italics); else why it was not read."""
+    caption = _esc(figure.caption) if figure.caption else "<i>uncaptioned</i>"
+    meta = f"{figure.kind}" + (f", {figure.orientation}" if figure.orientation else "")
+    meta += f", unit {figure.unit}" if figure.unit else ""
+    head = "<tr><th>category</th>" + "".join(f"<th>{_esc(s.name or 'value')}</th>" for s in figure.series) + "</tr>"
+    rows = []
+    for k, category in enumerate(figure.categories):
+        cells = []
+        for series in figure.series:
+            value = series.values[k] if k < len(series.values) else None
+            text = "" if value is None or value.value is None else f"{value.value:g}"
+            cells.append(f"<td><i>{text}</i></td>" if value is not None and value.measured else f"<td>{text}</td>")
+        rows.append(f"<tr><th>{_esc(category)}</th>{''.join(cells)}</tr>")
+    data = (
+        f'<div class="table-scroll"><table class="extracted-table chart-data" data-figure-id="{_esc(figure.id)}">'
+        f"{head}{''.join(rows)}</table></div>"
+        if figure.series
+        else ""
+    )
+    note = f'<p class="data-note">{_esc(figure.data_note)}</p>' if figure.data_note else ""
+    notes = "".join(f"<li>{_lines(n.text)}</li>" for n in figure.notes)
+    return (
+        f'<figure class="chart-figure" id="figure-{_esc(figure.id)}"><figcaption>{caption} '
+        f'<span class="meta">{_esc(figure.id)} · {_esc(meta)}</span></figcaption>{data}{note}'
+        f"{f'<ul class=notes>{notes}</ul>' if notes else ''}</figure>"
     )
 
 
@@ -239,7 +273,7 @@ def qa_cards_for_page(grids: list[QAGrid], page: int) -> str:
 
 
 STYLE = """
-:root { --block:#1f77b4; --table:#d62728; --cell:#ff9896; --callout:#9467bd; }
+:root { --block:#1f77b4; --table:#d62728; --cell:#ff9896; --callout:#9467bd; --figure:#ff7f0e; }
 * { box-sizing: border-box; }
 body { margin: 0; font-family: FONTS; font-size: 14px; line-height: 1.5; color: #222; background: #f3f3f3; }
 header.report { padding: 12px 20px; background: #fff; border-bottom: 1px solid #ccc; position: sticky; top: 0; z-index: 5; }
@@ -252,6 +286,9 @@ section.page { display: flex; gap: 16px; padding: 16px 20px; border-bottom: 2px 
 .page-view img { display: block; width: 100%; height: auto; }
 .page-view svg.overlay { position: absolute; inset: 0; width: 100%; height: 100%; }
 .ov-table { fill: none; stroke: var(--table); stroke-width: 1.5; }
+.ov-figure { fill: rgba(255,127,14,.05); stroke: var(--figure); stroke-width: 1.5; stroke-dasharray: 6 3; }
+figure.chart-figure { margin: 10px 0; border-left: 3px solid var(--figure); padding-left: 6px; }
+.data-note { font-size: 11px; color: #a50; }
 .ov-cell { fill: rgba(255,152,150,.06); stroke: var(--cell); stroke-width: .5; }
 .ov-callout { fill: rgba(148,103,189,.12); stroke: var(--callout); stroke-width: 1; stroke-dasharray: 3 2; }
 .ov-block { fill: rgba(31,119,180,.07); stroke: var(--block); stroke-width: .8; }
@@ -290,6 +327,7 @@ details.grid-part summary { cursor: pointer; font-size: 12px; color: #555; margi
 def _page_section(
     number: int, image_uri: str, view: tuple, report: SurveyReport, blocks: list[Block], tables: list[Table]
 ) -> str:
+    figures = [f for f in report.figures if f.page == number]
     page = next((p for p in report.pages if p.number == number), None)
     furniture = []
     if page is not None:
@@ -307,6 +345,7 @@ def _page_section(
         )
     # A Q&A grid part is read as question cards; its printed table stays one click away.
     grid_parts = {table_id for grid in report.qa_grids for table_id in grid.table_ids}
+    content += [figure_html(figure) for figure in figures]
     content += [table_html(table) for table in tables if table.id not in grid_parts]
     content.append(qa_cards_for_page(report.qa_grids, number))
     content += [
@@ -318,7 +357,7 @@ def _page_section(
         f'<section class="page" id="page-{number}" data-page="{number}">'
         f'<div class="page-view" style="aspect-ratio:{width:.2f}/{height:.2f}">'
         f'<img class="page-image" data-page="{number}" alt="page {number}" src="{image_uri}">'
-        f"{overlay_svg(view, blocks, tables)}</div>"
+        f"{overlay_svg(view, blocks, tables, figures)}</div>"
         f'<div class="extracted">{"".join(content)}</div></section>'
     )
 
@@ -379,13 +418,14 @@ def review_html(
     nav = " ".join(f'<a href="#page-{n}">{n}</a>' for n in numbers)
     summary = (
         f"{report.source.page_count} pages · {len(report.blocks)} blocks · {len(report.tables)} tables · "
-        f"{len(report.qa_grids)} Q&amp;A grids · schema {_esc(report.schema_version)} · "
+        f"{len(report.qa_grids)} Q&amp;A grids · {len(report.figures)} figures · schema {_esc(report.schema_version)} · "
         f"pipeline {_esc(report.pipeline.version)}{' + NLP' if report.pipeline.nlp else ''}"
     )
     legend = (
         '<div class="legend"><span><i style="border-color:var(--block)"></i>block (number = reading order)</span>'
         '<span><i style="border-color:var(--table)"></i>table</span><span><i style="border-color:var(--cell)">'
-        '</i>cell</span><span><i style="border-color:var(--callout)"></i>call-out</span></div>'
+        '</i>cell</span><span><i style="border-color:var(--callout)"></i>call-out</span>'
+        '<span><i style="border-color:var(--figure)"></i>figure</span></div>'
     )
     return (
         f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'

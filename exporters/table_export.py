@@ -8,6 +8,8 @@ Both hold every ordinary table once, parts printed over several slides joined
   cells are merged ranges, header rows bold on grey (and frozen). The ※ notes follow the
   grid after a blank row, wherever the slide prints them (``note_position`` in the JSON
   says where). The grid's range is also the sheet-scoped defined name ``grid``.
+- Each chart read as data (``exporters.chart_export``) is a sheet after the tables, named
+  by its caption id (図表4) or figure id (p3-f0).
 - Parquet, long form: one row per cell at its top-left position (columns in
   ``TABLE_CELL_SCHEMA``); a spanning cell is one row with its rowspan/colspan. Column
   names are SQL-safe (``table_key``, ``row_index``, ``col_index``: ``table`` and ``row``
@@ -25,6 +27,7 @@ import pyarrow.parquet as pq
 
 from docmodel.document import SurveyReport
 from docmodel.table_view import TableView
+from exporters.chart_export import chart_key, read_charts, write_chart_sheet
 from exporters.files import atomic_file
 
 TABLE_CELL_SCHEMA = pa.schema(
@@ -75,11 +78,11 @@ def table_cells(report: SurveyReport) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=TABLE_CELL_SCHEMA)
 
 
-def sheet_names(views: list[TableView]) -> list[str]:
-    """A valid, unique sheet name per table, from its key."""
+def sheet_names(views: list[TableView], more_keys: list[str] = []) -> list[str]:  # noqa: B006 (read only)
+    """A valid, unique sheet name per table, from its key (then per chart, from ``more_keys``)."""
     names: list[str] = []
-    for view in views:
-        base = _SHEET_UNSAFE.sub("_", view.key)[:MAX_SHEET_NAME] or "table"
+    for key in [view.key for view in views] + more_keys:
+        base = _SHEET_UNSAFE.sub("_", key)[:MAX_SHEET_NAME] or "table"
         name, n = base, 2
         while name.casefold() in {x.casefold() for x in names}:
             suffix = f"~{n}"
@@ -133,11 +136,16 @@ def write_tables_xlsx(report: SurveyReport, path: Path) -> Path:
     from openpyxl import Workbook
 
     views = report.analyst_tables()
+    charts = read_charts(report)
+    names = sheet_names(views, [chart_key(figure) for figure in charts])
     wb = Workbook()
     wb.remove(wb.active)
-    for view, name in zip(views, sheet_names(views), strict=True):
+    for view, name in zip(views, names, strict=False):
         _write_sheet(wb.create_sheet(name), view)
-    if not views:
+    # Each chart read as data is a sheet too, after the tables.
+    for figure, name in zip(charts, names[len(views) :], strict=True):
+        write_chart_sheet(wb.create_sheet(name), figure, _put)
+    if not views and not charts:
         wb.create_sheet("no tables")
     with atomic_file(path) as tmp:
         wb.save(tmp)

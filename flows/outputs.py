@@ -1,7 +1,8 @@
 """What a run leaves in the output folder, and how it gets there safely.
 
 - ``<stem>.json``: the report; ``<stem>.error.json``: why the file could not be ingested;
-  ``<stem>.qa.parquet`` / ``<stem>.qa.csv``: the flat Q&A tables.
+  ``<stem>.qa.parquet`` / ``<stem>.qa.csv``: the flat Q&A tables; ``<stem>.charts.parquet``:
+  chart data.
 - Once per folder, ``catalog.duckdb`` and ``catalog.search.sqlite``: every report of the
   folder in SQL tables and its search index (``catalog``), refreshed at the end of
   ``run`` and ``inbox`` (``flows.catalog_refresh``). Their names end in neither
@@ -26,6 +27,7 @@ import unicodedata
 from pathlib import Path
 
 from docmodel.document import IngestError
+from exporters.chart_export import CHARTS_SUFFIX
 from exporters.files import TEMP_SUFFIX, atomic_file, write_text_atomic
 from exporters.nlp_tables import ENTITIES_SUFFIX, TOKENS_SUFFIX
 from exporters.table_export import PARQUET_SUFFIX, XLSX_SUFFIX
@@ -41,7 +43,7 @@ FALLBACK_STEM = "document"
 RESERVED_SUFFIXES = ("error", "qa", "review")
 QA_SUFFIXES = (".qa.parquet", ".qa.csv")
 # The files ``exporters.write_outputs`` writes beside a report's JSON.
-EXPORT_SUFFIXES = (*QA_SUFFIXES, XLSX_SUFFIX, PARQUET_SUFFIX, TOKENS_SUFFIX, ENTITIES_SUFFIX)
+EXPORT_SUFFIXES = (*QA_SUFFIXES, XLSX_SUFFIX, PARQUET_SUFFIX, CHARTS_SUFFIX, TOKENS_SUFFIX, ENTITIES_SUFFIX)
 # Temp files of ``exporters.files.atomic_file``: ".<target name>.<random>.tmp".
 TEMP_FILE = re.compile(r"^\..+\.[^.]+" + re.escape(TEMP_SUFFIX) + "$")
 

@@ -49,6 +49,9 @@ def workdir(tmp_path_factory):
     write_outputs(report, root / "outputs", "source-report")
     variant = SOURCE_REPORT.with_name("variant-1.pdf")
     write_outputs(extract_report(variant, no_nlp()), root / "outputs", "variant-1")
+    # A deck of charts, for the chart examples (no NLP: the examples read its figures).
+    slides = SOURCE_REPORT.parent / "real" / "mhlw-harassment-survey-r5-summary-slides.pdf"
+    write_outputs(extract_report(slides, no_nlp()), root / "outputs", slides.stem)
     refresh_catalog(root / "outputs")  # as `run` ends
     (root / "schemas").symlink_to(SCHEMAS, target_is_directory=True)
     return root

@@ -52,6 +52,7 @@ def test_source_report_ingests_to_valid_json(tmp_path):
     assert doc["tables"] and doc["blocks"]
     # The flat Q&A tables and the analyst tables beside the JSON (no NLP files), and no temp files left.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "source-report.charts.parquet",
         "source-report.json",
         "source-report.qa.csv",
         "source-report.qa.parquet",
@@ -142,7 +143,7 @@ def test_batch_ingests_identical_content_once_and_writes_it_for_every_name(tmp_p
     assert state.message == "3 ok, 0 partial, 2 failed of 5 files"
     # The duplicate's outputs are its own files, copies of its owner's (as the inbox's).
     assert outcomes[1].output == str(out / "copy-of-tiny.json") and outcomes[1].pages == outcomes[0].pages == 1
-    for suffix in (".json", ".qa.csv", ".qa.parquet", ".tables.parquet", ".tables.xlsx"):
+    for suffix in (".json", ".qa.csv", ".qa.parquet", ".tables.parquet", ".tables.xlsx", ".charts.parquet"):
         assert (out / f"copy-of-tiny{suffix}").read_bytes() == (out / f"tiny{suffix}").read_bytes(), suffix
     assert not (out / "copy-of-tiny.error.json").exists()
     assert _load(out / "copy-of-tiny.json")["source"]["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
@@ -319,6 +320,7 @@ def test_hostile_stem_stays_in_output_folder(tmp_path, tiny_pdf):
     # An explicit stem is still made safe.
     assert outcome.status == OK
     assert sorted(p.name for p in out.iterdir()) == [
+        "escaped.charts.parquet",
         "escaped.json",
         "escaped.qa.csv",
         "escaped.qa.parquet",

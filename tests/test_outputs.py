@@ -23,6 +23,7 @@ def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
         "r.qa.csv",
         "r.tables.xlsx",
         "r.tables.parquet",
+        "r.charts.parquet",
         "r.tokens.parquet",
         "r.entities.parquet",
         "r.json",
@@ -49,4 +50,4 @@ def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
 def test_without_nlp_no_token_files(tmp_path):
     report, _ = truth_report("variant-2")
     names = [p.name for p in write_outputs(report, tmp_path, "r")]
-    assert names == ["r.qa.parquet", "r.qa.csv", "r.tables.xlsx", "r.tables.parquet", "r.json"]
+    assert names == ["r.qa.parquet", "r.qa.csv", "r.tables.xlsx", "r.tables.parquet", "r.charts.parquet", "r.json"]

@@ -56,5 +56,6 @@ def assemble_report(
         tables=tables,
         logical_tables=logical_tables,
         qa_grids=qa_grids,
+        figures=[figure for e in extractions for figure in e.figures],
     )
     return number_report_units(report)

@@ -9,6 +9,9 @@ They are built from where a unit sits, so the same PDF gives the same ids:
     p9-t0.caption      its caption text
     p9-t0.n1           its first ※ note
     p9-t0.k1           its first call-out (a text box drawn over the table)
+    p3-f0              figure (the page stage's id: page 3, first figure)
+    p3-f0.x4           its fourth text unit (labels, values, ticks, legend; top to bottom)
+    p3-f0.n1           its first note (the text of a note block printed under it)
     g1                 Q&A grid 1 (1-based, document order)
     g1.q3              its third question row
     g1.q3.a2           the answer of respondent 2 to it
@@ -23,6 +26,12 @@ from collections.abc import Iterable
 
 from docmodel.document import Block, Cell, SurveyReport, Table
 from extractors.document.sections import link_sections
+
+
+def figure_text_id(figure_id: str, n: int) -> str:
+    """Id of a figure's ``n``-th text unit (1-based), given where the figure is read:
+    its chart values point at their text units by it."""
+    return f"{figure_id}.x{n}"
 
 
 def _drop_equal_raw_text(unit: Block | Cell) -> None:
@@ -73,6 +82,9 @@ def unit_ids(report: SurveyReport) -> list[str]:
         ids += [n.id for n in table.notes] + [c.id for c in table.callouts]
         ids += [cell.id for row in table.rows for cell in row]
     ids += [b.id for b in report.blocks]
+    for figure in report.figures:
+        ids.append(figure.id)
+        ids += [n.id for n in figure.notes] + [t.id for t in figure.texts]
     for grid in report.qa_grids:
         ids.append(grid.id)
         for question in grid.questions:

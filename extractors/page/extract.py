@@ -1,22 +1,24 @@
-"""One page, end to end: lines → tables → furniture → body blocks.
+"""One page, end to end: lines → tables → figures → furniture → body blocks.
 
-Tables go first so that cell text never turns into body blocks; furniture next so the
-section label, heading and page number are not repeated in the body.
+Tables go first so that cell text never turns into body blocks; figures next so a chart's
+labels and values do not either; furniture next so the section label, heading and page
+number are not repeated in the body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 
-from docmodel.document import Block, Page, PageError, Table
+from docmodel.document import Block, Figure, Page, PageError, Table
 from docmodel.document import Ruby as RubyModel
 from extractors.errors import IngestFailure
 from extractors.geometry import BBox
 from extractors.page.blocks import build_blocks
+from extractors.page.figures import chart_drawing, find_figures
 from extractors.page.furniture import find_furniture
 from extractors.page.layout import flowed_order, page_layout
 from extractors.page.lines import TextLine, anchor_char_boxes, group_lines, join_label_lines
@@ -35,6 +37,7 @@ class PageExtraction:
     page: Page
     blocks: list[Block]
     tables: list[Table]
+    figures: list[Figure] = field(default_factory=list)
 
     @classmethod
     def failed(cls, page: pdfplumber.page.Page, page_number: int, stage: str, reason: str) -> PageExtraction:
@@ -61,9 +64,13 @@ class PageStageError(Exception):
 
 
 def _tables(
-    page: PageSource, lines: list[TextLine], page_number: int, settings: TableSettings
+    page: PageSource,
+    lines: list[TextLine],
+    page_number: int,
+    settings: TableSettings,
+    bar_boxes: list[tuple[float, float, float, float]],
 ) -> tuple[list[Table], set[int], list[TextLine]]:
-    found = extract_tables(page, lines, page_number, settings)
+    found = extract_tables(page, lines, page_number, settings, bar_boxes)
     return list(found.tables), set(found.consumed_lines), list(found.leftover)
 
 
@@ -120,6 +127,8 @@ def extract_page(
 
 def _extract_content(page: PageSource, page_number: int, settings: PipelineSettings) -> PageExtraction:
     with _stage("lines"):
+        # A glyph drawn twice at one place (filled then stroked, a shadow) is one character.
+        page = page.dedupe_chars()
         chars = page.chars
         anchor_char_boxes(chars)
         # Readings printed over kanji would cut their base lines apart: set them aside
@@ -128,9 +137,14 @@ def _extract_content(page: PageSource, page_number: int, settings: PipelineSetti
         set_aside = {i for reading in readings for i in reading.char_ids}
         kept = [i for i in range(len(chars)) if i not in set_aside]
         lines = group_lines([chars[i] for i in kept], settings.lines, char_ids=kept)
+    with _stage("figures"):
+        drawing = chart_drawing(page)
     with _stage("tables"):
-        tables, consumed, leftover = _tables(page, lines, page_number, settings.tables)
+        tables, consumed, leftover = _tables(page, lines, page_number, settings.tables, drawing.bar_boxes)
     free = {i for i in range(len(lines)) if i not in consumed}
+    with _stage("figures"):
+        found = find_figures(drawing, lines, free, page_number, [t.bbox for t in tables])
+    free -= found.line_ids
     page_top = page.bbox[1]
     with _stage("furniture"):
         furniture = find_furniture(lines, page_top, page.height, free, settings.furniture)
@@ -158,4 +172,5 @@ def _extract_content(page: PageSource, page_number: int, settings: PipelineSetti
         ),
         blocks=blocks,
         tables=tables,
+        figures=found.figures,
     )

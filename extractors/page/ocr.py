@@ -103,6 +103,10 @@ class OcrPage:
     def cropbox(self) -> tuple[float, float, float, float]:
         return self.bbox
 
+    def dedupe_chars(self) -> OcrPage:
+        """OCR reads each printed glyph once: nothing drawn twice to merge."""
+        return self
+
 
 # --- render and deskew
 

@@ -17,6 +17,7 @@ Print-ready pages carry crop marks in the bleed, outside the page: they meet in 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.page.lines import TextLine
@@ -46,6 +47,20 @@ class ChartSettings:
     page_edge: float = 2.0
     # A grid reaching further than this (points) outside the page is printer's marks.
     max_bleed: float = 5.0
+
+
+def drawn_as_bars(grid: Grid, bar_boxes: Sequence[tuple[float, float, float, float]], share: float = 0.8) -> bool:
+    """Whether the grid lies within a bar chart's bars (``chart_bars``: a stacked bar's
+    segments meet in a grid with a value in every cell, as a table's cells do). A table
+    that only holds a chart in some cells reaches well outside its bars."""
+    box = grid.bbox
+    area = max((box["x1"] - box["x0"]) * (box["bottom"] - box["top"]), 1e-6)
+    for x0, top, x1, bottom in bar_boxes:
+        w = min(box["x1"], x1) - max(box["x0"], x0)
+        h = min(box["bottom"], bottom) - max(box["top"], top)
+        if w > 0 and h > 0 and w * h >= share * area:
+            return True
+    return False
 
 
 _AXIS_LABEL = re.compile(r"^[\-－+＋]?[0-9０-９][0-9０-９.,．]*\s*[%％]?$")

@@ -10,6 +10,7 @@ puts them together and finds what is printed around a table (caption, sub-headin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from extractors.page.table_callouts import (
     find_callouts,
     lines_in_boxes,
 )
-from extractors.page.table_charts import ChartSettings, looks_like_chart
+from extractors.page.table_charts import ChartSettings, drawn_as_bars, looks_like_chart
 from extractors.page.table_grid import (
     Grid,
     GridCell,
@@ -301,7 +302,12 @@ def _callout_block(callout, page_number: int) -> Block:
 
 
 def _table_grids(
-    page, lines: list[TextLine], chars: list[dict], settings: TableSettings, memo: LineMemo | None = None
+    page,
+    lines: list[TextLine],
+    chars: list[dict],
+    settings: TableSettings,
+    memo: LineMemo | None = None,
+    bar_boxes: Sequence[tuple[float, float, float, float]] = (),
 ) -> tuple[list[tuple[Grid, TitleBand | None]], list[dict]]:
     """The page's tables as grids, each with its title band if its first row is one, and the
     call-out boxes drawn over them (which bound no cell)."""
@@ -310,7 +316,8 @@ def _table_grids(
         return [
             g
             for g in grids
-            if not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)
+            if not drawn_as_bars(g, bar_boxes)
+            and not looks_like_chart(g, assign_chars(g, chars), lines, page.bbox, settings.charts, settings.grid)
         ]
 
     def found(exclude: tuple[dict, ...] = ()) -> list[Grid]:
@@ -346,12 +353,18 @@ def _overlaps(box: dict, table: dict) -> bool:
 
 
 def extract_tables(
-    page, lines: list[TextLine], page_number: int, settings: TableSettings = TableSettings()
+    page,
+    lines: list[TextLine],
+    page_number: int,
+    settings: TableSettings = TableSettings(),
+    bar_boxes: Sequence[tuple[float, float, float, float]] = (),
 ) -> TablesOnPage:
+    """The page's ruled tables; ``bar_boxes`` are the boxes of bar charts' bars (a grid
+    their segments make is a chart's)."""
     chars = list(page.chars)  # rotated chars too: a vertical header label is cell text
     # The page's lines and every band and cell after them group the same chars: one memo.
     memo = LineMemo(lines)
-    found, boxes = _table_grids(page, lines, chars, settings, memo)
+    found, boxes = _table_grids(page, lines, chars, settings, memo, bar_boxes)
     if not found:
         return TablesOnPage([], set())
     grids = [grid for grid, _ in found]

@@ -31,6 +31,7 @@ from extractors.text.lexicon import (
     DASH,
     DIGIT,
     FIGURE_CAPTION_WORDS,
+    FIGURE_OR_TABLE_CAPTION_WORDS,
     LATIN_FIGURE_WORDS,
     LATIN_TABLE_WORDS,
     NUMBER,
@@ -160,6 +161,14 @@ def is_table_caption(text: str) -> bool:
 def is_caption(text: str) -> bool:
     """Whether a line opens with a table or figure number (a reference annex's 「参考1」 is neither)."""
     return parse_caption(text).kind in ("table", "figure")
+
+
+def numbers_a_figure(caption: Caption) -> bool:
+    """Whether the caption may number a figure: a figure word, or a word white papers
+    number charts and tables alike with (図表)."""
+    return caption.kind == "figure" or (
+        caption.kind == "table" and (caption.caption_id or "").startswith(FIGURE_OR_TABLE_CAPTION_WORDS)
+    )
 
 
 def caption_of(table) -> Caption | None:

@@ -30,7 +30,9 @@ NO_ANSWER = re.compile("^(?:" + "|".join(NO_ANSWER_WORDS) + r"|[―—－\-‐�
 # papers; it is read as a table word, which a caption over a chart does not contradict
 # (the table stage only looks for captions beside ruled tables).
 TABLE_CAPTION_WORDS = ("付属統計表", "統計表", "参考表", "付表", "附表", "別表", "図表", "表")
-FIGURE_CAPTION_WORDS = ("参考図", "付図", "図")
+FIGURE_CAPTION_WORDS = ("参考図表", "参考図", "付図", "図")
+# Of those, the words that number charts as well as tables: a figure's caption may use them.
+FIGURE_OR_TABLE_CAPTION_WORDS = ("図表",)
 # Words that number a reference annex (「参考１ …」「（参考2）…」): an id to match by, not a
 # table or figure caption of its own.
 REFERENCE_CAPTION_WORDS = ("参考",)
