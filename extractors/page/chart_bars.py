@@ -35,6 +35,10 @@ class BarSettings:
     split_gaps: float = 3.0
     # A bar is at least this thick (points): thinner fills are rules drawn as rectangles.
     min_thickness: float = 2.0
+    # Categories stand at most this many bar thicknesses apart: chart tools space bars
+    # by a gap of at most 500 % of a bar (Office's widest "gap width"). Fills further
+    # apart (the shaded headers of tables stacked down a page) are no chart's bars.
+    max_gap_ratio: float = 5.5
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,20 @@ def _categories(bars: list[Bar], snap: float) -> list[list[Bar]]:
 def _is_chart(categories: list[list[Bar]], settings: BarSettings) -> bool:
     bars = [bar for category in categories for bar in category]
     if len(bars) < settings.min_bars or len(categories) < 2 or bars[0].thickness < settings.min_thickness:
+        return False
+    # A grouped chart draws a bar per series in every category; a zero leaves one out,
+    # never most of them (a table's cell fills run on in rows of any length). Series
+    # are told apart by colour: two touching bars painted alike are one filled area.
+    sizes = [len(category) for category in categories]
+    if max(sizes) > 2 * min(sizes):
+        return False
+    for category in categories:
+        for a, b in zip(category, category[1:], strict=False):
+            paint_a, paint_b = [m.colour for m in a.marks], [m.colour for m in b.marks]
+            if paint_a == paint_b and None not in paint_a:
+                return False
+    gaps = [b[0].c0 - a[-1].c1 for a, b in zip(categories, categories[1:], strict=False)]
+    if median(gaps) > settings.max_gap_ratio * bars[0].thickness:
         return False
     lengths = [bar.v1 - bar.v0 for bar in bars]
     stacked = any(len(bar.marks) > 1 for bar in bars)
