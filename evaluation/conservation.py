@@ -73,6 +73,8 @@ class PageConservation:
 class FileConservation:
     file: str
     pages: list[PageConservation] = field(default_factory=list)
+    # Pages read by OCR: no text layer to conserve (the OCR bench scores them against truth).
+    ocr_pages: list[int] = field(default_factory=list)
 
     @property
     def printed(self) -> int:
@@ -80,10 +82,14 @@ class FileConservation:
 
     @property
     def recall(self) -> float:
+        if not self.pages:  # every page read by OCR: nothing printed in a text layer
+            return 1.0
         return sum(p.matched for p in self.pages) / max(self.printed, 1)
 
     @property
     def precision(self) -> float:
+        if not self.pages:
+            return 1.0
         return sum(p.matched for p in self.pages) / max(sum(p.reported for p in self.pages), 1)
 
     def worst(self, settings: ConservationSettings = ConservationSettings()) -> list[PageConservation]:
@@ -139,7 +145,11 @@ def printed_chars_by_page(pdf_path: Path | str) -> Iterator[tuple[int, Counter]]
 def conservation(pdf_path: Path | str, report: SurveyReport) -> FileConservation:
     reported = reported_chars_by_page(report)
     result = FileConservation(file=Path(pdf_path).name)
+    read_by_ocr = {page.number for page in report.pages if page.text_source == "ocr"}
     for number, printed in printed_chars_by_page(pdf_path):
+        if number in read_by_ocr:
+            result.ocr_pages.append(number)
+            continue
         have = reported.get(number, Counter())
         result.pages.append(
             PageConservation(
