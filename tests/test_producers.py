@@ -9,6 +9,7 @@ from helpers import CORPUS, build_pdf
 
 from evaluation.rewritten import available_writers, rewrite, score_rewritten
 from extractors.page.lines import anchor_char_boxes
+from extractors.page.ocr import OcrSettings
 from extractors.pipeline import extract_report
 from extractors.settings import PipelineSettings
 from extractors.text.linebreak import can_break
@@ -44,12 +45,16 @@ def test_glyphs_without_unicode_keep_their_page(tmp_path):
     path.write_bytes(_ruled_table_of_cids())
     with pdfplumber.open(path) as pdf:
         assert any(len(c["text"]) > 1 for c in pdf.pages[0].chars)  # the case under test
-    report = extract_report(path, PipelineSettings(nlp=False))
+    # Read from its text layer (OCR off), the page keeps its glyphs as pdfminer names them.
+    report = extract_report(path, PipelineSettings(nlp=False, ocr=OcrSettings(enabled=False)))
     assert report.failed_pages == 0
     assert report.pages[0].error is None
     printed = " ".join(b.text for b in report.blocks)
     printed += " ".join(c.text for t in report.tables for row in t.rows for c in row)
     assert "(cid:123)" in printed and "(cid:33)" in printed
+    # With OCR on, a text layer of unnamed glyphs is unreadable: the page is read from its pixels.
+    report = extract_report(path, PipelineSettings(nlp=False))
+    assert report.failed_pages == 0 and report.pages[0].text_source == "ocr"
 
 
 def test_text_helpers_take_a_glyph_of_several_characters():
