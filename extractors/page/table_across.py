@@ -154,6 +154,7 @@ def _with_outer_rows(
     chars: list[dict],
     rules: list[Segment],
     bands: list[list[dict]],
+    borders: list[float],
     x0: float,
     x1: float,
     ys: list[float],
@@ -161,7 +162,8 @@ def _with_outer_rows(
     settings: AcrossSettings,
     header_top: float | None,
 ) -> tuple[list[float], list[float]]:
-    """Column borders and row lines with the rows printed outside the outer rules added.
+    """Column ``borders`` (the ink gaps of ``bands``) and row lines with the rows printed
+    outside the outer rules added.
     Spreadsheets printed with borders between rows only leave the header or the total
     row outside the stack. Such a line is a row when the table's column gaps still run
     through it (its wider numbers may move a gap's edge, never close it: a caption or a
@@ -169,7 +171,6 @@ def _with_outer_rows(
     columns. A shaded header standing on the first rule (``header_top``) is a row as drawn."""
     reach = settings.max_outer_row_gap * size
     gaps = (settings.min_gap * size, settings.min_bands_each_side)
-    borders = _ink_gaps(bands, x0, x1, *gaps)
     ys = list(ys)
     outer = [(False, _outer_row(chars, rules, x0, x1, ys[-1], size, False, reach))]
     if header_top is not None:
@@ -227,7 +228,7 @@ def across_grids(
         if not borders:
             continue
         shaded = _shaded_header(horizontals, x0, x1, top, settings)
-        xs, ys = _with_outer_rows(chars, rules, bands, x0, x1, ys, size, settings, shaded)
+        xs, ys = _with_outer_rows(chars, rules, bands, borders, x0, x1, ys, size, settings, shaded)
         top, bottom = ys[0], ys[-1]
         downs = [Segment(x, top, bottom, False) for x in xs]  # borders of text, not ink
         cells = recover_spans(xs, ys, stack, downs, grid_settings)
