@@ -33,21 +33,30 @@ def time_limit(seconds: float | None, what: str = "work") -> Iterator[None]:
         return
     started = time.monotonic()
     message = f"{what} took longer than {seconds:g} s"
-    if threading.current_thread() is threading.main_thread():
+    try:
+        if threading.current_thread() is threading.main_thread():
 
-        def _expired(_signum, _frame):
-            raise TimeLimitExceeded(message)
+            def _expired(_signum, _frame):
+                raise TimeLimitExceeded(message)
 
-        previous = signal.signal(signal.SIGALRM, _expired)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-    else:
-        with interrupt_thread_after(seconds, TimeLimitExceeded, message):
-            yield
+            previous = signal.signal(signal.SIGALRM, _expired)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                yield
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        else:
+            with interrupt_thread_after(seconds, TimeLimitExceeded, message):
+                yield
+    except (TimeLimitExceeded, MemoryError):
+        raise
+    except Exception as exc:
+        # A library that catches the interruption (a C callback, a subprocess wrapper)
+        # raises its own error instead, unchained: past the limit, the limit is the cause.
+        if time.monotonic() - started > seconds:
+            raise TimeLimitExceeded(message) from exc
+        raise
     elapsed = time.monotonic() - started
     if elapsed > seconds:
         raise TimeLimitExceeded(f"{what} took {elapsed:.1f} s, limit is {seconds:g} s")

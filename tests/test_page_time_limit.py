@@ -49,6 +49,27 @@ def test_a_busy_body_on_a_worker_thread_is_cut_short():
     assert isinstance(caught, TimeLimitExceeded) and str(caught) == f"page 7 took longer than {LIMIT:g} s"
 
 
+def test_an_error_a_library_raises_in_place_of_the_interruption_is_the_limit():
+    # pytesseract and pdfium callbacks may catch the interruption and raise their own error.
+    def body():
+        with time_limit(LIMIT, "page 1"):
+            try:
+                _busy(3 * LIMIT)
+            except TimeLimitExceeded:
+                pass
+            raise RuntimeError("Failed to load page")
+
+    with pytest.raises(TimeLimitExceeded, match="page 1 took longer than"):
+        body()
+    assert isinstance(_in_a_thread(body), TimeLimitExceeded)
+
+
+def test_an_error_within_the_limit_stays_that_error():
+    with pytest.raises(ValueError, match="bad page"):
+        with time_limit(LIMIT):
+            raise ValueError("bad page")
+
+
 def test_a_body_within_its_limit_gets_no_late_exception():
     def work():
         for _ in range(20):
