@@ -68,9 +68,13 @@ def read_report(path: Path) -> ReportRows:
     if name not in (SCHEMA_NAME, None) or not {"source", "pages", "blocks", "tables"} <= data.keys():
         raise NotAReport(f"{path.name}: not a survey report")
     model = None
-    if not version.startswith("2-"):
+    if version.startswith("1-"):
         model = _load_model(path)  # 1-x: the current model, upgraded on the way in
         data = model.model_dump(mode="json")
+    elif version.startswith("2-"):
+        from docmodel.io import figure_texts_as_labels  # lazy, as _load_model: jsonschema is slow to import
+
+        data = figure_texts_as_labels(data)
     report, sha = data["source"]["file"], data["source"]["sha256"]
     stem = path.name[: -len(REPORT_SUFFIX)]
 
@@ -198,6 +202,7 @@ def _block_row(block: dict) -> dict:
         "unit_id": block["id"],
         "page": block["page"],
         "block_type": block["type"],
+        "figure_id": block.get("figure_id"),
         "marker": block.get("marker"),
         "level": block.get("level", 0),
         "text": block["text"],

@@ -59,6 +59,7 @@ TABLES: dict[str, pa.Schema] = {
         ("unit_id", pa.string()),
         ("page", pa.int32()),
         ("block_type", pa.string()),
+        ("figure_id", pa.string()),  # the figure a "label" block is printed inside
         ("marker", pa.string()),
         ("level", pa.int32()),
         ("text", pa.string()),

@@ -1,7 +1,7 @@
 """Every text unit of a report, as search sees it: blocks, table cells, captions, notes,
 call-outs, Q&A questions and answer items, figure texts and notes.
 
-Read from the report's JSON data (a dict, schema 2-x), in document order. Each unit keeps
+Read from the report's JSON data (a dict of the current schema), in document order. Each unit keeps
 its id from the JSON (``b12``, ``p9-t0.r2.c4``, ``g1.q3.a2.i1`` …), so a hit joins to the
 catalog's tables and to the NLP files. Q&A grid slides are left out as cells: their
 text is in the questions and answer items.
@@ -29,7 +29,10 @@ def grid_table_ids(data: dict) -> dict[str, str]:
 
 def text_units(data: dict) -> Iterator[TextUnit]:
     for block in data.get("blocks", []):
-        yield TextUnit(block["id"], "block", block["page"], None, block["text"])
+        if block.get("figure_id"):
+            yield TextUnit(block["id"], "figure_text", block["page"], block["figure_id"], block["text"])
+        else:
+            yield TextUnit(block["id"], "block", block["page"], None, block["text"])
     grid_slides = grid_table_ids(data)
     for table in data.get("tables", []):
         table_id, page = table["id"], table["page"]
@@ -54,7 +57,5 @@ def text_units(data: dict) -> Iterator[TextUnit]:
                 for item in answer.get("items") or []:
                     yield TextUnit(item["id"], "answer_item", item.get("page") or page, answer["id"], item["text"])
     for figure in data.get("figures", []):
-        for text in figure.get("texts", []):
-            yield TextUnit(text["id"], "figure_text", text.get("page", figure["page"]), figure["id"], text["text"])
         for note in figure.get("notes", []):
             yield TextUnit(note["id"], "figure_note", figure["page"], figure["id"], note["text"])

@@ -30,8 +30,10 @@ SCHEMA_NAME = "survey-report"
 # adds ruby readings on blocks (`blocks[].ruby`) and heading levels (`blocks[].level`
 # on headings); 2-2-0 adds where a page's text came from (`pages[].text_source`,
 # `pages[].ocr_confidence`), figures with chart data (`figures[]`) and the section tree
-# (`blocks[].section_id`).
-SCHEMA_VERSION = "2-2-0"
+# (`blocks[].section_id`); 3-0-0: the labels printed inside a figure are blocks of
+# type "label" (`blocks[].figure_id`), no longer `figures[].texts`: every printed
+# character is in blocks, tables or page furniture, once.
+SCHEMA_VERSION = "3-0-0"
 
 
 def schema_tag(name: str = SCHEMA_NAME, version: str = SCHEMA_VERSION) -> str:
@@ -93,7 +95,7 @@ class Page(Model):
     )
 
 
-BlockType = Literal["heading", "paragraph", "bullet", "note", "caption", "callout"]
+BlockType = Literal["heading", "paragraph", "bullet", "note", "caption", "callout", "label"]
 
 UNIT_ID = "Unit id, unique in the report (the key of the NLP Parquet files)"
 RAW_TEXT = "Text as printed (code points untouched, wraps kept as '\\n'); null where it equals text."
@@ -131,6 +133,11 @@ class Block(Model):
         None,
         description="Id of the heading block this block falls under (a heading: of its parent heading); "
         "null before the report's first heading.",
+    )
+    figure_id: str | None = Field(
+        None,
+        description='Id of the figure a "label" block is printed inside (category, value, tick, legend); '
+        "null for every other block.",
     )
 
     @property
@@ -252,7 +259,9 @@ class ChartValue(Model):
     measured: bool = Field(
         False, description="True when read from the mark's length against the value axis, not a printed label."
     )
-    unit_id: str | None = Field(None, description="Id of the figure text unit the printed value came from.")
+    unit_id: str | None = Field(
+        None, description='Id of the "label" block (blocks[], figure_id = this figure) the printed value came from.'
+    )
 
 
 class ChartSeries(Model):
@@ -264,7 +273,10 @@ class ChartSeries(Model):
 
 
 class Figure(Model):
-    """A figure (chart, diagram or picture) and, for charts read as data, its values."""
+    """A figure (chart, diagram or picture) and, for charts read as data, its values.
+
+    The labels printed inside it are blocks of type "label" whose ``figure_id`` is its id:
+    each printed thing is stored once, in reading order with the page's text."""
 
     id: str = Field(description='Stable id within the document: "p3-f0" = page 3, first figure.')
     page: int = Field(description="1-based physical page.")
@@ -279,9 +291,6 @@ class Figure(Model):
     categories: list[str] = Field(default_factory=list, description="Category labels in printed order.")
     series: list[ChartSeries] = Field(default_factory=list, description="The chart's series; empty when not read.")
     notes: list[Note] = Field(default_factory=list, description="Lines printed with the figure: n=, 出典, 注, 対象.")
-    texts: list[Block] = Field(
-        default_factory=list, description="Text units inside the figure (labels, ticks, legend), not in blocks[]."
-    )
     data_note: str | None = Field(None, description="Why the figure's values were not read, when they were not.")
 
     def to_dataframe(self) -> Any:

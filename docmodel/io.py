@@ -3,7 +3,8 @@
 The file is validated against the schema version it names; files of schema 1-x are
 brought to the current model on the way in (ids numbered, logical tables rebuilt as
 references, ``references`` renamed, inline GiNZA tokens dropped: a 1-x file's tokens are
-read with ``json`` if wanted).
+read with ``json`` if wanted); files of schema 2-x too (a figure's ``texts`` become its
+label blocks).
 """
 
 from __future__ import annotations
@@ -27,7 +28,30 @@ def from_data(data: dict) -> SurveyReport:
     named, version = split_schema_version(data["schema_version"])
     if named is None and version.startswith("1-"):
         return upgrade_1x(data)
+    if version.startswith("2-"):
+        return upgrade_2x(data)
     return SurveyReport.model_validate(data)
+
+
+def upgrade_2x(data: dict) -> SurveyReport:
+    """A schema 2-x report as the current model."""
+    data = figure_texts_as_labels(data)
+    data.pop("schema_version")
+    return SurveyReport.model_validate(data)
+
+
+def figure_texts_as_labels(data: dict) -> dict:
+    """A copy of 2-x report data with each figure's ``texts`` moved into the blocks as
+    blocks of type "label" (``figure_id`` set), read where the figure stands on its page."""
+    data = copy.deepcopy(data)
+    blocks = data.get("blocks", [])
+    for figure in data.get("figures", []):
+        labels = [{**text, "type": "label", "figure_id": figure["id"]} for text in figure.pop("texts", [])]
+        # As the page stage places them: after the page's blocks that start above the figure.
+        before = sum(1 for b in blocks if b["page"] < figure["page"])
+        above = sum(1 for b in blocks if b["page"] == figure["page"] and b["bbox"]["top"] < figure["bbox"]["top"])
+        blocks[before + above : before + above] = labels
+    return data
 
 
 def upgrade_1x(data: dict) -> SurveyReport:

@@ -2,9 +2,9 @@
 
 Needs no truth, so it runs on any PDF. Per page, the multiset of the text layer's
 non-space characters is compared with the multiset of everything the report assigns to
-that page: blocks, table cells, captions, sub-headings, notes and call-outs, figure text
-units (a chart's labels, values, ticks and legend: its caption and notes are blocks), and
-the page furniture (section label, heading, printed page number). A glyph the PDF draws
+that page: blocks (a chart's labels, values, ticks and legend among them, as blocks of
+type "label"), table cells, captions, sub-headings, notes and call-outs, and the page
+furniture (section label, heading, printed page number). A glyph the PDF draws
 twice at one place (filled then stroked, a shadow) is one printed character, as the
 report keeps it (pdfplumber's ``dedupe_chars``). Recall < 1 means text was lost,
 precision < 1 that text was duplicated or invented.
@@ -118,9 +118,6 @@ def reported_texts(report: SurveyReport) -> Iterator[tuple[int, str]]:
         for row in table.rows:
             for cell in row:
                 yield table.page, cell.text
-    for figure in report.figures:
-        for text in figure.texts:
-            yield figure.page, text.text
     for page in report.pages:
         for value in (page.section, page.heading, page.printed_page_number):
             if value is not None:

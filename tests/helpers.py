@@ -465,9 +465,8 @@ def survey_report(year: int, file: str | None = None, budget: int | None = None)
         caption_id="図1",
         unit="件",
         categories=["医療", "情報"],
-        series=[ChartSeries(name=None, values=[ChartValue(value=12, unit_id="p3-f0.t1"), ChartValue(value=7.5)])],
+        series=[ChartSeries(name=None, values=[ChartValue(value=12, unit_id="p3-f0.x1"), ChartValue(value=7.5)])],
         notes=[Note(id="p3-f0.n1", text="出典：研究体制調査")],
-        texts=[Block(id="p3-f0.t1", page=3, type="paragraph", text="12", bbox=_BOX)],
     )
     report = SurveyReport(
         source=Source(
@@ -479,6 +478,7 @@ def survey_report(year: int, file: str | None = None, budget: int | None = None)
         blocks=[
             block(1, "heading", "調査結果の概要"),
             block(1, "paragraph", f"令和{year}年度に固有の記述として、研究成果を評価する仕組みを整えた。"),
+            Block(id="p3-f0.x1", page=3, type="label", text="12", bbox=_BOX, figure_id="p3-f0"),
         ],
         tables=tables,
         logical_tables=join_logical_tables([tables[0]]),

@@ -82,7 +82,7 @@ def test_build_holds_every_report_in_every_table_keyed_by_report(out):
     assert rows(
         out, "SELECT category, value, unit_id FROM chart_values WHERE report = 'survey-r4.pdf' ORDER BY category_index"
     ) == [
-        ("医療", 12.0, "p3-f0.t1"),
+        ("医療", 12.0, "p3-f0.x1"),
         ("情報", 7.5, None),
     ]
     kinds = dict(rows(out, "SELECT unit_kind, count(*) FROM text_units WHERE report = 'survey-r4.pdf' GROUP BY ALL"))
@@ -207,7 +207,7 @@ def test_a_duplicate_copy_is_one_report_and_outlives_its_original(out):
     ]
     (out / "survey-r4 (copy).json").unlink()
     assert refresh_catalog(out).reports == 2
-    assert rows(out, "SELECT count(*) FROM blocks WHERE report = 'survey-r4.pdf'") == [(2,)]
+    assert rows(out, "SELECT count(*) FROM blocks WHERE report = 'survey-r4.pdf'") == [(3,)]  # a chart label too
 
 
 def test_files_that_are_no_report_are_skipped_and_named(out):

@@ -3,9 +3,9 @@
 Each case draws a chart of ``chart_habits.CHARTS`` in a habit of ``chart_habits.HABITS``
 (a one-page PDF written at test time) and runs the page stage: one figure, of the
 chart's kind and orientation, its caption, categories, series names, unit and notes as
-drawn, every printed value read exactly from its label (and pointing at that label's
-text unit), every unlabelled bar measured against the axis within a hundredth of its
-range, a missing bar null; and none of the chart's words left in the blocks.
+drawn, every printed value read exactly from its label (and pointing at its label
+block), every unlabelled bar measured against the axis within a hundredth of its
+range, a missing bar null; and every other word of the chart in its label blocks.
 """
 
 from __future__ import annotations
@@ -47,19 +47,20 @@ def test_every_habit_gives_the_chart_data(tmp_path, habit_name, chart_name):
     assert [s.name for s in figure.series] == [name for name, _ in chart.series]
     assert figure.unit == chart.unit
     assert [n.text for n in figure.notes] == [chart.note]
-    texts = {t.id: t.text for t in figure.texts}
+    labels = {b.id: b.text for b in extraction.blocks if b.figure_id == figure.id}
     for (_, values), series in zip(chart.series, figure.series, strict=True):
         for want, got in zip(values, series.values, strict=True):
             if want is None:
                 assert got.value is None
             elif _printed(chart, habit, want):
                 assert (got.value, got.measured) == (want, False)
-                assert number_of(texts[got.unit_id])[0] == want
+                assert number_of(labels[got.unit_id])[0] == want
             else:
                 assert got.measured and abs(got.value - want) <= chart.axis_max / 100
     assert figure.data_note is None
-    blocks = {b.text for b in extraction.blocks}
-    assert chart.note in blocks and blocks <= {chart.caption, chart.note}  # the chart's words are its own
+    body = {b.text for b in extraction.blocks if b.figure_id is None}
+    assert chart.note in body and body <= {chart.caption, chart.note}  # the chart's words are its labels
+    assert all(b.type == "label" and b.figure_id == figure.id for b in extraction.blocks if b.text not in body)
 
 
 def test_coverage():

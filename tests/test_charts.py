@@ -50,14 +50,21 @@ def test_white_paper_bar_chart_is_one_figure_and_its_words_leave_the_blocks():
     assert printed == [5400, 5300, 3500, 1750, 1600, 1000, 700, 700, 130, 130, 130, 130, 130, 100, 70, 70, 70, 70, 27]
     # The patterned first bar prints no value: it is measured against the axis, and says so.
     assert values[0].measured and values[0].unit_id is None
-    texts = {t.id: t.text for t in figure.texts}
-    assert all(number_of(texts[v.unit_id])[0] == v.value for v in values if not v.measured)
-    blocks = {b.text for b in extraction.blocks}
-    block_text = "\n".join(blocks)
-    assert not blocks & {*figure.categories, *texts.values()}
-    assert "5,400" not in block_text and "70" not in blocks
-    # The caption and the source line stay in the block flow; the figure repeats them.
-    assert figure.caption in block_text and figure.notes[0].text in block_text
+    labels = {b.id: b.text for b in extraction.blocks if b.figure_id == figure.id}
+    assert all(b.type == "label" for b in extraction.blocks if b.figure_id)
+    assert all(number_of(labels[v.unit_id])[0] == v.value for v in values if not v.measured)
+    body = {b.text for b in extraction.blocks if b.figure_id is None}
+    body_text = "\n".join(body)
+    assert not body & {*figure.categories, *labels.values()}
+    assert "5,400" not in body_text and "70" not in body
+    # The caption and the source line stay in the body's flow; the figure repeats them.
+    assert figure.caption in body_text and figure.notes[0].text in body_text
+    # Labels are read where the figure stands: after its caption, before its source line.
+    order = [b.figure_id is not None or b.text for b in extraction.blocks]
+    first, last = order.index(True), len(order) - 1 - order[::-1].index(True)
+    assert all(order[first : last + 1])
+    assert any(figure.caption in b.text for b in extraction.blocks[:first])
+    assert any(figure.notes[0].text in b.text for b in extraction.blocks[last + 1 :])
 
 
 def _generated(tmp_path, chart: str = "grouped", habit: Habit = HABITS["across_end_labels"]) -> Path:
@@ -107,10 +114,12 @@ def test_figure_units_have_ids_and_values_point_at_them(tmp_path):
     ids = unit_ids(report)
     assert len(ids) == len(set(ids))
     (figure,) = report.figures
-    texts = {t.id for t in figure.texts}
-    assert texts <= set(ids) and all(t.startswith(f"{figure.id}.x") for t in texts)
+    labels = {b.id for b in report.blocks if b.figure_id == figure.id}
+    assert labels <= set(ids) and all(t.startswith(f"{figure.id}.x") for t in labels)
+    body = [b.id for b in report.blocks if b.figure_id is None]
+    assert body == [f"b{n}" for n in range(1, len(body) + 1)]  # labels keep their figure's ids
     pointed = [v.unit_id for s in figure.series for v in s.values if not v.measured]
-    assert pointed and set(pointed) <= texts
+    assert pointed and set(pointed) <= labels
     assert [n.id for n in figure.notes] == [f"{figure.id}.n1"]
 
 

@@ -1,4 +1,4 @@
-"""The consumer API: docmodel.load reads 2-0-0 files and brings 1-x files to the current model."""
+"""The consumer API: docmodel.load reads current files and brings 1-x and 2-x files to the current model."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import copy
 import json
 
 import pytest
+from helpers import survey_report
 from test_table_export import truth_report
 
 from docmodel import load
@@ -25,10 +26,14 @@ def as_1_3_0(current: dict) -> dict:
     for block in doc["blocks"]:
         block.pop("id")
         block.pop("section_id")
+        block.pop("figure_id")
         block["raw_text"] = block["raw_text"] if block["raw_text"] is not None else block["text"]
     for table in doc["tables"]:
         table.pop("caption_unit_id")
         table["notes"] = [note["text"] for note in table["notes"]]
+        for callout in table["callouts"]:
+            callout.pop("section_id")
+            callout.pop("figure_id")
         for unit in table["callouts"] + [c for row in table["rows"] for c in row]:
             cells[unit.pop("id")] = unit
             unit["raw_text"] = unit["raw_text"] if unit["raw_text"] is not None else unit["text"]
@@ -73,3 +78,31 @@ def test_load_refuses_an_invalid_file(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(SchemaError, match="'id' is a required property"):
         load(tmp_path / "bad.json")
+
+
+def as_2_2_0(current: dict) -> dict:
+    """A 3-0-0 report's data written the 2-2-0 way: a figure's labels in its ``texts``."""
+    doc = copy.deepcopy(current)
+    doc["schema_version"] = "survey-report/2-2-0"
+    labels = [b for b in doc["blocks"] if b["figure_id"]]
+    doc["blocks"] = [b for b in doc["blocks"] if not b["figure_id"]]
+    for block in doc["blocks"] + [c for t in doc["tables"] for c in t["callouts"]]:
+        block.pop("figure_id")
+    for figure in doc["figures"]:
+        figure["texts"] = [
+            {**{k: v for k, v in b.items() if k != "figure_id"}, "type": "paragraph"}
+            for b in labels
+            if b["figure_id"] == figure["id"]
+        ]
+    return doc
+
+
+def test_load_brings_a_2x_figure_s_texts_into_the_blocks_as_labels(tmp_path):
+    current = survey_report(2023).model_dump(mode="json")
+    assert [b["id"] for b in current["blocks"] if b["type"] == "label"] == ["p3-f0.x1"]
+    old = as_2_2_0(current)
+    validate(old)  # a faithful 2-2-0 file
+    assert old["figures"][0]["texts"][0]["text"] == "12"
+    (tmp_path / "old.json").write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    upgraded = load(tmp_path / "old.json")
+    assert upgraded.model_dump(mode="json") == current

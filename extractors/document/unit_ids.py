@@ -3,14 +3,16 @@
 The ids are the keys the NLP Parquet files, the logical tables and consumers join on.
 They are built from where a unit sits, so the same PDF gives the same ids:
 
-    b12                block 12 (1-based, reading order over the whole report)
+    b12                block 12 (1-based, reading order over the whole report; figure
+                       labels, blocks too, keep their figure's ids below)
     p9-t0              table (the page stage's id: page 9, first table)
     p9-t0.r2.c4        its cell at grid row 2, column 4 (0-based, the cell's top-left)
     p9-t0.caption      its caption text
     p9-t0.n1           its first ※ note
     p9-t0.k1           its first call-out (a text box drawn over the table)
     p3-f0              figure (the page stage's id: page 3, first figure)
-    p3-f0.x4           its fourth text unit (labels, values, ticks, legend; top to bottom)
+    p3-f0.x4           its fourth label (a block of type "label": category, value, tick,
+                       legend; top to bottom), kept from the page stage
     p3-f0.n1           its first note (the text of a note block printed under it)
     g1                 Q&A grid 1 (1-based, document order)
     g1.q3              its third question row
@@ -29,8 +31,8 @@ from extractors.document.sections import link_sections
 
 
 def figure_text_id(figure_id: str, n: int) -> str:
-    """Id of a figure's ``n``-th text unit (1-based), given where the figure is read:
-    its chart values point at their text units by it."""
+    """Id of a figure's ``n``-th label (1-based), given where the figure is read: its
+    chart values point at their labels by it."""
     return f"{figure_id}.x{n}"
 
 
@@ -57,7 +59,8 @@ def number_table_units(tables: Iterable[Table]) -> None:
 def number_report_units(report: SurveyReport) -> SurveyReport:
     """Ids of blocks (and of the heading each falls under) and of Q&A grids, questions,
     answers and items (in place); returns the report."""
-    for n, block in enumerate(report.blocks, start=1):
+    body = (block for block in report.blocks if block.figure_id is None)
+    for n, block in enumerate(body, start=1):
         block.id = f"b{n}"
         _drop_equal_raw_text(block)
     link_sections(report.blocks)
@@ -84,7 +87,7 @@ def unit_ids(report: SurveyReport) -> list[str]:
     ids += [b.id for b in report.blocks]
     for figure in report.figures:
         ids.append(figure.id)
-        ids += [n.id for n in figure.notes] + [t.id for t in figure.texts]
+        ids += [n.id for n in figure.notes]
     for grid in report.qa_grids:
         ids.append(grid.id)
         for question in grid.questions:

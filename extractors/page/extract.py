@@ -95,6 +95,18 @@ def attach_ruby(blocks: list[Block], readings: list[Ruby]) -> None:
             block.ruby.append(RubyModel(text=reading.text, base=reading.base, bbox=reading.bbox))
 
 
+def with_figure_labels(blocks: list[Block], figures: list[Figure], labels: list[Block]) -> list[Block]:
+    """The page's blocks with each figure's labels read where the figure stands: after the
+    body blocks that start above it (its caption), before those below (its notes)."""
+    if not labels:
+        return blocks
+    tops = [b.bbox.top for b in blocks]
+    slot = {f.id: sum(1 for top in tops if top < f.bbox.top) for f in figures}
+    placed = [(float(k), 0, block) for k, block in enumerate(blocks)]
+    placed += [(slot[label.figure_id] - 0.5, n, label) for n, label in enumerate(labels) if label.figure_id in slot]
+    return [block for *_, block in sorted(placed, key=lambda p: (p[0], p[1]))]
+
+
 def text_frames(page: PageSource) -> list[BBox]:
     """Boxes drawn on the page that could hold text: rectangles taller and wider than a
     few lines of type, short of the whole page (a page border frames everything)."""
@@ -161,6 +173,7 @@ def _extract_content(page: PageSource, page_number: int, settings: PipelineSetti
         order, runs_on = flowed_order(layout, body, range(len(body)))
         blocks = build_blocks([body[i] for i in order], page_number, settings.blocks, frames, runs_on)
         attach_ruby(blocks, readings)
+        blocks = with_figure_labels(blocks, found.figures, found.labels)
     return PageExtraction(
         page=Page(
             number=page_number,

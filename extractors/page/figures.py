@@ -48,7 +48,8 @@ _NOTE_START = re.compile(r"^\s*(?:※|＊|\*|[（(【]?\s*(?:注|出典|資料|�
 @dataclass
 class FoundFigures:
     figures: list[Figure]
-    line_ids: set[int]  # page lines that are figure text (they leave the block flow)
+    labels: list[Block]  # text printed inside the figures, figure by figure (type "label")
+    line_ids: set[int]  # page lines that are figure labels (they leave the body's block flow)
 
 
 def _words(run: list[dict], settings: FigureSettings) -> list[list[dict]]:
@@ -159,27 +160,29 @@ def _figure(
     own_lines: list[int],
     caption: TextLine | None,
     notes: list[str],
-) -> Figure:
+) -> tuple[Figure, list[Block]]:
+    """The figure and its labels (blocks of type "label", top to bottom)."""
     own = sorted((k for k, p in enumerate(pieces) if p.line in own_lines), key=lambda k: (pieces[k].top, pieces[k].x0))
     text_ids = {k: figure_text_id(figure_id, n) for n, k in enumerate(own, start=1)}
-    texts = [
+    labels = [
         Block(
             id=text_ids[k],
             page=page_number,
-            type="paragraph",
+            type="label",
+            figure_id=figure_id,
             text=normalize_chars(pieces[k].text),
             raw_text=pieces[k].text,
             bbox=_bbox(pieces[k].box),
         )
         for k in own
     ]
-    for text in texts:
-        if text.raw_text == text.text:
-            text.raw_text = None
+    for label in labels:
+        if label.raw_text == label.text:
+            label.raw_text = None
     # A remark set on the title's line (※複数回答) is not the title.
     title = caption.text.split("※")[0].strip() if caption is not None else ""
     parsed = parse_caption(title) if title else None
-    return Figure(
+    figure = Figure(
         id=figure_id,
         page=page_number,
         bbox=_bbox(reading.box),
@@ -201,9 +204,9 @@ def _figure(
             for s in reading.series
         ],
         notes=[Note(id=f"{figure_id}.n{n}", text=text) for n, text in enumerate(notes, start=1)],
-        texts=texts,
         data_note=reading.data_note,
     )
+    return figure, labels
 
 
 @dataclass
@@ -253,7 +256,7 @@ def find_figures(
 
     groups = [g for g in drawing.groups if not in_table(g.box)]
     if not groups:
-        return FoundFigures([], set())
+        return FoundFigures([], [], set())
     marks = [m for m in drawing.marks if not in_table(m.box)]
     in_bars = {m for g in groups for m in g.marks}
     pieces = [p for i in sorted(free) for p in _pieces_of(lines[i], i, settings)]
@@ -288,14 +291,17 @@ def find_figures(
         taken_lines |= set(own)
         readings.append((reading, own))
     if not readings:
-        return FoundFigures([], set())
+        return FoundFigures([], [], set())
     rest = free - taken_lines
     # A line under the charts is the notes' of the chart it lies most across.
     owner = {i: max(range(len(readings)), key=lambda k: _across(lines[i], readings[k][0].box)) for i in rest}
     figures: list[Figure] = []
+    labels: list[Block] = []
     for k, (reading, own) in enumerate(readings):
         caption = _caption(lines, rest, reading.box, settings)
         notes = _notes(lines, {i for i in rest if owner[i] == k}, reading.box, settings)
         figure_id = f"p{page_number}-f{len(figures)}"
-        figures.append(_figure(figure_id, page_number, reading, pieces, own, caption, notes))
-    return FoundFigures(figures, taken_lines)
+        figure, its_labels = _figure(figure_id, page_number, reading, pieces, own, caption, notes)
+        figures.append(figure)
+        labels += its_labels
+    return FoundFigures(figures, labels, taken_lines)
