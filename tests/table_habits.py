@@ -342,6 +342,7 @@ def _rect(x0: float, top: float, x1: float, bottom: float) -> str:
 Habit = Callable[[Table], list[str]]
 HEADER_FILL = (0.82, 0.88, 0.95)
 BODY_FILL = (0.94, 0.96, 0.98)
+SLOT_FILL = (1.0, 1.0, 0.6)
 
 
 def _fill(colour) -> str:
@@ -622,6 +623,31 @@ def zebra_fills(table: Table) -> list[str]:
     return ops + stroke(frame) + cell_text(table, lay) + caption_and_note(table, lay)
 
 
+def shaded_border_slots(table: Table) -> list[str]:
+    """Word's shaded cells: each grid position shaded inside its borders, a border slot
+    with no border (inside a merged cell) shaded too, the borders thin black rects."""
+    lay = layout(table)
+    h = RULE / 2
+    owner = _owner(table)
+    ops = [_fill(SLOT_FILL)]
+    for r in range(table.n_rows):
+        for c in range(table.n_cols):
+            ops.append(_rect(lay.xs[c] + h, lay.ys[r] + h, lay.xs[c + 1] - h, lay.ys[r + 1] - h) + " f")
+    hidden = _inner_of_merged(table, lay)
+    ops += [_rect(x0 + h, y - h, x1 - h, y + h) + " f" for y, x0, x1 in hidden.across]
+    ops += [_rect(x - h, t + h, x + h, bt - h) + " f" for x, t, bt in hidden.down]
+    # Where two hidden slots cross (a cell merged both ways) their crossing is shaded too.
+    for r in range(1, table.n_rows):
+        for c in range(1, table.n_cols):
+            if owner[(r - 1, c - 1)] == owner[(r - 1, c)] == owner[(r, c - 1)] == owner[(r, c)]:
+                ops.append(_rect(lay.xs[c] - h, lay.ys[r] - h, lay.xs[c] + h, lay.ys[r] + h) + " f")
+    b = borders(table, lay)
+    ops.append("0 0 0 rg")
+    ops += [_rect(x0 - h, y - h, x1 + h, y + h) + " f" for y, x0, x1 in b.across]
+    ops += [_rect(x - h, t - h, x + h, bt + h) + " f" for x, t, bt in b.down]
+    return ops + cell_text(table, lay) + caption_and_note(table, lay)
+
+
 def cmyk_strip(table: Table) -> list[str]:
     """The invisible-rules spreadsheet in CMYK: the strip and the rules hidden on it in
     one process colour, the visible rules in black ink."""
@@ -693,6 +719,7 @@ HABITS: dict[str, Habit] = {
     "vertical_font": vertical_font,
     "double_rules": double_rules,
     "zebra_fills": zebra_fills,
+    "shaded_border_slots": shaded_border_slots,
     "cmyk_strip": cmyk_strip,
     "one_run_per_row": one_run_per_row,
     "text_first": text_first,

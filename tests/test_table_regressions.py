@@ -245,12 +245,13 @@ def test_outlined_note_boxes_over_table():
     texts = _texts(second)
     assert [(c.text, c.colspan) for c in second.rows[0]] == [("記載例", 3)]
     assert [(c.text, c.colspan) for c in second.rows[1]] == [("カタログ", 3)]
-    assert texts[2][1:] == ["管理ID", "CA00001"]
-    assert texts[3][1:] == ["タイトル", "文字情報基盤"]
-    assert texts[8][1:] == ["対象地域", "全国"]
-    assert texts[9][1:] == ["提供者", "文字情報技術促進協議会"]
-    assert texts[12][1:] == ["更新頻度", "不定期"]
-    assert texts[13][1:] == ["言語", "ja"]
+    # The shaded margin column is one cell down the rows (shading-across-borderless-seams).
+    assert texts[2] == ["", "管理ID", "CA00001"] and second.rows[2][0].rowspan == 13
+    assert texts[3] == ["タイトル", "文字情報基盤"]
+    assert texts[8] == ["対象地域", "全国"]
+    assert texts[9] == ["提供者", "文字情報技術促進協議会"]
+    assert texts[12] == ["更新頻度", "不定期"]
+    assert texts[13] == ["言語", "ja"]
 
 
 def test_horizontal_rules_only_spreadsheet():
@@ -347,3 +348,14 @@ def test_rows_outside_outer_rules():
     assert first[-1] == ["合計", "26388", "22784", "27", "49199", "61"]
     headed = [t for t in tables if _texts(t)[0][0] in ("新規陽性者数", "行政検査件数")]
     assert [_texts(t)[-1] for t in headed] == [["合計", "61名"], ["合計", "96919件"]]
+
+
+def test_shading_across_borderless_seams():
+    # Word shades each cell inside its borders and paints a border slot that has no border
+    # in the shading too: a yellow margin column, row by row, with yellow slots between
+    # the rows. Nothing shows there, so the column is one merged cell per group of rows.
+    (table,) = _tables("shading-across-borderless-seams.pdf")
+    assert (table.n_rows, table.n_cols) == (29, 3)
+    margin = [(c.row, c.rowspan) for row in table.rows for c in row if c.col == 0 and c.colspan == 1]
+    assert margin == [(1, 4), (6, 5), (12, 17)]
+    assert _texts(table)[5] == ["カタログレコード"] and _texts(table)[6] == ["", "トピックス", "文字"]

@@ -272,13 +272,70 @@ def _tiling(boxes: list[dict], tol: float) -> list[dict]:
     return [boxes[k] for k in sorted(shared)]
 
 
+def _is_thin(shape: dict, settings: GridSettings) -> bool:
+    return min(shape["x1"] - shape["x0"], shape["bottom"] - shape["top"]) <= settings.max_rule_width
+
+
+def _joined_down(shapes: list[dict], down: bool, settings: GridSettings) -> list[dict]:
+    """One pass of ``paint_over_seams`` along one direction (down: pieces stacked top to
+    bottom across the same width; else side by side over the same height)."""
+    tol = settings.fill_seam
+    lo, hi, start, end = ("x0", "x1", "top", "bottom") if down else ("top", "bottom", "x0", "x1")
+    out: list[dict] = []
+
+    def order(s: dict) -> tuple:
+        return str(_paint(s, "non_stroking_color")), round(s[lo] / tol), round(s[hi] / tol), s[start]
+
+    for shape in sorted(shapes, key=order):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and _same_colour(_paint(last, "non_stroking_color"), _paint(shape, "non_stroking_color"))
+            and abs(last[lo] - shape[lo]) <= tol
+            and abs(last[hi] - shape[hi]) <= tol
+            and abs(shape[start] - last[end]) <= tol
+            # A fill meets a fill only across a painted seam: cells painted each in its own
+            # rect (a heat map) stay cells even where two of one colour touch.
+            and (last["_seam"] or _is_thin(shape, settings))
+        ):
+            last[end] = max(last[end], shape[end])
+            last["_seam"] = _is_thin(shape, settings)
+            continue
+        out.append({**shape, "_seam": _is_thin(shape, settings)})
+    return out
+
+
+def paint_over_seams(shapes: list[dict], settings: GridSettings = GridSettings()) -> list[dict]:
+    """Shapes with shading painted across a borderless seam made one fill.
+
+    Word shades each cell inside its borders and, where a cell side has no border, paints
+    the border's slot in the shading too: fill, thin piece, fill, all of one colour,
+    with nothing seen between them. That seam bounds no cell (a run of rows under one
+    label reads as one merged cell); a thin piece of a fill's colour standing alone is
+    still a rule. Fills that merely touch stay apart.
+    """
+    painted = [s for s in shapes if s.get("fill") and not s.get("stroke") and not is_white(s)]
+    if len(painted) < 3:
+        return shapes
+    ids = {id(s) for s in painted}
+    joined = painted
+    # Down, across, then down again: a slot crossing another (a cell merged both ways)
+    # joins its pieces first.
+    for down in (True, False, True):
+        joined = _joined_down(joined, down, settings)
+    for shape in joined:
+        del shape["_seam"]
+        shape["width"], shape["height"] = shape["x1"] - shape["x0"], shape["bottom"] - shape["top"]
+    return [s for s in shapes if id(s) not in ids] + joined
+
+
 def ruling_segments(
     page, settings: GridSettings = GridSettings(), exclude: tuple[dict, ...] = ()
 ) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical rulings from lines, thin rects, straight curves, stroked
     boxes and filled cell rects (shapes in ``exclude``, call-out boxes, bound nothing)."""
     page_area = float(page.width) * float(page.height)
-    shapes = [s for s in box_shapes(page) if not any(_same_box(s, box) for box in exclude)]
+    shapes = paint_over_seams([s for s in box_shapes(page) if not any(_same_box(s, box) for box in exclude)], settings)
     # Painted areas a rule may lie on (a rule's own thin rect is none).
     fills = [
         s
