@@ -343,6 +343,7 @@ Habit = Callable[[Table], list[str]]
 HEADER_FILL = (0.82, 0.88, 0.95)
 BODY_FILL = (0.94, 0.96, 0.98)
 SLOT_FILL = (1.0, 1.0, 0.6)
+GUTTER = 4.0  # points between the pieces of a rule broken at a column border
 
 
 def _fill(colour) -> str:
@@ -522,6 +523,19 @@ def rules_across(table: Table) -> list[str]:
     lay = layout(table)
     b = borders(table, lay)
     return stroke(Borders(b.across, [])) + cell_text(table, lay) + caption_and_note(table, lay)
+
+
+def rules_across_gutters(table: Table) -> list[str]:
+    """Rules across only, each broken at every column border by a gutter (DTP tables set
+    with column spacing draw a rule per column): the gutters are the column borders."""
+    lay = layout(table)
+    half = GUTTER / 2
+    pieces = []
+    for y, x0, x1 in borders(table, lay).across:
+        cuts = [x for x in lay.xs[1:-1] if x0 < x < x1]
+        ends = [x0, *(v for x in cuts for v in (x - half, x + half)), x1]
+        pieces += [(y, a, b) for a, b in zip(ends[::2], ends[1::2], strict=True)]
+    return stroke(Borders(pieces, [])) + cell_text(table, lay) + caption_and_note(table, lay)
 
 
 def rules_between_rows(table: Table) -> list[str]:
@@ -712,6 +726,7 @@ HABITS: dict[str, Habit] = {
     "invisible_rules": invisible_rules,
     "rules_across": rules_across,
     "rules_between_rows": rules_between_rows,
+    "rules_across_gutters": rules_across_gutters,
     "shaded_header_rules_across": shaded_header_rules_across,
     "no_rules": no_rules,
     "callout_box": callout_box,

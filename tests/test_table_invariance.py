@@ -30,6 +30,10 @@ NOT_YET_READ: dict[tuple[str, str], str] = {
         )
         for habit in ("rules_across", "rules_between_rows", "shaded_header_rules_across")
     },
+    ("rules_across_gutters", "grouped"): (
+        "rules broken at every column: a header spanning columns is cut at the gutter under it, "
+        "and a label spanning two columns reads as one column beside an empty one"
+    ),
 }
 
 CASES = [(h, s) for h in HABITS for s in SHAPES if (h, s) not in NOT_YET_READ]

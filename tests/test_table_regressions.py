@@ -359,3 +359,15 @@ def test_shading_across_borderless_seams():
     margin = [(c.row, c.rowspan) for row in table.rows for c in row if c.col == 0 and c.colspan == 1]
     assert margin == [(1, 4), (6, 5), (12, 17)]
     assert _texts(table)[5] == ["カタログレコード"] and _texts(table)[6] == ["", "トピックス", "文字"]
+
+
+def test_rules_broken_at_gutters():
+    # A white paper's table set in DTP with column spacing: each rule across is drawn per
+    # column, broken by a 5pt gutter, and nothing is drawn down. The pieces are one rule,
+    # the gutter is the column border, and the risks and their examples are two columns.
+    tables = _tables("rules-broken-at-gutters.pdf")
+    assert [(t.n_rows, t.n_cols) for t in tables] == [(9, 2), (7, 2)]
+    first = _texts(tables[0])
+    assert first[0] == ["リスク", "事例"]
+    assert first[3][0] == "多様性の喪失" and first[3][1].startswith("●")
+    assert _texts(tables[1])[2][0] == "ハルシネーション"

@@ -40,6 +40,43 @@ class AcrossSettings:
     min_outer_row_columns: int = 2
 
 
+def bridge_gutters(
+    rules: list[Segment], max_gutter: float, snap: float
+) -> tuple[list[Segment], dict[Segment, list[float]]]:
+    """Rules broken only by gutters joined into one rule each, with where they broke.
+
+    A DTP table set with column spacing draws a rule per column: collinear pieces with
+    gaps narrower than ``max_gutter`` (no word fits) are one rule across the table, and
+    its gutters are column borders."""
+    joined: list[Segment] = []
+    gutters: dict[Segment, list[float]] = {}
+    run: Segment | None = None
+    cuts: list[float] = []
+    for seg in sorted(rules, key=lambda s: (round(s.pos / snap), s.start)):
+        if run is not None and abs(seg.pos - run.pos) <= snap and 0 < seg.start - run.end <= max_gutter:
+            cuts.append((run.end + seg.start) / 2)
+            run = Segment(run.pos, run.start, seg.end, run.ruled)
+            continue
+        if run is not None:
+            joined.append(run)
+            gutters[run] = cuts
+        run, cuts = seg, []
+    if run is not None:
+        joined.append(run)
+        gutters[run] = cuts
+    return joined, gutters
+
+
+def _stack_gutters(stack: list[Segment], gutters: dict[Segment, list[float]], tol: float) -> list[float]:
+    """Gutters the stack's rules break at in two rules or more: its column borders."""
+    cuts = sorted(x for seg in stack for x in gutters.get(seg, []))
+    out: list[float] = []
+    for x in cuts:
+        if sum(abs(x - y) <= tol for y in cuts) >= 2 and not any(abs(x - y) <= tol for y in out):
+            out.append(x)
+    return out
+
+
 def _stacks(rules: list[Segment], settings: AcrossSettings) -> list[list[Segment]]:
     """Runs of rules one above the other: each opened by a rule, closed by the last rule
     as wide as it, the rules between lying within its extent."""
@@ -161,6 +198,7 @@ def _with_outer_rows(
     size: float,
     settings: AcrossSettings,
     header_top: float | None,
+    gutters: list[float] = [],  # noqa: B006 (read only)
 ) -> tuple[list[float], list[float]]:
     """Column ``borders`` (the ink gaps of ``bands``) and row lines with the rows printed
     outside the outer rules added.
@@ -188,7 +226,10 @@ def _with_outer_rows(
         borders = moved
         bands = [line, *bands] if upward else [*bands, line]
         ys = [edge, *ys] if upward else [*ys, edge]
-    return [x0, *borders, x1], ys
+    near = settings.min_gap * size
+    # A gutter is where the rules say the border is: an ink gap beside it is the same border.
+    kept = [x for x in borders if not any(abs(x - g) <= 2 * near for g in gutters)]
+    return [x0, *sorted(kept + gutters), x1], ys
 
 
 def across_grids(
@@ -209,7 +250,8 @@ def across_grids(
             for g in taken
         )
 
-    rules = [h for h in horizontals if h.ruled and free(h)]
+    size = median([c["size"] for c in chars if c["text"].strip()] or [0.0])
+    rules, gutters = bridge_gutters([h for h in horizontals if h.ruled and free(h)], size, grid_settings.dash_snap)
     out: list[Grid] = []
     for stack in _stacks(rules, settings):
         x0, x1 = stack[0].start, stack[0].end
@@ -225,10 +267,11 @@ def across_grids(
         bands = [[c for c in inside if a <= (c["top"] + c["bottom"]) / 2 < b] for a, b in zip(ys, ys[1:], strict=False)]
         size = median(c["size"] for c in inside)
         borders = _ink_gaps(bands, x0, x1, settings.min_gap * size, settings.min_bands_each_side)
-        if not borders:
+        breaks = _stack_gutters(stack, gutters, settings.extent_tolerance)
+        if not borders and not breaks:
             continue
         shaded = _shaded_header(horizontals, x0, x1, top, settings)
-        xs, ys = _with_outer_rows(chars, rules, bands, borders, x0, x1, ys, size, settings, shaded)
+        xs, ys = _with_outer_rows(chars, rules, bands, borders, x0, x1, ys, size, settings, shaded, breaks)
         top, bottom = ys[0], ys[-1]
         downs = [Segment(x, top, bottom, False) for x in xs]  # borders of text, not ink
         cells = recover_spans(xs, ys, stack, downs, grid_settings)
