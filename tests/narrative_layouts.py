@@ -537,6 +537,7 @@ class Look:
     indent_under_headings: bool = False  # a heading of level n indents what follows by n + 1 ems
     ruby: Literal["none", "inline", "separate"] = "none"
     framed: tuple[int, int] | None = None  # units [first, last) set inside a frame
+    frame_foot: float | None = None  # ems from the last line's slot to the frame's foot (None: FRAME_PAD)
 
 
 DEFAULT = Look()
@@ -567,7 +568,7 @@ def set_report(content: Content, look: Look, flow: Flow) -> Sheet:
             ruby_pass += apart
         sheet.spans += spans
         if look.framed and k == look.framed[1] - 1:
-            _close_frame(flow, look.body, frame_top, sheet)
+            _close_frame(flow, look.body, frame_top, sheet, look.frame_foot)
         prev = unit
     sheet.spans += ruby_pass
     return sheet
@@ -620,12 +621,16 @@ def _open_frame(flow: Flow, style: Style) -> float:
     return top
 
 
-def _close_frame(flow: Flow, style: Style, top: float, sheet: Sheet) -> None:
+def _close_frame(flow: Flow, style: Style, top: float, sheet: Sheet, foot: float | None = None) -> None:
+    """Close the box: its foot ``foot`` ems under the last line's slot (FRAME_PAD unless
+    given; a negative one cuts into the slot, a panel drawn tight over the last line)."""
+    text_bottom = flow.y
     flow.y += FRAME_PAD * style.size
     inset = 2 * FRAME_PAD * style.size
     flow.columns = [(left - inset, right + inset) for left, right in flow.columns]
     pad = FRAME_PAD * style.size
-    sheet.frames.append((flow.left + pad, top, flow.right - pad, flow.y))
+    bottom = flow.y if foot is None else text_bottom + foot * style.size
+    sheet.frames.append((flow.left + pad, top, flow.right - pad, bottom))
     flow.skip(0.5 * LEADING * style.size)
 
 
@@ -717,6 +722,13 @@ def framed_box(content: Content) -> Sheet:
     """The default look with the first section's two paragraphs inside a drawn box."""
     first = next(k for k, u in enumerate(content.units) if u.type == "paragraph")
     return set_report(content, replace(DEFAULT, framed=(first, first + 2)), one_column())
+
+
+def tight_panel(content: Content) -> Sheet:
+    """The framed box drawn tight: its foot half an em into the last line's slot, over
+    the descent of the last line's glyph boxes (a white paper's text panel)."""
+    first = next(k for k, u in enumerate(content.units) if u.type == "paragraph")
+    return set_report(content, replace(DEFAULT, framed=(first, first + 2), frame_foot=-0.5), one_column())
 
 
 # Handout: two 16:9 slides, one above the other.
@@ -903,6 +915,7 @@ LAYOUTS: dict[str, Layout] = {
     "furigana_separate_pass": Layout(REPORT, furigana_separate_pass),
     "toc_with_leaders": Layout(TOC, toc_with_leaders),
     "framed_box": Layout(REPORT, framed_box),
+    "tight_panel": Layout(REPORT, tight_panel),
     "bullets_nested": Layout(NESTED, bullets_nested),
     "captions": Layout(FIGURE, captions),
 }

@@ -34,3 +34,13 @@ def test_chapter_tab_beside_two_columns():
     assert "\n" not in running.text
     texts = [b.text for b in blocks]
     assert texts[-1] == "第１章"
+
+
+def test_footnote_line_past_its_panel_edge():
+    # A white paper's text panel is drawn tight around the text: the footnote's last
+    # wrapped line pokes 1.5pt past the panel's foot. It is still in the panel, so the
+    # footnote is one note, its wrapped lines hanging under its text.
+    blocks = _blocks("rules-broken-at-gutters.pdf")  # the same page, soumu p2
+    (note,) = [b for b in blocks if b.text.startswith("＊3")]
+    assert note.type == "note" and note.text.endswith("参照）")
+    assert not any(b.text == "参照）" for b in blocks)

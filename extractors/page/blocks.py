@@ -249,13 +249,19 @@ def _is_forced_wrap(line: TextLine, right: float, following: TextLine, settings:
 
 
 def containers_of(lines: list[TextLine], frames: list[BBox]) -> list[int | None]:
-    """The drawn frame (box, panel) each line sits in: the smallest that holds it."""
+    """The drawn frame (box, panel) each line sits in: the smallest that holds it. A line's
+    glyph boxes may poke past a panel drawn tight around the text by up to half its type
+    size (a last line's descent over the panel's foot) and still sit in it."""
     out: list[int | None] = []
     for line in lines:
+        tol = max(1.0, line.size / 2)
         holding = [
             k
             for k, f in enumerate(frames)
-            if f.x0 - 1 <= line.x0 and line.x1 <= f.x1 + 1 and f.top - 1 <= line.top and line.bottom <= f.bottom + 1
+            if f.x0 - tol <= line.x0
+            and line.x1 <= f.x1 + tol
+            and f.top - tol <= line.top
+            and line.bottom <= f.bottom + tol
         ]
         out.append(min(holding, key=lambda k: frames[k].width * frames[k].height) if holding else None)
     return out
