@@ -32,8 +32,9 @@ SCHEMA_NAME = "survey-report"
 # `pages[].ocr_confidence`), figures with chart data (`figures[]`) and the section tree
 # (`blocks[].section_id`); 3-0-0: the labels printed inside a figure are blocks of
 # type "label" (`blocks[].figure_id`), no longer `figures[].texts`: every printed
-# character is in blocks, tables or page furniture, once.
-SCHEMA_VERSION = "3-0-0"
+# character is in blocks, tables or page furniture, once; 3-1-0 adds footnote links
+# (`blocks[].note_ids`: the notes a block's reference marks cite).
+SCHEMA_VERSION = "3-1-0"
 
 
 def schema_tag(name: str = SCHEMA_NAME, version: str = SCHEMA_VERSION) -> str:
@@ -138,6 +139,11 @@ class Block(Model):
         None,
         description='Id of the figure a "label" block is printed inside (category, value, tick, legend); '
         "null for every other block.",
+    )
+    note_ids: list[str] = Field(
+        default_factory=list,
+        description="Ids of the note blocks this block's printed reference marks cite (＊3, ※1, 注2), in "
+        "order; empty when it cites none.",
     )
 
     @property

@@ -72,4 +72,4 @@ def test_every_example_runs(workdir, monkeypatch, capsys):
             rows = con.sql(code).fetchall()
             assert rows, f"block {number} returned no rows:\n{code}"
     out = capsys.readouterr().out
-    assert "survey-report/3-0-0" in out and "valid survey-report/3-0-0" in out
+    assert "survey-report/3-1-0" in out and "valid survey-report/3-1-0" in out

@@ -27,6 +27,7 @@ def as_1_3_0(current: dict) -> dict:
         block.pop("id")
         block.pop("section_id")
         block.pop("figure_id")
+        block.pop("note_ids")
         block["raw_text"] = block["raw_text"] if block["raw_text"] is not None else block["text"]
     for table in doc["tables"]:
         table.pop("caption_unit_id")
@@ -34,6 +35,7 @@ def as_1_3_0(current: dict) -> dict:
         for callout in table["callouts"]:
             callout.pop("section_id")
             callout.pop("figure_id")
+            callout.pop("note_ids")
         for unit in table["callouts"] + [c for row in table["rows"] for c in row]:
             cells[unit.pop("id")] = unit
             unit["raw_text"] = unit["raw_text"] if unit["raw_text"] is not None else unit["text"]
@@ -81,16 +83,17 @@ def test_load_refuses_an_invalid_file(tmp_path):
 
 
 def as_2_2_0(current: dict) -> dict:
-    """A 3-0-0 report's data written the 2-2-0 way: a figure's labels in its ``texts``."""
+    """A current report's data written the 2-2-0 way: a figure's labels in its ``texts``."""
     doc = copy.deepcopy(current)
     doc["schema_version"] = "survey-report/2-2-0"
     labels = [b for b in doc["blocks"] if b["figure_id"]]
     doc["blocks"] = [b for b in doc["blocks"] if not b["figure_id"]]
     for block in doc["blocks"] + [c for t in doc["tables"] for c in t["callouts"]]:
         block.pop("figure_id")
+        block.pop("note_ids")
     for figure in doc["figures"]:
         figure["texts"] = [
-            {**{k: v for k, v in b.items() if k != "figure_id"}, "type": "paragraph"}
+            {**{k: v for k, v in b.items() if k not in ("figure_id", "note_ids")}, "type": "paragraph"}
             for b in labels
             if b["figure_id"] == figure["id"]
         ]

@@ -33,7 +33,7 @@ def test_every_file_written_json_last_and_readable_by_duckdb(tmp_path):
     con = duckdb.connect()
     report_json = f"read_json('{tmp_path / 'r.json'}')"
     ((version, grids),) = con.sql(f"SELECT schema_version, len(qa_grids) FROM {report_json}").fetchall()
-    assert (version, grids) == ("survey-report/3-0-0", len(report.qa_grids))
+    assert (version, grids) == ("survey-report/3-1-0", len(report.qa_grids))
     kinds = dict(
         con.sql(f"DESCRIBE SELECT * FROM read_json('{tmp_path / 'r.json'}')").fetchall()[i][:2] for i in range(3)
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from docmodel.document import Block, Cell, SurveyReport, Table
+from extractors.document.footnotes import link_footnotes
 from extractors.document.sections import link_sections
 
 
@@ -57,13 +58,14 @@ def number_table_units(tables: Iterable[Table]) -> None:
 
 
 def number_report_units(report: SurveyReport) -> SurveyReport:
-    """Ids of blocks (and of the heading each falls under) and of Q&A grids, questions,
-    answers and items (in place); returns the report."""
+    """Ids of blocks (and of the heading each falls under and the notes each cites) and
+    of Q&A grids, questions, answers and items (in place); returns the report."""
     body = (block for block in report.blocks if block.figure_id is None)
     for n, block in enumerate(body, start=1):
         block.id = f"b{n}"
         _drop_equal_raw_text(block)
     link_sections(report.blocks)
+    link_footnotes(report.blocks)
     for g, grid in enumerate(report.qa_grids, start=1):
         grid.id = f"g{g}"
         for q, question in enumerate(grid.questions, start=1):
