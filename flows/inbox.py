@@ -25,6 +25,7 @@ Inputs are only read: never modified, moved or deleted.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,6 +65,9 @@ INBOX_SETTINGS = PipelineSettings(limits=Limits(page_seconds=PAGE_SECONDS))
 UNCHANGED = "unchanged"
 # Why a file of the folder was left alone this run.
 STILL_WRITING = "still being written; left for the next run"
+# A file without a PDF trailer is watched this long for a writer still adding to it.
+SETTLE_SECONDS = 0.25
+TRAILER_TAIL = 1024  # bytes at the end searched for %%EOF
 
 
 @dataclass(frozen=True)
@@ -146,8 +150,9 @@ def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
     """The inbox's PDFs by name (``flows.folder``, as ``run`` reads a folder),
     fingerprinted, and the entries left alone this run.
 
-    A file whose size or mtime changes while it is fingerprinted is still being written:
-    left for the next run."""
+    A file whose size or mtime changes while it is fingerprinted, or that has no PDF
+    trailer yet and changes within ``SETTLE_SECONDS``, is still being written: left for
+    the next run."""
     listed = folder_pdfs(Path(folder), follow_symlinks)
     scan = Scan(left=list(listed.skipped))
     for path in listed.files:
@@ -162,11 +167,33 @@ def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
             after = path.stat()
         except FileNotFoundError:  # removed while we looked: the next run will not see it
             continue
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or _growing(path, after):
             scan.left.append((name, STILL_WRITING))
             continue
         scan.files.append(InboxFile(name, str(path), sha256, after.st_size))
     return scan
+
+
+def _has_trailer(path: Path) -> bool:
+    """Whether the file's last KiB holds ``%%EOF``: a PDF is written front to back and
+    its trailer comes last, so a file still being copied has none yet."""
+    with path.open("rb") as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - TRAILER_TAIL))
+        return b"%%EOF" in f.read()
+
+
+def _growing(path: Path, seen: os.stat_result) -> bool:
+    """A file with no trailer that changes within ``SETTLE_SECONDS``: a copy between two
+    writes (hashing takes microseconds, a writer may pause longer between chunks). A
+    truncated file that stays as it is goes on to be ingested and fails with its reason."""
+    try:
+        if _has_trailer(path):
+            return False
+        time.sleep(SETTLE_SECONDS)
+        now = path.stat()
+    except OSError:
+        return False  # unreadable: ingested all the same, it fails with the reason
+    return (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns)
 
 
 def _output_present(out_dir: Path, entry: Entry) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -263,6 +264,37 @@ def test_hostile_names_each_get_their_own_outputs(tmp_path):
 def test_error_record_names_cannot_collide():
     assert output_stem("x.error.pdf") == "x.error_" and output_stem("x.pdf") == "x"
     assert output_stem("y.Review.pdf") == "y.Review_" and output_stem("errors.pdf") == "errors"
+
+
+def test_a_copy_pausing_between_chunks_is_left_and_a_truncated_file_is_not(tmp_path):
+    # Hashing a small file takes microseconds: a copy that pauses 20 ms between chunks is
+    # seen still by a size check around the hash. It has no PDF trailer yet, and it grows
+    # while the scan watches it; a truncated file that stays as it is goes on to fail.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    content = build_pdf()
+    (inbox / "truncated.pdf").write_bytes(content[:200])
+    copying = inbox / "copying.pdf"
+    copying.write_bytes(content[:100])
+    done = threading.Event()
+
+    def copy() -> None:
+        with copying.open("ab") as f:
+            for k in range(100, len(content), 4):
+                if done.wait(0.02):
+                    break
+                f.write(content[k : k + 4])
+                f.flush()
+
+    writer = threading.Thread(target=copy)
+    writer.start()
+    try:
+        scan = scan_folder(inbox)
+    finally:
+        done.set()
+        writer.join()
+    assert [f.name for f in scan.files] == ["truncated.pdf"]
+    assert scan.left == [("copying.pdf", STILL_WRITING)]
 
 
 def test_a_file_still_being_written_is_left_for_the_next_run(tmp_path, monkeypatch):
