@@ -155,6 +155,7 @@ def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
     the next run."""
     listed = folder_pdfs(Path(folder), follow_symlinks)
     scan = Scan(left=list(listed.skipped))
+    watched: list[tuple[InboxFile, Path, os.stat_result]] = []
     for path in listed.files:
         name = outputs.display_name(path.name)
         try:
@@ -167,33 +168,42 @@ def scan_folder(folder: Path, follow_symlinks: bool = False) -> Scan:
             after = path.stat()
         except FileNotFoundError:  # removed while we looked: the next run will not see it
             continue
-        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or _growing(path, after):
+        if _stamp(before) != _stamp(after):
             scan.left.append((name, STILL_WRITING))
             continue
         scan.files.append(InboxFile(name, str(path), sha256, after.st_size))
+        if not _has_trailer(path):
+            watched.append((scan.files[-1], path, after))
+    # One pause for every file with no trailer: a copy in progress grows meanwhile; a
+    # truncated file that stays as it is goes on to be ingested and fails with its reason.
+    if watched:
+        time.sleep(SETTLE_SECONDS)
+        for file, path, seen in watched:
+            try:
+                grew = _stamp(path.stat()) != _stamp(seen)
+            except FileNotFoundError:  # removed meanwhile: the next run will not see it
+                scan.files.remove(file)
+                continue
+            if grew:  # a copy between two writes: hashing takes microseconds, a writer may pause longer
+                scan.files.remove(file)
+                scan.left.append((file.name, STILL_WRITING))
     return scan
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _has_trailer(path: Path) -> bool:
     """Whether the file's last KiB holds ``%%EOF``: a PDF is written front to back and
-    its trailer comes last, so a file still being copied has none yet."""
-    with path.open("rb") as f:
-        f.seek(max(0, f.seek(0, os.SEEK_END) - TRAILER_TAIL))
-        return b"%%EOF" in f.read()
-
-
-def _growing(path: Path, seen: os.stat_result) -> bool:
-    """A file with no trailer that changes within ``SETTLE_SECONDS``: a copy between two
-    writes (hashing takes microseconds, a writer may pause longer between chunks). A
-    truncated file that stays as it is goes on to be ingested and fails with its reason."""
+    its trailer comes last, so a file still being copied has none yet. An unreadable
+    file counts as whole: it is ingested all the same and fails with the reason."""
     try:
-        if _has_trailer(path):
-            return False
-        time.sleep(SETTLE_SECONDS)
-        now = path.stat()
+        with path.open("rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - TRAILER_TAIL))
+            return b"%%EOF" in f.read()
     except OSError:
-        return False  # unreadable: ingested all the same, it fails with the reason
-    return (now.st_size, now.st_mtime_ns) != (seen.st_size, seen.st_mtime_ns)
+        return True
 
 
 def _output_present(out_dir: Path, entry: Entry) -> bool:
